@@ -1,0 +1,109 @@
+# Trapeze: one Makefile, read top to bottom. `make help` lists the targets.
+# Every product goes under build/. Warnings are errors; C11.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+BUILD    ?= build
+CC       ?= cc
+PKG      ?= pkg-config
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+# DISPATCH=switch builds the portable switch loop as cpu_run's engine;
+# the default is computed goto (a GNU C extension, in gcc and clang).
+DISPATCH ?= goto
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT      ?= -O2 -g
+CFLAGS   ?=
+CPPFLAGS += -Icpu -Ivmm -Itools
+ifeq ($(DISPATCH),switch)
+CPPFLAGS += -DTRAPEZE_SWITCH
+endif
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(OPT) $(CFLAGS) -MMD -MP
+
+V ?= 0
+ifeq ($(V),0)
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+else
+Q :=
+say :=
+endif
+
+# Libraries come from pkg-config; scripts/deps.sh installs what is missing.
+pkgflags = $(shell $(PKG) --silence-errors $(1) $(2))
+CURSES_CFLAGS   := $(call pkgflags,--cflags,ncursesw)
+CURSES_LIBS     := $(call pkgflags,--libs,ncursesw)
+READLINE_CFLAGS := $(call pkgflags,--cflags,readline)
+READLINE_LIBS   := $(call pkgflags,--libs,readline)
+CRITERION_CFLAGS:= $(call pkgflags,--cflags,criterion)
+CRITERION_LIBS  := $(call pkgflags,--libs,criterion)
+
+LIB_SRC   := $(wildcard cpu/*.c vmm/*.c) $(filter-out tools/main.c,$(wildcard tools/*.c))
+TEST_SRC  := $(wildcard tests/*.c tests/*/*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+TRAPEZE   := $(BUILD)/trapeze
+TESTBIN   := $(BUILD)/test-trapeze
+LIBS      := $(CURSES_LIBS) $(READLINE_LIBS)
+
+GUEST_S   := $(wildcard guest-os/*.s guest-os/*/*.s)
+
+.PHONY: all help deps run test sanitize bench install clean check-isa-doc guest
+all: $(TRAPEZE) guest
+
+help:
+	@echo "make            build build/trapeze and the guest OS images"
+	@echo "make run        set up, build, boot the demo (bare and virtualised)"
+	@echo "make test       set up, build and run every test"
+	@echo "make sanitize   the test suite under ASan and UBSan (build/asan)"
+	@echo "make bench      speed: guest MIPS against native C, per mode"
+	@echo "make install    install trapeze under PREFIX (DESTDIR honoured)"
+	@echo "make clean      remove build/"
+	@echo "Options: V=1 shows commands; DISPATCH=switch builds the switch loop."
+
+deps:
+	$(Q)scripts/deps.sh
+
+$(BUILD)/obj/tools/tui.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
+$(BUILD)/obj/tools/mon.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
+$(TEST_OBJ): EXTRA_CFLAGS := $(CRITERION_CFLAGS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
+
+$(BUILD)/libtrapeze.a: $(LIB_OBJ)
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+
+$(TRAPEZE): $(BUILD)/obj/tools/main.o $(BUILD)/libtrapeze.a
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(TESTBIN): $(TEST_OBJ) $(BUILD)/libtrapeze.a
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(CRITERION_LIBS) $(LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/obj/tools/main.d
+
+include guest-os/guest.mk
+
+run: deps all
+	$(Q)scripts/demo.sh $(BUILD)
+
+test: deps all $(TESTBIN)
+	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) $(TESTBIN) --jobs 2 $(TESTFLAGS)
+	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) scripts/script-tests.sh
+
+sanitize: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" test
+
+bench: all
+	$(Q)scripts/bench.sh $(BUILD)
+
+install: $(TRAPEZE)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(TRAPEZE) $(DESTDIR)$(PREFIX)/bin/trapeze
+
+clean:
+	rm -rf build

@@ -1,0 +1,81 @@
+/*
+ * cpu/devices.h: the machine's devices behind the port instructions.
+ * Owns: the console, the block disk and the power port; their interrupt lines.
+ * Not:  the interval timer (a special register, cpu/exec.c); delivering
+ *       interrupts (cpu/trap.c). A VMM gives each VM its own struct devices:
+ *       those are its virtual devices.
+ * Implements: ISA.md section Devices.
+ */
+#ifndef TRAPEZE_DEVICES_H
+#define TRAPEZE_DEVICES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mem.h"
+
+enum { DISK_SECTOR_SIZE = 512, CON_INBUF = 4096 };
+enum disk_status { DISK_IDLE = 0, DISK_DONE = 1, DISK_ERROR = 2 };
+enum disk_cmd { DISK_READ = 1, DISK_WRITE = 2 };
+
+/* Where console output goes: a host stream, a capture buffer, or both. */
+struct console {
+	uint8_t in[CON_INBUF];    /* input queue */
+	uint32_t in_head, in_len;
+	int in_fd;                /* host fd read when the queue is empty, or -1 */
+	bool in_eof;
+	uint32_t ctrl;
+	FILE *out;                /* may be NULL */
+	char *capture;            /* grows; may be NULL when not capturing */
+	size_t cap_len, cap_size;
+	bool capturing;
+	uint64_t out_count, out_limit; /* bytes written; 0 = no limit */
+	bool out_truncated;
+};
+
+struct disk {
+	uint8_t *image;     /* nsectors * 512 bytes, owned */
+	uint32_t nsectors;
+	uint32_t sector, addr, status, ctrl;
+	uint64_t reads, writes;
+};
+
+struct devices {
+	struct console con;
+	struct disk disk;
+	uint64_t port_reads, port_writes;
+	bool halted;
+	uint32_t halt_code;
+};
+
+/* Reset every device: no disk, output to out (may be NULL), no input. */
+void dev_init(struct devices *d, FILE *out);
+/* Free the disk image and capture buffer. */
+void dev_free(struct devices *d);
+/* Keep a copy of every console byte written (for diff and tests). */
+void dev_capture(struct devices *d);
+/* Load a disk image from a file; on failure return false and set *err. */
+bool dev_disk_load(struct devices *d, const char *path, const char **err);
+/* Give the disk an image of the given bytes (copied; padded to a sector). */
+bool dev_disk_set(struct devices *d, const void *bytes, size_t len);
+/* Queue bytes of console input; returns how many fitted. */
+uint32_t dev_con_feed(struct devices *d, const void *bytes, uint32_t len);
+/* Read console input from host fd when the queue runs dry (-1: none). */
+void dev_con_source(struct devices *d, int fd);
+
+/* The CPU waits with nothing pending: block for host console input if a
+ * host source may still give some. */
+void dev_con_wait(struct devices *d);
+/* Port read: *val = value; unmapped ports read all ones. mem is the memory
+ * the devices' DMA reaches (for a VM, its guest-physical memory). */
+uint32_t dev_in(struct devices *d, struct mem *mem, uint32_t port);
+/* Port write. */
+void dev_out(struct devices *d, struct mem *mem, uint32_t port, uint32_t val);
+/* The interrupt lines raised now: bits IRQ_CONSOLE and IRQ_DISK. */
+uint32_t dev_irq_lines(struct devices *d);
+/* True when some device may still raise an interrupt without the CPU's help
+ * (input may arrive). A CPU waiting with nothing else to wake it is stuck. */
+bool dev_may_interrupt(struct devices *d);
+
+#endif

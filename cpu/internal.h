@@ -1,0 +1,42 @@
+/*
+ * cpu/internal.h: what the files of cpu/ share and nobody else calls.
+ * Owns: the decoder, the accounting of retired instructions, the privileged
+ *       instructions' slow path and the two builds of the dispatch loop.
+ */
+#ifndef TRAPEZE_CPU_INTERNAL_H
+#define TRAPEZE_CPU_INTERNAL_H
+
+#include "cpu.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Result of a slow-path helper: go on, or leave the loop with a stop reason. */
+enum { GO_ON = -1 };
+
+/* The physical address of c->pc in the current mode (pc already checked). */
+static inline uint32_t cpu_phys_pc(const struct cpu *c)
+{
+	uint32_t base, lim;
+	cpu_window(c, &base, &lim);
+	return base + c->pc;
+}
+
+/* Fill d from an instruction word. */
+void cpu_decode(struct insn *d, uint32_t word);
+/* n more instructions retired, costing n + extra cycles; the timer counts them. */
+void cpu_account(struct cpu *c, uint64_t n, uint64_t extra);
+/* Execute the privileged instruction d at c->pc (state synced): GO_ON or a stop. */
+int cpu_exec_priv(struct cpu *c, const struct insn *d);
+/* Raise a trap; GO_ON when vectored, or STOP_TRAP / STOP_FAULT. */
+int cpu_trap(struct cpu *c, enum trap_cause cause, uint32_t detail, uint32_t epc, uint32_t pc);
+/* Deliver the highest-priority pending interrupt if the psw allows: GO_ON
+ * (none, or vectored) or a stop; *taken says whether one was. */
+int cpu_take_interrupt(struct cpu *c, bool *taken);
+
+/* The dispatch loop, built twice from cpu/exec.c: computed goto and switch.
+ * step: stop after one retired instruction or one trap delivered. */
+enum cpu_stop cpu_exec_goto(struct cpu *c, uint64_t max, bool step);
+enum cpu_stop cpu_exec_switch(struct cpu *c, uint64_t max, bool step);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * tools/main.c: the trapeze command: one binary, one subcommand per job.
+ * Owns: choosing the subcommand and the top-level usage text.
+ * Not:  any subcommand's options (each parses its own).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "asm", cmd_asm, "assemble toy assembly into an ELF32 image" },
+	{ "dis", cmd_dis, "disassemble an image (re-assembles to the same bytes)" },
+	{ "run", cmd_run, "run an image bare or under a VMM mode" },
+	{ "diff", cmd_diff, "run an image under several modes; report equivalence" },
+	{ "classify", cmd_classify, "derive each instruction's Popek-Goldberg class by experiment" },
+	{ "tui", cmd_tui, "step a run in a terminal user interface" },
+	{ "mon", cmd_mon, "a gdb-like monitor; scripts on stdin" },
+	{ "bench", cmd_bench, "measure guest MIPS against native C" },
+};
+enum { NSUB = sizeof subcommands / sizeof subcommands[0] };
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: trapeze SUBCOMMAND [OPTIONS] [ARGS]\n\nsubcommands:\n");
+	for (int i = 0; i < NSUB; i++)
+		fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(f, "\n'trapeze SUBCOMMAND --help' describes each.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (int i = 0; i < NSUB; i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "trapeze: error: unknown subcommand '%s' (try 'trapeze --help')\n", argv[1]);
+	return 2;
+}
