@@ -1,0 +1,41 @@
+#!/bin/sh
+# scripts/deps.sh: make sure the Debian packages Trapeze needs are installed.
+# Usage: scripts/deps.sh [build|test]   (test also needs Criterion and tmux)
+# Installs what is missing when it can (root, or sudo without a password);
+# otherwise stops and prints the one command that installs it.
+set -u
+need=${1:-test}
+
+missing=""
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+have_pc ncursesw || missing="$missing libncurses-dev"
+have_pc readline || missing="$missing libreadline-dev"
+if [ "$need" = test ]; then
+	have_pc criterion || missing="$missing libcriterion-dev"
+	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+	command -v readelf >/dev/null 2>&1 || missing="$missing binutils"
+fi
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	sudo="sudo -n"
+else
+	echo "trapeze: missing packages:$missing" >&2
+	echo "trapeze: install them with: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "trapeze: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! $sudo apt-get install -y -q $missing >/dev/null 2>&1; then
+	$sudo apt-get update -q >/dev/null 2>&1
+	if ! $sudo apt-get install -y -q $missing >&2; then
+		echo "trapeze: could not install:$missing (try: sudo apt-get update && sudo apt-get install -y$missing)" >&2
+		exit 1
+	fi
+fi
+exit 0
