@@ -65,7 +65,7 @@ help:
 	@echo "Options: V=1 shows commands; DISPATCH=switch builds the switch loop."
 
 deps:
-	$(Q)scripts/deps.sh
+	$(Q)scripts/deps.sh $(if $(filter test sanitize,$(MAKECMDGOALS)),test,build)
 
 $(BUILD)/obj/tools/tui.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
 $(BUILD)/obj/tools/mon.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
@@ -98,8 +98,8 @@ test: deps all $(TESTBIN)
 sanitize: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
-bench: all
-	$(Q)scripts/bench.sh $(BUILD)
+bench: deps all $(BENCH_FILES)
+	$(Q)$(TRAPEZE) bench --dir $(BENCH_DIR)
 
 install: $(TRAPEZE)
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -107,3 +107,14 @@ install: $(TRAPEZE)
 
 clean:
 	rm -rf build
+
+# The benchmark's guests and their native C twins (tools/bench/).
+BENCH_DIR := $(BUILD)/bench
+BENCH_WORK := sieve checksum
+BENCH_FILES := $(foreach w,$(BENCH_WORK),$(BENCH_DIR)/$(w).elf $(BENCH_DIR)/$(w)-native)
+$(BENCH_DIR)/%.elf: tools/bench/%.s $(TRAPEZE)
+	@mkdir -p $(@D)
+	$(call say,ASM,$<)$(TRAPEZE) asm -o $@ $<
+$(BENCH_DIR)/%-native: tools/bench/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) -std=c11 -O2 -D_POSIX_C_SOURCE=200809L $(WARN) -o $@ $<

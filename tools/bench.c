@@ -1,0 +1,253 @@
+/*
+ * tools/bench.c: `trapeze bench`: guest speed, measured against native C.
+ * Owns: timing the compute-bound guest programs (tools/bench/NAME.s) under each
+ *       mode, and the same algorithms compiled natively (NAME.c), in
+ *       one run; the table, the CSV and the chart.
+ * Not:  asserting anything about speed: a benchmark reports, it never fails
+ *       the test suite. Host time here is measured, never simulated.
+ * Implements: P&G's efficiency property, made visible: trap-and-emulate runs
+ *       innocuous code at the bare machine's speed; emulation does not.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "commands.h"
+#include "image.h"
+#include "vmm.h"
+
+enum { MAX_RUNS = 21, EMULATE_BUDGET = 30000000 };
+
+static const char *const workloads[] = { "sieve", "checksum" };
+enum { NWORK = sizeof workloads / sizeof workloads[0] };
+
+struct row {
+	const char *work, *mode;
+	uint64_t insns;
+	double seconds; /* median */
+	double mips;
+	double vs_native, vs_bare; /* 0 when not applicable */
+};
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, by_value);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Run dir/NAME-native runs times: the median seconds and its result. */
+static bool time_native(const char *dir, const char *work, int runs, double *sec, uint32_t *result)
+{
+	double t[MAX_RUNS];
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s/%s-native", dir, work);
+	for (int i = 0; i < runs; i++) {
+		FILE *p = popen(cmd, "r");
+		unsigned res;
+		if (!p || fscanf(p, "%u %lf", &res, &t[i]) != 2) {
+			if (p)
+				pclose(p);
+			fprintf(stderr, "trapeze: bench: error: cannot run %s\n", cmd);
+			return false;
+		}
+		pclose(p);
+		*result = res;
+	}
+	*sec = median(t, runs);
+	return true;
+}
+
+/* Run the image under a mode runs times: median seconds and instructions. */
+static bool time_guest(const struct image *img, enum vmm_mode mode, int runs, uint64_t budget,
+		       double *sec, uint64_t *insns, uint32_t *result)
+{
+	double t[MAX_RUNS];
+	for (int i = 0; i < runs; i++) {
+		struct vm_options o;
+		struct vm *vm;
+		char err[256];
+		vm_options_init(&o);
+		o.mode = mode;
+		if (!vm_create(&vm, &o, err, sizeof err) || !vm_load_image(vm, img, err, sizeof err)) {
+			fprintf(stderr, "trapeze: bench: error: %s\n", err);
+			return false;
+		}
+		double t0 = now();
+		enum cpu_stop why = vm_run(vm, budget);
+		t[i] = now() - t0;
+		*insns = vm_retired(vm);
+		*result = vm_reg(vm, 11);
+		vm_destroy(vm);
+		if (why != STOP_HALT && why != STOP_LIMIT) {
+			fprintf(stderr, "trapeze: bench: error: %s stopped: %s\n", vmm_mode_name(mode), vm_stop_name(why));
+			return false;
+		}
+	}
+	*sec = median(t, runs);
+	return true;
+}
+
+/* A ratio cell: "1.23x", or "-" when it does not apply. */
+static const char *ratio(char *buf, size_t n, double v)
+{
+	if (v > 0)
+		snprintf(buf, n, "%.3fx", v);
+	else
+		snprintf(buf, n, "-");
+	return buf;
+}
+
+static void print_row(FILE *f, const struct row *r, bool csv)
+{
+	char a[32], b[32];
+	if (csv)
+		fprintf(f, "%s,%s,%llu,%.6f,%.1f,%.3f,%.3f\n", r->work, r->mode, (unsigned long long)r->insns,
+			r->seconds, r->mips, r->vs_native, r->vs_bare);
+	else
+		fprintf(f, "%-9s %-8s %13llu %9.4f %9.1f %10s %10s\n", r->work, r->mode,
+			(unsigned long long)r->insns, r->seconds, r->mips, ratio(a, sizeof a, r->vs_native),
+			ratio(b, sizeof b, r->vs_bare));
+}
+
+static void chart(const char *dir, const char *csv)
+{
+	char cmd[2048];
+	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+		printf("(gnuplot is not installed: no chart; the table and %s have it all)\n", csv);
+		return;
+	}
+	snprintf(cmd, sizeof cmd,
+		 "gnuplot -e \"set terminal svg size 800,400; set output '%s/bench.svg'; set datafile separator ',';"
+		 " set style data histograms; set style fill solid; set ylabel 'guest MIPS'; set xtics rotate by -30;"
+		 " plot '%s' every ::1 using 5:xtic(strcol(1).' '.strcol(2)) title 'MIPS'\" 2>/dev/null",
+		 dir, csv);
+	if (system(cmd) == 0)
+		printf("chart: %s/bench.svg\n", dir);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: trapeze bench [--dir DIR] [--runs N] [--modes LIST]\n");
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	const char *dir = "build/bench", *modes = "bare,trap,hybrid,emulate";
+	int runs = 5;
+	struct row rows[NWORK * (MODE_COUNT + 1)];
+	int nrows = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			printf("Times tools/bench's sieve and checksum guests under each mode (median of N\n"
+			       "runs, default 5) and the same algorithms in native C, and prints guest MIPS,\n"
+			       "the slowdown against native and each mode's host time relative to bare.\n"
+			       "Emulation is timed on its first %d instructions. Writes DIR/bench.csv\n"
+			       "(and DIR/bench.svg when gnuplot is installed). DIR defaults to build/bench.\n",
+			       EMULATE_BUDGET);
+			return 0;
+		} else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
+			dir = argv[++i];
+		} else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
+			runs = atoi(argv[++i]);
+			if (runs < 1 || runs > MAX_RUNS) {
+				fprintf(stderr, "trapeze: bench: error: --runs takes 1 to %d\n", MAX_RUNS);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--modes") && i + 1 < argc) {
+			modes = argv[++i];
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	printf("%-9s %-8s %13s %9s %9s %10s %10s\n", "workload", "mode", "guest insns", "median s", "MIPS",
+	       "vs native", "vs bare");
+	for (int w = 0; w < NWORK; w++) {
+		char path[1024], err[512];
+		struct image img;
+		double native_s, bare_s = 0, bare_mips = 0;
+		uint32_t native_res = 0;
+		snprintf(path, sizeof path, "%s/%s.elf", dir, workloads[w]);
+		if (!image_read(path, &img, err, sizeof err)) {
+			fprintf(stderr, "trapeze: bench: error: %s\n", err);
+			return 1;
+		}
+		if (!time_native(dir, workloads[w], runs, &native_s, &native_res))
+			return 1;
+		rows[nrows] = (struct row){ workloads[w], "native", 0, native_s, 0, 1.0, 0 };
+		print_row(stdout, &rows[nrows++], false);
+
+		char list[256];
+		snprintf(list, sizeof list, "%s", modes);
+		for (char *m = strtok(list, ","); m; m = strtok(NULL, ",")) {
+			enum vmm_mode mode;
+			double s;
+			uint64_t insns = 0;
+			uint32_t res = 0;
+			if (!vmm_mode_parse(m, &mode)) {
+				fprintf(stderr, "trapeze: bench: error: unknown mode '%s' (modes: %s)\n", m, vmm_mode_names());
+				return 2;
+			}
+			bool partial = mode == MODE_EMULATE || mode == MODE_HYBRID;
+			if (!time_guest(&img, mode, runs, partial ? EMULATE_BUDGET : UINT64_MAX / 2, &s, &insns, &res))
+				return 1;
+			if (!partial && res != native_res) {
+				fprintf(stderr, "trapeze: bench: error: %s under %s computed %u, native C %u\n",
+					workloads[w], m, res, native_res);
+				return 1;
+			}
+			struct row *r = &rows[nrows++];
+			*r = (struct row){ workloads[w], vmm_mode_name(mode), insns, s, (double)insns / s / 1e6, 0, 0 };
+			if (mode == MODE_BARE) {
+				bare_s = s;
+				bare_mips = r->mips;
+			}
+			if (!partial)
+				r->vs_native = s / native_s;
+			if (mode != MODE_BARE && bare_mips > 0)
+				r->vs_bare = partial ? bare_mips / r->mips : s / bare_s;
+			print_row(stdout, r, false);
+		}
+		image_free(&img);
+	}
+
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("peak memory: %ld KiB (default 1 MiB guest memory)\n", ru.ru_maxrss);
+	printf("vs native: guest time / native C time for the same algorithm; vs bare: host time\n"
+	       "relative to bare (hybrid and emulate: measured on their first %d instructions,\n"
+	       "compared as instruction rates).\n", EMULATE_BUDGET);
+
+	char csv[1100];
+	snprintf(csv, sizeof csv, "%s/bench.csv", dir);
+	FILE *f = fopen(csv, "w");
+	if (!f) {
+		fprintf(stderr, "trapeze: bench: error: cannot write %s\n", csv);
+		return 1;
+	}
+	fprintf(f, "workload,mode,guest_insns,median_s,mips,vs_native,vs_bare\n");
+	for (int i = 0; i < nrows; i++)
+		print_row(f, &rows[i], true);
+	fclose(f);
+	printf("csv: %s\n", csv);
+	chart(dir, csv);
+	return 0;
+}
