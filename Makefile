@@ -88,6 +88,17 @@ $(TESTBIN): $(TEST_OBJ) $(BUILD)/libtrapeze.a
 
 include guest-os/guest.mk
 
+# The benchmark's guests and their native C twins (tools/bench/).
+BENCH_DIR := $(BUILD)/bench
+BENCH_WORK := sieve checksum
+BENCH_FILES := $(foreach w,$(BENCH_WORK),$(BENCH_DIR)/$(w).elf $(BENCH_DIR)/$(w)-native)
+$(BENCH_DIR)/%.elf: tools/bench/%.s $(TRAPEZE)
+	@mkdir -p $(@D)
+	$(call say,ASM,$<)$(TRAPEZE) asm -o $@ $<
+$(BENCH_DIR)/%-native: tools/bench/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) -std=c11 -O2 -D_POSIX_C_SOURCE=200809L $(WARN) -o $@ $<
+
 run: deps all
 	$(Q)scripts/demo.sh $(BUILD)
 
@@ -108,13 +119,3 @@ install: $(TRAPEZE)
 clean:
 	rm -rf build
 
-# The benchmark's guests and their native C twins (tools/bench/).
-BENCH_DIR := $(BUILD)/bench
-BENCH_WORK := sieve checksum
-BENCH_FILES := $(foreach w,$(BENCH_WORK),$(BENCH_DIR)/$(w).elf $(BENCH_DIR)/$(w)-native)
-$(BENCH_DIR)/%.elf: tools/bench/%.s $(TRAPEZE)
-	@mkdir -p $(@D)
-	$(call say,ASM,$<)$(TRAPEZE) asm -o $@ $<
-$(BENCH_DIR)/%-native: tools/bench/%.c
-	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) -std=c11 -O2 -D_POSIX_C_SOURCE=200809L $(WARN) -o $@ $<
