@@ -1,0 +1,47 @@
+# guest-os/guest.mk: the guest OS: its kernel, its user programs, its disks.
+# Included by the top-level Makefile after TRAPEZE and BUILD are defined;
+# every product goes under $(BUILD)/guest.
+#
+#   $(BUILD)/guest/kernel.elf   the kernel (boot it with trapeze run)
+#   $(BUILD)/guest/PROG.elf     each user program, linked at virtual 0
+#   $(BUILD)/guest/disk.img     the default boot: init and the programs it starts
+#   $(BUILD)/guest/echo.img     a disk whose init is echo (console input)
+#   $(BUILD)/guest/mkdisk       the tool that packs a disk (guest-os/tools/mkdisk.c)
+#   $(BUILD)/guest/*.lst        assembler listings, for reading along
+
+GUEST_OUT   := $(BUILD)/guest
+GUEST_INC   := -I guest-os/include -I guest-os/lib -I guest-os/kernel -I guest-os/user
+GUEST_DEPS  := $(wildcard guest-os/include/*.inc guest-os/lib/*.s)
+GUEST_KSRC  := $(wildcard guest-os/kernel/*.s)
+# The default boot: init spawns the others (see guest-os/user/init.s).
+GUEST_BOOT  := init hello ping pong primes syscalls diskread redpill selfcheck crash
+GUEST_PROGS := $(GUEST_BOOT) echo
+GUEST_ELFS  := $(GUEST_PROGS:%=$(GUEST_OUT)/%.elf)
+GUEST_DATA  := guest-os/data/notes.txt
+MKDISK      := $(GUEST_OUT)/mkdisk
+
+guest: $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img
+
+$(GUEST_OUT)/kernel.elf: $(GUEST_KSRC) $(GUEST_DEPS) $(TRAPEZE)
+	@mkdir -p $(@D)
+	$(call say,ASM,$@)$(TRAPEZE) asm $(GUEST_INC) -o $@ -l $(@:.elf=.lst) guest-os/kernel/kernel.s
+
+# ping and pong include pingpong.s.
+$(GUEST_OUT)/ping.elf $(GUEST_OUT)/pong.elf: guest-os/user/pingpong.s
+
+$(GUEST_OUT)/%.elf: guest-os/user/%.s $(GUEST_DEPS) $(TRAPEZE)
+	@mkdir -p $(@D)
+	$(call say,ASM,$@)$(TRAPEZE) asm $(GUEST_INC) -o $@ -l $(@:.elf=.lst) $<
+
+# mkdisk reads ELF files with the project's own reader, tools/image.c.
+$(MKDISK): guest-os/tools/mkdisk.c $(BUILD)/libtrapeze.a
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtrapeze.a
+
+$(GUEST_OUT)/disk.img: $(MKDISK) $(GUEST_BOOT:%=$(GUEST_OUT)/%.elf) $(GUEST_DATA)
+	$(call say,MKDISK,$@)$(MKDISK) -o $@ $(GUEST_BOOT:%=$(GUEST_OUT)/%.elf) $(GUEST_DATA)
+
+$(GUEST_OUT)/echo.img: $(MKDISK) $(GUEST_OUT)/echo.elf
+	$(call say,MKDISK,$@)$(MKDISK) -o $@ init=$(GUEST_OUT)/echo.elf
+
+-include $(MKDISK).d

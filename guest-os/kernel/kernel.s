@@ -1,0 +1,30 @@
+; guest-os/kernel/kernel.s: the Trapeze guest kernel, assembled as one unit.
+; Owns: the order of the kernel's files in memory, and ktext_end, the label
+;       that closes the kernel text (the self-check checksums [0, ktext_end)).
+; Not:  any code: each file below owns one idea.
+;
+; boot.s must come first: the machine starts at physical address 0. Every
+; file adds to .text and .data; the assembler puts all of .data after all of
+; .text, so ktext_end, the last thing in .text, ends the code.
+
+        .include "memory.inc"
+        .include "proc.inc"
+        .include "syscall.inc"
+        .include "disk.inc"
+
+        .text
+        .include "boot.s"       ; the boot sequence
+        .include "trap.s"       ; the trap vector: save, dispatch on the cause
+        .include "syscall.s"    ; the system calls
+        .include "sched.s"      ; the scheduler, the clock, the idle loop
+        .include "proc.s"       ; the process table: spawn, exit, kill, summary
+        .include "critical.s"   ; the critical-section self-check (setpsw)
+        .include "console.s"    ; the console driver and kprintf
+        .include "disk.s"       ; the disk driver and the directory
+        .include "panic.s"      ; panic
+        .include "lib.s"        ; memory and string helpers
+        .include "format.s"     ; printf-style formatting (shared with programs)
+
+        .text
+        .align  4
+ktext_end:

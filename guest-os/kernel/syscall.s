@@ -1,0 +1,278 @@
+; guest-os/kernel/syscall.s: the system calls.
+; Owns: the system-call table and each call's kernel side; checking that an
+;       address a process passes lies inside it (uaddr, copyin_name).
+; Not:  the ABI's numbers (include/syscall.inc); blocking and waking
+;       (sched.s, console.s); loading programs (proc.s, disk.s).
+;
+; The kernel runs unrelocated, so it reaches a process's memory at physical
+; base + address, after checking the address against the process's limit:
+; the same check the hardware makes for the process itself.
+
+; From trap_entry: r1 = the caller's slot, r3 = the system call number.
+; A handler is an ordinary function: r1..r3 = the caller's arguments, r1 =
+; the result, which goes back into the caller's saved r1.
+syscall:
+        ldw     r2, P_NSYS(r1)
+        addi    r2, r2, 1
+        stw     r2, P_NSYS(r1)
+        ldw     r2, syscalls_made(zero)
+        addi    r2, r2, 1
+        stw     r2, syscalls_made(zero)
+        li      r2, NSYSCALLS
+        bgeu    r3, r2, .unknown
+        shli    r3, r3, 2
+        ldw     r7, syscall_table(r3)
+        ldw     r2, P_R2(r1)
+        ldw     r3, P_R3(r1)
+        ldw     r1, P_R1(r1)
+        jalr    lr, r7
+        ldw     r2, cur_proc(zero)
+        stw     r1, P_R1(r2)
+        jmp     kernel_exit
+.unknown:
+        li      r2, E_NOSYS
+        stw     r2, P_R1(r1)
+        jmp     kernel_exit
+
+; exit(code): the slot is freed; the scheduler picks someone else.
+sys_exit:
+        mov     r2, r1
+        ldw     r1, cur_proc(zero)
+        li      r3, 0                   ; exited, not killed
+        jmp     proc_exit               ; returns to syscall for us
+
+; write(buf, len) -> len
+sys_write:
+        push    lr
+        mov     r4, r2                  ; r4: the length
+        call    uaddr
+        beqz    r1, .fault
+        add     r2, r1, r4              ; r2: the end
+.loop:
+        beq     r1, r2, .done
+        ldbu    r3, 0(r1)
+        out     PORT_CON_DATA, r3
+        addi    r1, r1, 1
+        jmp     .loop
+.done:
+        mov     r1, r4
+        pop     lr
+        ret
+.fault:
+        li      r1, E_FAULT
+        pop     lr
+        ret
+
+; read(buf, len) -> n: what console input there is, up to a newline; when
+; there is none, the process waits (S_READING) until an interrupt brings some.
+sys_read:
+        push    lr
+        push    r8
+        push    r9
+        mov     r8, r2                  ; r8: the length
+        call    uaddr
+        beqz    r1, .fault
+        mov     r9, r1                  ; r9: the buffer's physical address
+        mov     r1, r8
+        beqz    r8, .done               ; nothing asked for: 0, without waiting
+        mov     r1, r9
+        mov     r2, r8
+        call    console_read
+        bnez    r1, .done
+        ldw     r2, cur_proc(zero)
+        stw     r9, P_IOBUF(r2)
+        stw     r8, P_IOLEN(r2)
+        li      r3, S_READING
+        stw     r3, P_STATE(r2)
+        li      r1, 1
+        out     PORT_CON_CTRL, r1       ; wake us with the input interrupt
+        li      r1, 0                   ; the real result comes with the input
+        jmp     .done
+.fault:
+        li      r1, E_FAULT
+.done:
+        pop     r9
+        pop     r8
+        pop     lr
+        ret
+
+sys_yield:
+        ldw     r1, cur_proc(zero)
+        li      r2, S_READY
+        stw     r2, P_STATE(r1)
+        li      r1, 0
+        ret
+
+sys_getpid:
+        ldw     r1, cur_proc(zero)
+        ldw     r1, P_PID(r1)
+        ret
+
+sys_ticks:
+        ldw     r1, ticks(zero)
+        ret
+
+; sleep(n): wait until n more ticks have passed.
+sys_sleep:
+        cmpi    r1, 0
+        ble     .now
+        ldw     r2, ticks(zero)
+        add     r2, r2, r1
+        ldw     r1, cur_proc(zero)
+        stw     r2, P_WAKE(r1)
+        li      r2, S_SLEEPING
+        stw     r2, P_STATE(r1)
+.now:
+        li      r1, 0
+        ret
+
+; spawn(name) -> pid
+sys_spawn:
+        push    lr
+        call    copyin_name
+        bnez    r1, .error
+        la      r1, name_buf
+        call    proc_spawn
+.error:
+        pop     lr
+        ret
+
+; readfile(name, buf, len) -> bytes read: the file's first len bytes at most.
+sys_readfile:
+        push    lr
+        push    r8
+        push    r9
+        mov     r8, r2                  ; r8: buf
+        mov     r9, r3                  ; r9: len
+        call    copyin_name
+        bnez    r1, .out
+        la      r1, name_buf
+        call    dir_lookup
+        beqz    r1, .noent
+        mov     r4, r1                  ; r4: the directory entry
+        mov     r1, r8
+        mov     r2, r9
+        call    uaddr
+        beqz    r1, .fault
+        mov     r2, r1
+        mov     r1, r4
+        mov     r3, r9
+        call    file_read
+        jmp     .out
+.noent:
+        li      r1, E_NOENT
+        jmp     .out
+.fault:
+        li      r1, E_FAULT
+.out:
+        pop     r9
+        pop     r8
+        pop     lr
+        ret
+
+; catch(handler): the next fault resumes the process at handler (trap.s).
+sys_catch:
+        ldw     r2, cur_proc(zero)
+        stw     r1, P_CATCH(r2)
+        li      r1, 0
+        ret
+
+; getbase() -> the base the kernel gave the process: the honest answer that
+; redpill compares with what the getbase instruction says.
+sys_getbase:
+        ldw     r1, cur_proc(zero)
+        ldw     r1, P_BASE(r1)
+        ret
+
+; ksum() -> r1 = checksum of the kernel text now, r2 = at boot.
+sys_ksum:
+        push    lr
+        li      r1, 0
+        la      r2, ktext_end
+        call    checksum
+        ldw     r2, cur_proc(zero)
+        ldw     r3, ksum_boot(zero)
+        stw     r3, P_R2(r2)
+        pop     lr
+        ret
+
+; uaddr: r1 = an address in the current process, r2 = a length. Returns r1 =
+; its physical address, or 0 when some byte of [r1, r1 + r2) lies outside the
+; process (0 is never in a process region). Uses r1..r3 only.
+uaddr:
+        ldw     r3, cur_proc(zero)
+        ldw     r3, P_LIMIT(r3)
+        bltu    r3, r1, .outside        ; starts past the limit
+        sub     r3, r3, r1              ; r3: the room left before the limit
+        bltu    r3, r2, .outside
+        ldw     r3, cur_proc(zero)
+        ldw     r3, P_BASE(r3)
+        add     r1, r1, r3
+        ret
+.outside:
+        li      r1, 0
+        ret
+
+; copyin_name: copy the NUL-terminated name at user address r1 into name_buf.
+; Returns r1 = 0, or E_FAULT (outside the process), or E_INVAL (too long).
+copyin_name:
+        push    lr
+        li      r2, 1
+        call    uaddr
+        beqz    r1, .fault
+        ldw     r3, cur_proc(zero)      ; r4: bytes before the limit, at most NAME_MAX
+        ldw     r4, P_LIMIT(r3)
+        ldw     r3, P_BASE(r3)
+        add     r4, r4, r3
+        sub     r4, r4, r1
+        li      r3, NAME_MAX
+        bgeu    r3, r4, .room
+        mov     r4, r3
+.room:
+        la      r2, name_buf
+.loop:
+        beqz    r4, .long
+        ldbu    r3, 0(r1)
+        stb     r3, 0(r2)
+        beqz    r3, .ok
+        addi    r1, r1, 1
+        addi    r2, r2, 1
+        addi    r4, r4, -1
+        jmp     .loop
+.ok:
+        li      r1, 0
+        pop     lr
+        ret
+.long:
+        li      r1, E_INVAL
+        pop     lr
+        ret
+.fault:
+        li      r1, E_FAULT
+        pop     lr
+        ret
+
+        .data
+        .align  4
+; Indexed by the system call number: the order of include/syscall.inc.
+syscall_table:
+        .word   sys_exit        ; SYS_EXIT     0
+        .word   sys_write       ; SYS_WRITE    1
+        .word   sys_read        ; SYS_READ     2
+        .word   sys_yield       ; SYS_YIELD    3
+        .word   sys_getpid      ; SYS_GETPID   4
+        .word   sys_ticks       ; SYS_TICKS    5
+        .word   sys_sleep       ; SYS_SLEEP    6
+        .word   sys_spawn       ; SYS_SPAWN    7
+        .word   sys_readfile    ; SYS_READFILE 8
+        .word   sys_catch       ; SYS_CATCH    9
+        .word   sys_getbase     ; SYS_GETBASE  10
+        .word   sys_ksum        ; SYS_KSUM     11
+.if (. - syscall_table) - NSYSCALLS * 4
+        .error  "syscall_table needs one entry per system call in syscall.inc"
+.endif
+syscalls_made:
+        .word   0
+name_buf:
+        .space  NAME_MAX
+        .text
