@@ -68,10 +68,12 @@ static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
-	long n;
+	long n = -1;
 
 	cr_assert(f, "cannot open %s", path);
-	cr_assert(fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0);
+	cr_assert(fseek(f, 0, SEEK_END) == 0);
+	n = ftell(f);
+	cr_assert(n >= 0 && fseek(f, 0, SEEK_SET) == 0);
 	buf = malloc((size_t)n + 1);
 	cr_assert(buf);
 	cr_assert(fread(buf, 1, (size_t)n, f) == (size_t)n);
