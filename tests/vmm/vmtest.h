@@ -1,0 +1,63 @@
+/*
+ * tests/vmm/vmtest.h: what the VMM tests share.
+ * Owns: assembling a fixture of tests/vmm/ into an image; small programs
+ *       built word by word with the encoders of cpu/isa.h; making, running
+ *       and comparing VMs; a scratch disk image; running build/trapeze.
+ * Not:  the fixtures themselves (the .s files beside this one) or any assertion about a mode.
+ */
+#ifndef TRAPEZE_TEST_VMTEST_H
+#define TRAPEZE_TEST_VMTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "equiv.h"
+#include "image.h"
+#include "vmm.h"
+
+#define VT_ALL_MODES { MODE_BARE, MODE_EMULATE, MODE_TRAP, MODE_HYBRID }
+
+/* A program of words placed at guest-physical 0. */
+struct prog {
+	uint32_t w[2048];
+	int n;
+};
+void prog_emit(struct prog *p, uint32_t word);
+/* rd = v, in two words (lui, ori) so every program's layout is predictable. */
+void prog_li(struct prog *p, unsigned rd, uint32_t v);
+/* Halt with the value of register rs as the code. */
+void prog_halt(struct prog *p, unsigned rs);
+
+/* Assemble tests/vmm/NAME.s (the tests run from the repository root). */
+void vt_assemble(const char *name, struct image *img);
+/* Assemble tests/vmm/NAME.s into a fresh temporary ELF file; its name in
+ * path (at least 96 bytes). The caller unlinks it. */
+void vt_elf(const char *name, char *path);
+/* Equivalence loaders: ctx is a const struct prog * or a const struct image *. */
+bool vt_load_prog(void *ctx, struct vm *vm, char *err, size_t errlen);
+bool vt_load_image(void *ctx, struct vm *vm, char *err, size_t errlen);
+
+/* A VM of options o (mode m) holding the program or image; capture on. */
+struct vm *vt_vm_prog(const struct vm_options *o, enum vmm_mode m, const struct prog *p);
+struct vm *vt_vm_image(const struct vm_options *o, enum vmm_mode m, const struct image *img);
+
+/* Write a disk image of n sectors (each byte a function of its offset) to a
+ * fresh temporary file; its name in path (at least 64 bytes). */
+void vt_make_disk(char *path, unsigned nsectors);
+
+/* Write text to a fresh temporary file; its name in path (at least 64 bytes). */
+void vt_make_file(char *path, const char *text);
+
+/* Compare two modes on a loader; true when equivalent. */
+bool vt_equivalent(const struct vm_options *o, enum vmm_mode a, enum vmm_mode b,
+		   bool (*load)(void *, struct vm *, char *, size_t), void *ctx,
+		   struct vmm_divergence *d);
+
+/* Which of the command's streams vt_trapeze returns. */
+enum vt_streams { VT_STDOUT, VT_BOTH, VT_STDERR };
+/* Run `$TRAPEZE ARGS` (build/trapeze when TRAPEZE is not set) with stdin from /dev/null; what it wrote on the
+ * chosen streams in a malloc'd string, its exit status in *status. */
+char *vt_trapeze(const char *args, enum vt_streams which, int *status);
+
+#endif

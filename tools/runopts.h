@@ -1,0 +1,54 @@
+/*
+ * tools/runopts.h: the options every command that runs a guest shares.
+ * Owns: parsing --max-steps, --nonvirt, --mem, --disk, --input and
+ *       --max-output into VM options; reading the image and the console
+ *       input; the help text for them.
+ * Not:  any one command's own options (--mode, --modes, --trace, --stats).
+ */
+#ifndef TRAPEZE_RUNOPTS_H
+#define TRAPEZE_RUNOPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image.h"
+#include "vmm.h"
+
+/* The step limit when --max-steps is not given: generous, but an end. */
+#define RUNOPT_DEFAULT_STEPS 10000000000ull
+
+struct runopts {
+	const char *cmd;          /* "run", "diff": for messages */
+	struct vm_options vm;     /* mode, memory, nonvirt, disk, limits */
+	const char *input_path;   /* --input FILE */
+	uint8_t *input;           /* what runopt_read_input read */
+	size_t input_len;
+	bool input_terminal;      /* no --input and stdin is a terminal */
+};
+
+/* Defaults: the VM's defaults and RUNOPT_DEFAULT_STEPS. */
+void runopt_init(struct runopts *o, const char *cmd);
+/* If argv[*i] is one of the shared options, take it (and its value, moving
+ * *i on) and return 1; 0 if it is not one; -1 after printing an error for a
+ * bad value; -2 for a missing value (a usage error). */
+int runopt_parse(struct runopts *o, int argc, char **argv, int *i);
+/* The value of a --name VALUE or --name=VALUE option at argv[*i], or NULL
+ * when arg is not that option. *missing is set when the value is absent. */
+const char *runopt_value(const char *name, int argc, char **argv, int *i, bool *missing);
+/* Read the console input: --input FILE, else all of stdin when it is not a
+ * terminal (so runs are deterministic). False after printing an error. */
+bool runopt_read_input(struct runopts *o);
+/* Read an ELF image; false after printing an error. */
+bool runopt_read_image(const struct runopts *o, const char *path, struct image *img);
+/* A guest's console input, attached to a VM that has none queued: the
+ * terminal, read as the guest asks (not deterministic: interactive use). */
+void runopt_attach_terminal(const struct runopts *o, struct vm *vm);
+/* Print "trapeze: CMD: error: ..." to stderr. */
+void runopt_error(const struct runopts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The help lines for the shared options. */
+extern const char runopt_help[];
+void runopt_free(struct runopts *o);
+
+#endif

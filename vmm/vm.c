@@ -1,0 +1,417 @@
+/*
+ * vmm/vm.c: a VM's life: creation, the run door, what the guest can observe.
+ * Owns: struct vm's allocation and teardown, the real machine's layout (the
+ *       VMM's own area, then the VM's region), the virtual devices, the table
+ *       of techniques and their names, the accessors and the statistics.
+ * Not:  any technique's run loop (emulate.c, trap_emulate.c, hybrid.c); the
+ *       virtual CPU's mechanics (vcpu.c).
+ * Implements: P&G's resource control at the allocation level: the VM gets a
+ *       region and devices of its own; the monitor's memory, filled with a
+ *       known pattern, is proof (vm_vmm_intact) that the guest never touched it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "image.h"
+#include "vmm_internal.h"
+
+/* Bare: the guest is the machine; run it with cpu_run, no monitor at all. */
+static int round_bare(struct vm *vm, uint64_t end)
+{
+	enum cpu_stop s = cpu_run(&vm->real, end - vm->real.retired);
+	return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
+}
+
+/* The techniques: one row each; patch, bt, hw and pv will join here. */
+static const struct technique {
+	const char *name;
+	int (*round)(struct vm *vm, uint64_t end);
+	const char *summary;
+} techniques[MODE_COUNT] = {
+	[MODE_BARE] = { "bare", round_bare,
+			"no monitor: the guest owns the real machine" },
+	[MODE_EMULATE] = { "emulate", vmm_round_emulate,
+			   "full software emulation: every instruction interpreted (efficiency 0%)" },
+	[MODE_TRAP] = { "trap", vmm_round_trap,
+			"trap-and-emulate: the deprivileged guest runs natively (P&G Theorem 1)" },
+	[MODE_HYBRID] = { "hybrid", vmm_round_hybrid,
+			  "hybrid: guest kernel interpreted, guest user code native (P&G Theorem 3)" },
+};
+
+const char *vmm_mode_name(enum vmm_mode m)
+{
+	return (unsigned)m < MODE_COUNT ? techniques[m].name : "?";
+}
+
+const char *vmm_mode_summary(enum vmm_mode m)
+{
+	return (unsigned)m < MODE_COUNT ? techniques[m].summary : "?";
+}
+
+bool vmm_mode_parse(const char *name, enum vmm_mode *out)
+{
+	for (int m = 0; m < MODE_COUNT; m++) {
+		if (!strcmp(name, techniques[m].name)) {
+			*out = (enum vmm_mode)m;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *vmm_mode_names(void)
+{
+	return "bare, emulate, trap, hybrid";
+}
+
+const char *vm_action_name(enum vm_action a)
+{
+	static const char *const names[] = {
+		[VM_DELIVERED] = "delivered", [VM_EMULATED] = "emulated",
+		[VM_REFLECTED] = "reflected", [VM_INJECTED] = "injected",
+		[VM_PENDED] = "pended", [VM_STOPPED] = "stopped",
+	};
+	return (unsigned)a < sizeof names / sizeof names[0] ? names[a] : "?";
+}
+
+const char *vm_stop_name(enum cpu_stop s)
+{
+	switch (s) {
+	case STOP_LIMIT: return "step limit";
+	case STOP_HALT: return "halt";
+	case STOP_TRAP: return "trap";
+	case STOP_IDLE: return "idle";
+	case STOP_FAULT: return "triple fault";
+	}
+	return "?";
+}
+
+void vm_options_init(struct vm_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->mode = MODE_BARE;
+	o->mem_size = VM_DEFAULT_MEM;
+}
+
+/* The pattern the VMM's own memory is filled with: word i of the area. */
+static uint32_t vmm_area_word(uint32_t i)
+{
+	return 0x564D4D21u ^ (i * 0x9E3779B9u); /* "VMM!" and a Weyl sequence */
+}
+
+static void fill_vmm_area(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->region_base / 4; i++) {
+		uint32_t w = vmm_area_word(i);
+		memcpy(vm->real.mem.bytes + 4 * i, &w, 4);
+	}
+}
+
+bool vm_vmm_intact(const struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->region_base / 4; i++) {
+		uint32_t w;
+		memcpy(&w, vm->real.mem.bytes + 4 * i, 4);
+		if (w != vmm_area_word(i))
+			return false;
+	}
+	return true;
+}
+
+/* Queue console input up front, so every mode sees the same bytes at the
+ * same instructions. What the console's queue cannot hold waits in a host
+ * file that the console reads whenever its queue runs dry: those points are
+ * guest instructions (in, wfi), the same in every mode. */
+static bool queue_input(struct vm *vm, const void *bytes, size_t len, char *err, size_t errlen)
+{
+	uint32_t first = len > CON_INBUF ? CON_INBUF : (uint32_t)len;
+	uint32_t n = dev_con_feed(&vm->dev, bytes, first);
+	FILE *f;
+
+	if (n == len)
+		return true;
+	f = tmpfile();
+	if (!f || fwrite((const char *)bytes + n, 1, len - n, f) != len - n || fflush(f) != 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errlen, "cannot keep %zu bytes of console input", len);
+		if (f)
+			fclose(f);
+		return false;
+	}
+	vm->input_rest = f;
+	dev_con_source(&vm->dev, fileno(f));
+	return true;
+}
+
+/* The virtual CPU at reset: supervisor mode, pc 0, interrupts off, as
+ * cpu_init leaves the real machine; its memory is the region. */
+static void reset_vcpu(struct vm *vm)
+{
+	struct cpu *v = &vm->vcpu;
+
+	memset(v, 0, sizeof *v);
+	v->psw = PSW_S;
+	v->mem = mem_view(&vm->real.mem, vm->region_base, vm->region_size);
+	v->dev = &vm->dev;
+	v->nonvirt = vm->opt.nonvirt;
+	v->on_trap = vmm_on_cpu_trap;
+	v->hook_ctx = vm;
+}
+
+static bool setup_machine(struct vm *vm, char *err, size_t errlen)
+{
+	struct cpu *c = &vm->real;
+	bool bare = vm->opt.mode == MODE_BARE;
+
+	vm->region_base = bare ? 0 : VM_VMM_AREA;
+	vm->region_size = vm->opt.mem_size;
+	if (!cpu_init(c, vm->region_base + vm->region_size, bare ? &vm->dev : NULL)) {
+		snprintf(err, errlen, "out of host memory for %u bytes of guest memory",
+			 vm->region_size);
+		return false;
+	}
+	c->nonvirt = vm->opt.nonvirt;
+	if (bare) {
+		c->on_trap = vmm_on_cpu_trap;
+		c->hook_ctx = vm;
+		return true;
+	}
+	/* The monitor handles every trap out of the guest. */
+	c->exit_on_trap = true;
+	fill_vmm_area(vm);
+	reset_vcpu(vm);
+	return true;
+}
+
+bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t errlen)
+{
+	struct vm *vm;
+	uint32_t size = opt->mem_size ? opt->mem_size : VM_DEFAULT_MEM;
+	const char *why = NULL;
+
+	*out = NULL;
+	if ((unsigned)opt->mode >= MODE_COUNT) {
+		snprintf(err, errlen, "unknown mode %d (valid: %s)", (int)opt->mode, vmm_mode_names());
+		return false;
+	}
+	if (size < 64 || size > VM_MAX_MEM) {
+		snprintf(err, errlen, "guest memory of %u bytes: must be 64 to %u", size, VM_MAX_MEM);
+		return false;
+	}
+	vm = calloc(1, sizeof *vm);
+	if (!vm) {
+		snprintf(err, errlen, "out of host memory");
+		return false;
+	}
+	vm->opt = *opt;
+	vm->opt.mem_size = (size + 3) & ~3u;
+	vm->opt.input = NULL; /* the bytes are queued below; the pointer is not kept */
+	vm->opt.input_len = 0;
+	dev_init(&vm->dev, opt->console);
+	if (opt->capture)
+		dev_capture(&vm->dev);
+	vm->dev.con.out_limit = opt->max_output;
+	if (opt->disk_path && !dev_disk_load(&vm->dev, opt->disk_path, &why)) {
+		snprintf(err, errlen, "disk image '%s': %s", opt->disk_path, why);
+		vm_destroy(vm);
+		return false;
+	}
+	if ((opt->input_len && !queue_input(vm, opt->input, opt->input_len, err, errlen)) ||
+	    !setup_machine(vm, err, errlen)) {
+		vm_destroy(vm);
+		return false;
+	}
+	*out = vm;
+	return true;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	cpu_free(&vm->real);
+	dev_free(&vm->dev);
+	if (vm->input_rest)
+		fclose(vm->input_rest);
+	free(vm);
+}
+
+bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)
+{
+	return mem_write(&vm_guest(vm)->mem, gpa, bytes, len);
+}
+
+bool vm_load_image(struct vm *vm, const struct image *img, char *err, size_t errlen)
+{
+	if (!image_place(img, &vm_guest(vm)->mem, err, errlen))
+		return false;
+	vm_guest(vm)->pc = img->entry;
+	return true;
+}
+
+static uint64_t host_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The end of a budget of max more guest instructions: the step limit's or
+ * 2^63 at most (cpu_run counts its budget in an int64_t: that is for ever). */
+static uint64_t budget_end(const struct vm *vm, uint64_t max)
+{
+	uint64_t at = vm_guest_c(vm)->retired;
+
+	if (max > (uint64_t)INT64_MAX - at)
+		max = (uint64_t)INT64_MAX - at;
+	if (vm->opt.step_limit && at + max > vm->opt.step_limit)
+		return vm->opt.step_limit > at ? vm->opt.step_limit : at;
+	return at + max;
+}
+
+/* After a run: remember a stop that lasts, and whether the limit was hit. */
+static enum cpu_stop settle(struct vm *vm, int why, uint64_t t0)
+{
+	enum cpu_stop s = why == VMM_GO_ON ? STOP_LIMIT : (enum cpu_stop)why;
+	uint64_t at = vm_guest(vm)->retired;
+
+	vm->stats.host_ns += host_now_ns() - t0;
+	vm->at_limit = s == STOP_LIMIT && vm->opt.step_limit && at >= vm->opt.step_limit;
+	if (s == STOP_HALT || s == STOP_IDLE || s == STOP_FAULT) {
+		/* The machine is off, or stuck for ever: it stays so. */
+		vm->stopped = true;
+		vm->stop = s;
+	}
+	return s;
+}
+
+enum cpu_stop vm_run(struct vm *vm, uint64_t max)
+{
+	struct cpu *g = vm_guest(vm);
+	uint64_t end = budget_end(vm, max), t0 = host_now_ns();
+	int why = VMM_GO_ON;
+
+	if (vm->stopped)
+		return vm->stop;
+	while (why == VMM_GO_ON && g->retired < end)
+		why = techniques[vm->opt.mode].round(vm, end);
+	return settle(vm, why, t0);
+}
+
+enum cpu_stop vm_step(struct vm *vm)
+{
+	struct cpu *g = vm_guest(vm);
+	uint64_t end = budget_end(vm, 1), t0 = host_now_ns(), retired = g->retired;
+	uint64_t delivered = vm->delivered;
+	int why = VMM_GO_ON;
+
+	if (vm->stopped)
+		return vm->stop;
+	if (vm->opt.mode == MODE_BARE) {
+		/* cpu_step is already this: one instruction or one trap entered. */
+		if (retired < end) {
+			enum cpu_stop s = cpu_step(&vm->real);
+			why = s == STOP_LIMIT ? VMM_GO_ON : (int)s;
+		}
+		return settle(vm, why, t0);
+	}
+	/* Rounds until the guest sees something happen: an exit the VMM
+	 * absorbs (the virtual timer running out) is not a step of the guest. */
+	while (why == VMM_GO_ON && retired < end && g->retired == retired &&
+	       vm->delivered == delivered)
+		why = techniques[vm->opt.mode].round(vm, end);
+	return settle(vm, why, t0);
+}
+
+bool vm_wake(struct vm *vm)
+{
+	if (!vm->stopped || vm->stop != STOP_IDLE)
+		return false;
+	vm->stopped = false; /* the wfi did not retire: it runs again */
+	return true;
+}
+
+const struct cpu *vm_real_cpu(const struct vm *vm)
+{
+	return &vm->real;
+}
+
+enum vmm_mode vm_mode(const struct vm *vm) { return vm->opt.mode; }
+const struct cpu *vm_vcpu(const struct vm *vm) { return vm_guest_c(vm); }
+uint32_t vm_pc(const struct vm *vm) { return vm_guest_c(vm)->pc; }
+uint32_t vm_psw(const struct vm *vm) { return vm_guest_c(vm)->psw; }
+uint64_t vm_retired(const struct vm *vm) { return vm_guest_c(vm)->retired; }
+const struct mem *vm_memory(const struct vm *vm) { return &vm_guest_c(vm)->mem; }
+struct devices *vm_devices(struct vm *vm) { return &vm->dev; }
+bool vm_at_step_limit(const struct vm *vm) { return vm->at_limit; }
+
+uint32_t vm_reg(const struct vm *vm, unsigned n)
+{
+	return n < NREGS ? vm_guest_c(vm)->r[n] : 0;
+}
+
+uint32_t vm_sreg(const struct vm *vm, unsigned sr)
+{
+	const struct cpu *g = vm_guest_c(vm);
+
+	switch (sr) {
+	case SR_memsize: return g->mem.size;
+	case SR_ipend: return cpu_ipend(g);
+	default: return sr < SR_COUNT ? g->sr[sr] : 0;
+	}
+}
+
+void vm_set_reg(struct vm *vm, unsigned n, uint32_t v)
+{
+	if (n != REG_ZERO && n < NREGS)
+		vm_guest(vm)->r[n] = v;
+}
+
+void vm_set_pc(struct vm *vm, uint32_t pc)
+{
+	vm_guest(vm)->pc = pc;
+}
+
+bool vm_translate(const struct vm *vm, uint32_t va, uint32_t *gpa)
+{
+	return cpu_translate(vm_guest_c(vm), va, gpa);
+}
+
+const char *vm_console(const struct vm *vm, size_t *len)
+{
+	*len = vm->dev.con.cap_len;
+	return vm->dev.con.capture ? vm->dev.con.capture : "";
+}
+
+bool vm_halted(const struct vm *vm, uint32_t *code)
+{
+	if (code)
+		*code = vm->dev.halt_code;
+	return vm->dev.halted;
+}
+
+void vm_set_event_hook(struct vm *vm, vm_event_hook fn, void *ctx)
+{
+	vm->on_event = fn;
+	vm->event_ctx = ctx;
+}
+
+void vm_get_stats(const struct vm *vm, struct vm_stats *s)
+{
+	const struct cpu *g = vm_guest_c(vm);
+
+	*s = vm->stats;
+	s->retired = g->retired;
+	if (vm->opt.mode == MODE_BARE)
+		s->native = g->retired; /* the guest is the machine */
+	memcpy(s->guest_traps, g->traps, sizeof s->guest_traps);
+	s->cycles = g->cycles;
+	s->guest_cycles = g->cycles - s->vmm_cycles;
+	s->idle_ticks = g->idle_ticks;
+}
+
+double vm_efficiency(const struct vm_stats *s)
+{
+	return s->retired ? 100.0 * (double)s->native / (double)s->retired : 100.0;
+}

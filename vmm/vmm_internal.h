@@ -1,0 +1,96 @@
+/*
+ * vmm/vmm_internal.h: what the files of vmm/ share and no tool calls.
+ * Owns: struct vm's layout; the shared mechanics of the virtual CPU (one
+ *       emulated instruction retired, a trap reflected, an interrupt
+ *       injected, the monitor's cost charged) and of running the guest
+ *       natively on the real CPU; one entry point per technique.
+ * Not:  the public door (vmm.h).
+ */
+#ifndef TRAPEZE_VMM_INTERNAL_H
+#define TRAPEZE_VMM_INTERNAL_H
+
+#include "cost.h"
+#include "vmm.h"
+
+/* A mechanic's result: go on running, or stop with this enum cpu_stop. */
+enum { VMM_GO_ON = -1 };
+
+struct vm {
+	struct vm_options opt;
+	/* The real machine. In bare mode it is also the guest; otherwise its
+	 * memory is [VMM area | VM region] and it has no devices of its own. */
+	struct cpu real;
+	/* The virtual CPU: the guest's state as the monitor keeps it. Its psw
+	 * holds the virtual mode and IE, sr[] the virtual special registers,
+	 * mem a view of the region, dev the virtual devices. Unused in bare. */
+	struct cpu vcpu;
+	struct devices dev;       /* the VM's devices (virtual unless bare) */
+	uint32_t region_base;     /* real physical address of guest-physical 0 */
+	uint32_t region_size;
+	struct vm_stats stats;
+	vm_event_hook on_event;
+	void *event_ctx;
+	FILE *input_rest;         /* console input beyond the first queue-full */
+	uint64_t delivered;       /* traps and interrupts delivered to the guest */
+	bool stopped;             /* halted, idle for ever or triple-faulted */
+	enum cpu_stop stop;
+	bool at_limit;
+};
+
+/* The struct cpu that holds the guest's state: the real one when bare. */
+static inline struct cpu *vm_guest(struct vm *vm)
+{
+	return vm->opt.mode == MODE_BARE ? &vm->real : &vm->vcpu;
+}
+static inline const struct cpu *vm_guest_c(const struct vm *vm)
+{
+	return vm->opt.mode == MODE_BARE ? &vm->real : &vm->vcpu;
+}
+
+/* vmm/vcpu.c: the virtual CPU's mechanics, mirroring cpu/trap.c and priv.c. */
+/* Charge the monitor's own work: the VM's clock advances, the guest's does not. */
+void vmm_charge(struct vm *vm, uint64_t cycles);
+/* One emulated guest instruction of row in retired: pc = next, the guest's
+ * clock advances by its cost and the virtual timer by one tick. */
+void vmm_retire(struct vm *vm, const struct isa_insn *in, uint32_t next_pc);
+/* Deliver a trap to the guest as the hardware would (cpu/trap.c): virtual
+ * epc, epsw, cause, detail; virtual supervisor mode, IE off; pc = virtual
+ * tvec; or STOP_FAULT on the third trap in a row with nothing retired.
+ * Returns VMM_GO_ON or STOP_FAULT. */
+int vmm_reflect_trap(struct vm *vm, enum trap_cause cause, uint32_t detail, uint32_t epc,
+		     uint32_t pc, enum vm_action how);
+/* If the virtual IE allows and a virtual interrupt is pending, deliver the
+ * highest-priority one (cpu/trap.c's order). VMM_GO_ON or STOP_FAULT. */
+int vmm_inject_interrupt(struct vm *vm);
+/* The real timer, which carried the virtual one, ran out and the guest left
+ * the real CPU: log it. VMM_GO_ON. */
+int vmm_timer_exit(struct vm *vm);
+/* Tell the event hook, if any. */
+void vmm_emit(struct vm *vm, const struct vm_event *e);
+/* The event hook the interpreted (and bare) CPU calls for each trap it delivers. */
+void vmm_on_cpu_trap(void *ctx, const struct cpu *c, const struct cpu_trap *t);
+/* Interpret one guest instruction (or one trap entry) on the virtual CPU,
+ * charging the interpreter's cost. Returns what cpu_step returned. */
+enum cpu_stop vmm_interpret_one(struct vm *vm);
+
+/* vmm/native.c: run the guest on the real CPU, deprivileged, for at most max
+ * guest instructions: compose relocation, load the virtual state, cpu_run
+ * with exit_on_trap, copy the state back. STOP_LIMIT or STOP_TRAP (the exit
+ * is in vm->real.trap, already counted and charged). */
+enum cpu_stop vmm_run_native(struct vm *vm, uint64_t max);
+
+/* vmm/trap_emulate.c: emulate the privileged instruction word that trapped
+ * out of virtual supervisor mode; VMM_GO_ON or a stop. */
+int vmm_emulate_privileged(struct vm *vm, uint32_t word);
+
+/* One entry point per technique: a round, the smallest piece of progress
+ * the technique makes towards `end` guest instructions retired in all:
+ * delivering one trap or interrupt, or running the guest (at most to end)
+ * up to its next exit and handling that. VMM_GO_ON or a stop (never
+ * STOP_LIMIT). vm_run repeats rounds to its budget; vm_step until the guest
+ * has retired one instruction or been delivered one trap. */
+int vmm_round_emulate(struct vm *vm, uint64_t end);
+int vmm_round_trap(struct vm *vm, uint64_t end);
+int vmm_round_hybrid(struct vm *vm, uint64_t end);
+
+#endif
