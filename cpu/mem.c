@@ -9,7 +9,11 @@ bool mem_init(struct mem *m, uint32_t size)
 {
 	size = (size + 3) & ~3u;
 	m->bytes = calloc(size ? size : 4, 1);
-	m->dec = calloc(size / 4 + 1, sizeof *m->dec);
+	/* One guard entry on each side: a store to word 0 also forgets word -1
+	 * (see mem_invalidate), and nothing is ever decoded there. */
+	m->dec = calloc(size / 4 + 2, sizeof *m->dec);
+	if (m->dec)
+		m->dec++;
 	m->size = size;
 	m->owner = true;
 	if (!m->bytes || !m->dec) {
@@ -23,7 +27,7 @@ void mem_free(struct mem *m)
 {
 	if (m->owner) {
 		free(m->bytes);
-		free(m->dec);
+		free(m->dec ? m->dec - 1 : NULL);
 	}
 	m->bytes = NULL;
 	m->dec = NULL;

@@ -15,20 +15,24 @@
 /*
  * A pre-decoded instruction: the fast path reads this, never the word.
  * op is the opcode, or OP_UNDECODED (decode on next fetch) or OP_BAD (no such
- * instruction). A write of rd = r0 is redirected to the sink register r[16],
- * so r0 reads zero without a test on the fast path.
+ * instruction), or a superinstruction: OP_CMP_BRANCH / OP_CMPI_BRANCH, a
+ * compare whose next word is a conditional branch, run as one dispatch (the
+ * branch's own entry, at the next word, still says what it is).
+ * A write of rd = r0 is redirected to the sink register r[16], so r0 reads
+ * zero without a test on the fast path.
  */
 struct insn {
 	uint8_t op;
 	uint8_t rd, rs, rt;
 	int32_t imm;
 };
-enum { OP_UNDECODED = 0x00, OP_BAD = 0xFF, REG_SINK = 16 };
+/* Opcodes no isa.def row may use (a test checks). */
+enum { OP_UNDECODED = 0x00, OP_CMPI_BRANCH = 0xFD, OP_CMP_BRANCH = 0xFE, OP_BAD = 0xFF, REG_SINK = 16 };
 
 struct mem {
 	uint8_t *bytes;
 	uint32_t size;     /* bytes, a multiple of 4 */
-	struct insn *dec;  /* size / 4 entries */
+	struct insn *dec;  /* size / 4 entries, with a guard entry before and after */
 	bool owner;        /* false for a view into another memory */
 };
 
@@ -46,11 +50,13 @@ static inline bool mem_in_range(const struct mem *m, uint32_t addr, uint32_t len
 	return addr <= m->size && len <= m->size - addr;
 }
 
-/* Forget the decoded form of every word that [addr, addr+len) touches. */
+/* Forget the decoded form of every word that [addr, addr+len) touches, and
+ * of the word before: it may be a compare fused with the branch written here. */
 static inline void mem_invalidate(struct mem *m, uint32_t addr, uint32_t len)
 {
 	if (len == 0)
 		return;
+	m->dec[(int64_t)(addr >> 2) - 1].op = OP_UNDECODED;
 	for (uint32_t w = addr >> 2; w <= (addr + len - 1) >> 2; w++)
 		m->dec[w].op = OP_UNDECODED;
 }

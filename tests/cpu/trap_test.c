@@ -453,3 +453,65 @@ Test(exec, stepping_and_running_agree)
 	tm_free(&a);
 	tm_free(&b);
 }
+
+/* ---- the compare-and-branch superinstruction ---- */
+
+Test(fused, no_row_uses_the_reserved_opcodes)
+{
+	const uint8_t reserved[] = { OP_UNDECODED, OP_CMPI_BRANCH, OP_CMP_BRANCH, OP_BAD };
+	for (unsigned i = 0; i < sizeof reserved; i++)
+		cr_assert_null(isa_by_opcode(reserved[i]), "opcode 0x%02x is reserved", reserved[i]);
+}
+
+/* Every branch after every kind of compare: fused (a run of two) and one
+ * step at a time (never fused) land on the same pc with the same flags. */
+Test(fused, compare_and_branch_agree_with_single_steps)
+{
+	static const uint32_t vals[][2] = {
+		{ 0, 0 }, { 1, 2 }, { 2, 1 }, { 0x80000000u, 1 }, { 0x7FFFFFFFu, 0xFFFFFFFFu },
+		{ 0xFFFFFFFFu, 1 }, { 1, 0xFFFFFFFFu }, { 5, 5 },
+	};
+	for (int op = OP_beq; op <= OP_ble; op++)
+		for (unsigned v = 0; v < sizeof vals / sizeof vals[0]; v++)
+			for (int imm = 0; imm <= 1; imm++) {
+				struct machine a, b;
+				uint32_t cmp = imm ? I(cmpi, 0, 2, (uint16_t)vals[v][1]) : R(cmp, 0, 2, 3);
+				uint32_t prog[] = { cmp, isa_enc_j((unsigned)op, 5), NOP, NOP };
+				for (int e = 0; e < 2; e++) {
+					struct machine *m = e ? &b : &a;
+					tm_boot(m, false, e ? cpu_exec_switch : cpu_exec_goto);
+					program(m, TM_PC, prog, 4);
+					m->c.r[2] = vals[v][0];
+					m->c.r[3] = imm ? (uint32_t)(int32_t)(int16_t)vals[v][1] : vals[v][1];
+				}
+				tm_run(&a, 2);
+				b.engine(&b.c, 1, true);
+				b.engine(&b.c, 1, true);
+				cr_assert_eq(a.c.pc, b.c.pc, "%s after %s %x,%x: pc 0x%x fused, 0x%x stepped",
+					     isa_by_opcode((uint8_t)op)->name, imm ? "cmpi" : "cmp", vals[v][0],
+					     vals[v][1], a.c.pc, b.c.pc);
+				cr_assert_eq(a.c.psw, b.c.psw);
+				cr_assert_eq(a.c.retired, 2);
+				cr_assert_eq(a.c.cycles, b.c.cycles);
+				tm_free(&a);
+				tm_free(&b);
+			}
+}
+
+Test(fused, rewriting_the_branch_unfuses_the_compare)
+{
+	struct machine m;
+	tm_boot(&m, false, cpu_exec_goto);
+	/* loop: cmp r1, r2; beq done; addi r1, r1, 1; jmp loop; done: */
+	program(&m, TM_PC, (const uint32_t[]){ R(cmp, 0, 1, 2), J(beq, 2), I(addi, 1, 1, 1), J(jmp, -4), NOP }, 5);
+	m.c.r[2] = 3;
+	tm_run(&m, 14);
+	cr_assert_eq(m.c.r[1], 3, "the fused loop ran to its end");
+	/* Now make the branch a bne: the loop exits at once when r1 != r2. */
+	m.c.pc = TM_PC;
+	m.c.r[1] = 0;
+	tm_put(&m, TM_PC + 4, J(bne, 2));
+	tm_run(&m, 2);
+	cr_assert_eq(m.c.pc, TM_PC + 16, "the new branch, bne, was taken");
+	tm_free(&m);
+}
