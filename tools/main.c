@@ -20,6 +20,8 @@ static const struct subcommand subcommands[] = {
 	{ "run", cmd_run, "run an image bare or under a VMM mode" },
 	{ "diff", cmd_diff, "run an image under several modes; report equivalence" },
 	{ "classify", cmd_classify, "derive each instruction's Popek-Goldberg class by experiment" },
+	{ "tui", cmd_tui, "step a run in a terminal user interface" },
+	{ "mon", cmd_mon, "a gdb-like monitor; scripts on stdin" },
 	{ "bench", cmd_bench, "measure guest MIPS against native C, per mode" },
 	{ "isadoc", cmd_isadoc, "print or refresh ISA.md's tables from isa-spec/isa.def" },
 };

@@ -1,0 +1,178 @@
+#!/bin/sh
+# tests/tui_test.sh: the TUI, driven in tmux as a person would drive it.
+# Owns: each step below, asserted on the screen tmux captures: start on the
+#       guest OS in trap mode; step; a breakpoint set with g and b, then c
+#       runs to it; x runs to the next VM exit and the event log shows it;
+#       the screen redrawn at 80x24 and at a larger size; q and Ctrl-C give
+#       the terminal back (the shell prompt, no alternate screen); NO_COLOR.
+# Not:  what the monitor prints (tests/mon_test.c).
+# Every wait polls with a timeout; the tmux server is killed on exit.
+# Usage: TRAPEZE=/abs/build/trapeze BUILD=/abs/build sh tests/tui_test.sh
+set -u
+: "${TRAPEZE:?set TRAPEZE to the trapeze command (an absolute path)}"
+: "${BUILD:?set BUILD to the build directory (an absolute path)}"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "tui_test: skipped: tmux is not installed (scripts/deps.sh installs it)"
+	exit 0
+fi
+
+SOCK="trapeze-test-$$"
+KERNEL="$BUILD/guest/kernel.elf"
+DISK="$BUILD/guest/disk.img"
+passed=0
+failed=0
+
+tm() { tmux -L "$SOCK" "$@"; }
+cleanup() { tm kill-server >/dev/null 2>&1; }
+trap cleanup EXIT
+trap 'cleanup; exit 1' INT TERM HUP
+
+screen() { tm capture-pane -p -t tui 2>/dev/null; }
+
+# wait_for TEXT [TENTHS]: poll the screen until TEXT is on it (default 10 s).
+wait_for() {
+	i=0
+	while [ "$i" -lt "${2:-100}" ]; do
+		if screen | grep -F -q -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+pass() {
+	passed=$((passed + 1))
+	echo "ok   $1"
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL $1"
+	screen | sed 's/^/     | /'
+}
+
+# check NAME TEXT: the step passes when TEXT shows up on the screen.
+check() {
+	if wait_for "$2"; then pass "$1"; else fail "$1: '$2' never appeared"; fi
+}
+
+# check_line NAME REGEX: a line of the screen matches the extended REGEX.
+check_line() {
+	i=0
+	while [ "$i" -lt 100 ]; do
+		if screen | grep -E -q -- "$2"; then
+			pass "$1"
+			return
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$1: no line matches '$2'"
+}
+
+# title_fits NAME WIDTH: the title bar was redrawn at WIDTH columns: its state
+# word ends one column short of the right edge (capture-pane drops the
+# trailing space). The title is ASCII, so awk's length counts columns.
+title_fits() {
+	i=0
+	while [ "$i" -lt 100 ]; do
+		if screen | awk -v w="$2" '
+			NR == 1 { ok = length($0) == w - 1 && $0 ~ /(STOPPED|RUNNING|IDLE|HALTED.*)$/ }
+			END { exit !ok }'; then
+			pass "$1"
+			return
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$1: the title bar is not $2 columns wide"
+}
+
+# A shell in a 100x30 window, with a prompt the test can see.
+start_shell() {
+	tm new-session -d -s tui -x "$1" -y "$2" "env PS1='tui-test\$ ' sh" || {
+		echo "tui_test: cannot start tmux"
+		exit 1
+	}
+	wait_for 'tui-test$' 50 || { fail "the shell did not start"; exit 1; }
+}
+
+launch() {
+	tm send-keys -t tui "$1 '$TRAPEZE' tui --mode trap --disk '$DISK' '$KERNEL'; echo \"tui exited \$?\"" Enter
+}
+
+# ---- 1. start on the guest OS in trap mode ----------------------------------
+start_shell 100 30
+launch ""
+check "starts: the guest's virtual mode" "guest: SUPERVISOR (virtual)"
+check "starts: the real CPU's mode" "real: SUPERVISOR (the VMM)"
+check "starts: the pc at the kernel's first instruction" "=>  00000000  ldw r1, booted(r0)"
+
+# ---- 2. step ------------------------------------------------------------------
+tm send-keys -t tui s
+check "s steps one instruction" "=>  00000004  cmpi r1, 0"
+check "s: the title counts it" "1 instructions"
+
+# ---- 3. a breakpoint, and continue to it -------------------------------------
+tm send-keys -t tui g
+check "g asks where to go" "go to (address, symbol, \$reg):"
+tm send-keys -t tui kprintf Enter
+check "g moves the code cursor" "code cursor at 00000bfc"
+tm send-keys -t tui b
+check "b sets a breakpoint at the cursor" "breakpoint 1 at 00000bfc <kprintf>: c runs to it"
+tm send-keys -t tui c
+check "c runs to the breakpoint (pc line marked B)" "=>B 00000bfc  addi sp, sp, -4"
+check "c: the status line says why it stopped" "breakpoint 1 at 00000bfc <kprintf>"
+check "c: the guest ran natively meanwhile" "real: USER (guest deprivileged)"
+
+# ---- 4. run to the next VM exit -----------------------------------------------
+tm send-keys -t tui x
+check "x: the event log shows the VM exit" "PRIV    00000c28 emulated out PORT_CON_DATA"
+check "x: the status line says what the VMM did" "'out PORT_CON_DATA, r1' emulated by the VMM"
+check_line "x: the console pane shows the guest's first byte" '^T +[|│]'
+
+
+# ---- 5. resize: 80x24, then larger ---------------------------------------------
+tm resize-window -t tui -x 80 -y 24
+title_fits "redrawn at 80x24" 80
+check "80x24: the key line" "s step n next c cont x exit b bkpt g goto m mem Tab pane r restart ? help q quit"
+check "80x24: the CPU pane" "guest: SUPERVISOR (virtual)"
+tm resize-window -t tui -x 132 -y 43
+title_fits "redrawn at 132x43" 132
+check "132x43: room for the real CPU's registers" "real registers, as the guest last left them"
+
+# ---- 6. quit: the terminal comes back --------------------------------------------
+tm send-keys -t tui '?'
+check "? shows the keys" "Press any key to go back."
+tm send-keys -t tui Space
+check "any key leaves the help screen" "guest: SUPERVISOR (virtual)"
+tm send-keys -t tui q
+check "q quits with status 0" "tui exited 0"
+if [ "$(tm display -p -t tui '#{alternate_on}')" = 0 ] && wait_for 'tui-test$' 20; then
+	pass "q: the alternate screen is gone, the shell prompt is back"
+else
+	fail "q: the terminal was not given back"
+fi
+
+# ---- 7. Ctrl-C, and NO_COLOR ----------------------------------------------------
+tm send-keys -t tui clear Enter
+launch "NO_COLOR=1"
+check "NO_COLOR: it starts" "guest: SUPERVISOR (virtual)"
+if tm capture-pane -p -e -t tui | grep -q "$(printf '\033')\\[[0-9;]*3[0-7]m"; then
+	fail "NO_COLOR: no colour escapes on the screen"
+else
+	pass "NO_COLOR: no colour escapes on the screen"
+fi
+tm send-keys -t tui C-c
+check "Ctrl-C quits" "tui exited 0"
+if [ "$(tm display -p -t tui '#{alternate_on}')" = 0 ]; then
+	pass "Ctrl-C: the alternate screen is gone"
+else
+	fail "Ctrl-C: the alternate screen is still on"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
