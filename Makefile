@@ -59,9 +59,14 @@ help:
 	@echo "make run        set up, build, boot the demo (bare and virtualised)"
 	@echo "make test       set up, build and run every test"
 	@echo "make sanitize   the test suite under ASan and UBSan (build/asan)"
-	@echo "make bench      speed: guest MIPS against native C, per mode"
+	@echo "make fuzz       each libFuzzer harness for FUZZ_SECONDS (60); finds become regression tests"
+	@echo "make fuzz-smoke the same for a few seconds each (CI)"
+	@echo "make bench      speed: guest MIPS against native C, per mode; the techniques compared"
 	@echo "make install    install trapeze under PREFIX (DESTDIR honoured)"
 	@echo "make clean      remove build/"
+	@echo "make lab-skeleton LAB=N OUT=DIR   a student's tree for lab N (labs/)"
+	@echo "make grade LAB=N [SUBMISSION=DIR] grade a lab: score table, results.json, junit.xml"
+	@echo "make autograder LAB=N             Gradescope autograder zip for lab N"
 	@echo "Options: V=1 shows commands; DISPATCH=switch builds the switch loop."
 
 deps:
@@ -95,6 +100,12 @@ $(TESTBIN): $(TEST_OBJ) $(BUILD)/libtrapeze.a
 
 include guest-os/guest.mk
 
+# The fuzz harnesses under libFuzzer (tests/fuzz/).
+include tests/fuzz/fuzz.mk
+
+# The labs: skeletons, grading and their test binaries (labs/INSTRUCTOR.md).
+include labs/labs.mk
+
 # The benchmark's guests and their native C twins (tools/bench/).
 BENCH_DIR := $(BUILD)/bench
 BENCH_WORK := sieve checksum
@@ -118,6 +129,8 @@ sanitize: deps
 
 bench: deps all $(BENCH_FILES)
 	$(Q)$(TRAPEZE) bench --dir $(BENCH_DIR)
+	$(Q)$(TRAPEZE) bench --techniques --cpu early --build $(BUILD) --dir $(BENCH_DIR)
+	$(Q)$(TRAPEZE) bench --techniques --cpu modern --build $(BUILD) --dir $(BENCH_DIR)
 
 install: $(TRAPEZE)
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -28,6 +28,11 @@ void cpu_free(struct cpu *c)
 
 void cpu_window(const struct cpu *c, uint32_t *base, uint32_t *limit)
 {
+	if (c->guest_mode) {
+		/* Nested relocation: the guest's own inside its region (vmx.c). */
+		vmx_window(c, base, limit);
+		return;
+	}
 	if (c->psw & PSW_S) {
 		/* Supervisor mode is unrelocated: all of physical memory. */
 		*base = 0;

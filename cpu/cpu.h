@@ -3,7 +3,8 @@
  * Owns: struct cpu (registers, psw, special registers, memory, devices,
  *       counters) and the narrow interface out of the machine: a stop reason.
  * Not:  any VMM (cpu/ knows nothing of them: a monitor asks for traps to
- *       leave the loop with exit_on_trap); loading images (tools/image.c).
+ *       leave the loop with exit_on_trap, or runs its guest in the guest
+ *       mode of cpu/vmx.h); loading images (tools/image.c).
  * Implements: Popek and Goldberg's machine state S = <E, M, P, R>:
  *       E = mem, M = the psw mode bit, P = pc, R = the base and limit registers.
  */
@@ -26,6 +27,7 @@ enum cpu_stop {
 	STOP_TRAP,  /* exit_on_trap: a trap left the machine for the monitor */
 	STOP_IDLE,  /* wfi with no interrupt that could ever come */
 	STOP_FAULT, /* the trap vector itself keeps faulting: a triple fault */
+	STOP_VMEXIT, /* guest mode was left for the monitor (cpu/vmx.h) */
 };
 
 /* A trap as the hardware raised it; with exit_on_trap, the one that stopped. */
@@ -37,6 +39,7 @@ struct cpu_trap {
 };
 
 struct cpu;
+struct vmcb;
 typedef void (*cpu_trap_hook)(void *ctx, const struct cpu *c, const struct cpu_trap *t);
 
 struct cpu {
@@ -56,6 +59,10 @@ struct cpu {
 	uint64_t trap_retired;
 	cpu_trap_hook on_trap; /* called for each trap delivered to the vector */
 	void *hook_ctx;
+	/* The hardware-assist extension (cpu/vmx.h): the VM control block
+	 * of the last entry, and whether the processor is in guest mode. */
+	struct vmcb *vmcb;
+	bool guest_mode;
 };
 
 /* A machine of mem_size bytes, in supervisor mode at pc 0, interrupts off,

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "isa.h"
@@ -18,22 +19,23 @@
 void dev_init(struct devices *d, FILE *out)
 {
 	memset(d, 0, sizeof *d);
-	d->con.out = out;
-	d->con.in_fd = -1;
-	d->con.in_eof = true;
+	d->con.out = d->con2.out = out;
+	d->con.in_fd = d->con2.in_fd = -1;
+	d->con.in_eof = d->con2.in_eof = true;
 }
 
 void dev_free(struct devices *d)
 {
 	free(d->disk.image);
 	free(d->con.capture);
+	free(d->con2.capture);
 	d->disk.image = NULL;
-	d->con.capture = NULL;
+	d->con.capture = d->con2.capture = NULL;
 }
 
 void dev_capture(struct devices *d)
 {
-	d->con.capturing = true;
+	d->con.capturing = d->con2.capturing = true;
 }
 
 bool dev_disk_set(struct devices *d, const void *bytes, size_t len)
@@ -54,6 +56,7 @@ bool dev_disk_load(struct devices *d, const char *path, const char **err)
 	enum { MAX_DISK = 64u << 20 };
 	FILE *f = fopen(path, "rb");
 	uint8_t *buf = NULL;
+	struct stat st;
 	long len;
 	bool ok = false;
 
@@ -61,7 +64,12 @@ bool dev_disk_load(struct devices *d, const char *path, const char **err)
 		*err = strerror(errno);
 		return false;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+	/* A directory once measured as "larger than 64 MiB"; a device as empty. */
+	if (fstat(fileno(f), &st) != 0)
+		*err = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		*err = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+	else if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
 		*err = "cannot measure the file";
 	else if (len > MAX_DISK)
 		*err = "disk image larger than 64 MiB";
@@ -76,15 +84,24 @@ bool dev_disk_load(struct devices *d, const char *path, const char **err)
 	return ok;
 }
 
-uint32_t dev_con_feed(struct devices *d, const void *bytes, uint32_t len)
+static uint32_t con_feed(struct console *k, const void *bytes, uint32_t len)
 {
-	struct console *k = &d->con;
 	uint32_t n = 0;
 	while (n < len && k->in_len < CON_INBUF) {
 		k->in[(k->in_head + k->in_len) % CON_INBUF] = ((const uint8_t *)bytes)[n++];
 		k->in_len++;
 	}
 	return n;
+}
+
+uint32_t dev_con_feed(struct devices *d, const void *bytes, uint32_t len)
+{
+	return con_feed(&d->con, bytes, len);
+}
+
+uint32_t dev_con2_feed(struct devices *d, const void *bytes, uint32_t len)
+{
+	return con_feed(&d->con2, bytes, len);
 }
 
 void dev_con_source(struct devices *d, int fd)
@@ -187,6 +204,9 @@ uint32_t dev_in(struct devices *d, struct mem *mem, uint32_t port)
 		con_refill(&d->con, 0);
 		return (d->con.in_len > 0 ? 1u : 0u) | 2u;
 	case PORT_CON_CTRL: return d->con.ctrl;
+	case PORT_CON2_DATA: return con_getc(&d->con2);
+	case PORT_CON2_STATUS: return (d->con2.in_len > 0 ? 1u : 0u) | 2u;
+	case PORT_CON2_CTRL: return d->con2.ctrl;
 	case PORT_DISK_SECTOR: return d->disk.sector;
 	case PORT_DISK_ADDR: return d->disk.addr;
 	case PORT_DISK_STATUS: return d->disk.status;
@@ -202,6 +222,8 @@ void dev_out(struct devices *d, struct mem *mem, uint32_t port, uint32_t val)
 	switch (port) {
 	case PORT_CON_DATA: con_putc(&d->con, (uint8_t)val); break;
 	case PORT_CON_CTRL: d->con.ctrl = val & 1; break;
+	case PORT_CON2_DATA: con_putc(&d->con2, (uint8_t)val); break;
+	case PORT_CON2_CTRL: d->con2.ctrl = val & 1; break;
 	case PORT_DISK_SECTOR: d->disk.sector = val; break;
 	case PORT_DISK_ADDR: d->disk.addr = val; break;
 	case PORT_DISK_CMD: disk_command(&d->disk, mem, val); break;
@@ -222,10 +244,29 @@ uint32_t dev_irq_lines(struct devices *d)
 		lines |= 1u << IRQ_CONSOLE;
 	if ((d->disk.ctrl & 1) && d->disk.status != DISK_IDLE)
 		lines |= 1u << IRQ_DISK;
+	if ((d->con2.ctrl & 1) && d->con2.in_len > 0)
+		lines |= 1u << IRQ_CONSOLE2;
 	return lines;
 }
 
 bool dev_may_interrupt(struct devices *d)
 {
 	return (d->con.ctrl & 1) && !d->con.in_eof;
+}
+
+enum disk_status dev_disk_transfer(struct devices *d, struct mem *mem, uint32_t sector,
+				   uint32_t addr, enum disk_cmd cmd)
+{
+	struct disk saved = d->disk;
+	enum disk_status st;
+
+	d->disk.sector = sector;
+	d->disk.addr = addr;
+	disk_command(&d->disk, mem, cmd);
+	st = (enum disk_status)d->disk.status;
+	/* The command's counts stay; the registers are the guest's. */
+	saved.reads = d->disk.reads;
+	saved.writes = d->disk.writes;
+	d->disk = saved;
+	return st;
 }

@@ -1,6 +1,7 @@
 /*
  * cpu/devices.h: the machine's devices behind the port instructions.
- * Owns: the console, the block disk and the power port; their interrupt lines.
+ * Owns: the console, a second console, the block disk and the power port;
+ *       their interrupt lines.
  * Not:  the interval timer (a special register, cpu/exec.c); delivering
  *       interrupts (cpu/trap.c). A VMM gives each VM its own struct devices:
  *       those are its virtual devices.
@@ -43,17 +44,19 @@ struct disk {
 
 struct devices {
 	struct console con;
+	struct console con2;  /* the second console: a device a monitor can assign */
 	struct disk disk;
 	uint64_t port_reads, port_writes;
 	bool halted;
 	uint32_t halt_code;
 };
 
-/* Reset every device: no disk, output to out (may be NULL), no input. */
+/* Reset every device: no disk, output of both consoles to out (may be
+ * NULL), no input. */
 void dev_init(struct devices *d, FILE *out);
 /* Free the disk image and capture buffer. */
 void dev_free(struct devices *d);
-/* Keep a copy of every console byte written (for diff and tests). */
+/* Keep a copy of every byte either console writes (for diff and tests). */
 void dev_capture(struct devices *d);
 /* Load a disk image from a file; on failure return false and set *err. */
 bool dev_disk_load(struct devices *d, const char *path, const char **err);
@@ -61,6 +64,8 @@ bool dev_disk_load(struct devices *d, const char *path, const char **err);
 bool dev_disk_set(struct devices *d, const void *bytes, size_t len);
 /* Queue bytes of console input; returns how many fitted. */
 uint32_t dev_con_feed(struct devices *d, const void *bytes, uint32_t len);
+/* The same for the second console. */
+uint32_t dev_con2_feed(struct devices *d, const void *bytes, uint32_t len);
 /* Read console input from host fd when the queue runs dry (-1: none). */
 void dev_con_source(struct devices *d, int fd);
 
@@ -72,10 +77,15 @@ void dev_con_wait(struct devices *d);
 uint32_t dev_in(struct devices *d, struct mem *mem, uint32_t port);
 /* Port write. */
 void dev_out(struct devices *d, struct mem *mem, uint32_t port, uint32_t val);
-/* The interrupt lines raised now: bits IRQ_CONSOLE and IRQ_DISK. */
+/* The interrupt lines raised now: bits IRQ_CONSOLE, IRQ_DISK, IRQ_CONSOLE2. */
 uint32_t dev_irq_lines(struct devices *d);
 /* True when some device may still raise an interrupt without the CPU's help
  * (input may arrive). A CPU waiting with nothing else to wake it is stuck. */
 bool dev_may_interrupt(struct devices *d);
+/* One sector between the disk and mem at addr, as a command through the
+ * ports would move it, without them (a paravirtual backend's way in):
+ * DISK_DONE or DISK_ERROR. The disk's registers are left as they were. */
+enum disk_status dev_disk_transfer(struct devices *d, struct mem *mem, uint32_t sector,
+				   uint32_t addr, enum disk_cmd cmd);
 
 #endif

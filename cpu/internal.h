@@ -39,4 +39,20 @@ int cpu_take_interrupt(struct cpu *c, bool *taken);
 enum cpu_stop cpu_exec_goto(struct cpu *c, uint64_t max, bool step);
 enum cpu_stop cpu_exec_switch(struct cpu *c, uint64_t max, bool step);
 
+/* cpu/vmx.c: what guest mode changes, asked only on slow paths and only
+ * when c->guest_mode is set. The window of the current guest mode, nested
+ * in the VMCB's region; the guest's memory size; what DMA reaches. */
+void vmx_window(const struct cpu *c, uint32_t *base, uint32_t *limit);
+uint32_t vmx_memsize(const struct cpu *c);
+struct mem *vmx_dma(struct cpu *c);
+/* The guest's pending lines: its timer, the monitor's, its own devices'. */
+uint32_t vmx_ipend(const struct cpu *c);
+/* Before privileged instruction d executes: GO_ON, or the exit
+ * (STOP_VMEXIT) when the VMCB intercepts it. */
+int vmx_check_priv(struct cpu *c, const struct insn *d);
+/* Before trap t is delivered: GO_ON, or the exit when intercepted. */
+int vmx_check_trap(struct cpu *c, const struct cpu_trap *t);
+/* The guest's triple fault: an exit, never a stop of the machine. */
+int vmx_triple_fault(struct cpu *c, const struct cpu_trap *t);
+
 #endif

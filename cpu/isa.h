@@ -69,7 +69,7 @@ enum cost {
 };
 
 /* Interrupt numbers: bit n of the ipend register. */
-enum irq { IRQ_TIMER = 0, IRQ_CONSOLE = 1, IRQ_DISK = 2 };
+enum irq { IRQ_TIMER = 0, IRQ_CONSOLE = 1, IRQ_DISK = 2, IRQ_CONSOLE2 = 3 };
 
 /* PSW bits. The mode and interrupt-enable bits are privileged; the flags are not. */
 enum psw_bits {

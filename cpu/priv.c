@@ -4,7 +4,8 @@
  *       supervisor mode, their effect; in user mode, the privileged-instruction
  *       trap, or, for the five the nonvirt flag names, a silent non-trapping
  *       behaviour like pre-2005 x86 (Robin and Irvine, USENIX Security 2000).
- * Not:  innocuous instructions (exec.c); the trap sequence (trap.c).
+ * Not:  innocuous instructions (exec.c); the trap sequence (trap.c); which
+ *       ones exit in the guest mode of hardware assist (vmx.c asks first).
  * Implements: ISA.md sections Privileged instructions and The nonvirt flag.
  *       With nonvirt off every sensitive instruction is privileged, so P&G's
  *       Theorem 1 holds and trap-and-emulate works.
@@ -59,7 +60,7 @@ static void write_sreg(struct cpu *c, uint32_t sr, uint32_t v)
 static uint32_t read_sreg(const struct cpu *c, uint32_t sr)
 {
 	switch (sr) {
-	case SR_memsize: return c->mem.size;
+	case SR_memsize: return c->guest_mode ? vmx_memsize(c) : c->mem.size;
 	case SR_ipend: return cpu_ipend(c);
 	default: return c->sr[sr];
 	}
@@ -70,6 +71,15 @@ int cpu_exec_priv(struct cpu *c, const struct insn *d)
 	const struct isa_insn *in = isa_by_opcode(d->op);
 	uint32_t *r = c->r;
 	uint32_t next = c->pc + 4;
+	/* Devices' DMA: physical memory, or in guest mode the guest's region. */
+	struct mem *dma = c->guest_mode ? vmx_dma(c) : &c->mem;
+
+	if (c->guest_mode) {
+		/* Hardware assist: an intercepted instruction exits instead. */
+		int why = vmx_check_priv(c, d);
+		if (why != GO_ON)
+			return why;
+	}
 
 	if (!(c->psw & PSW_S)) {
 		/* User mode: the trap that makes the instruction privileged,
@@ -111,11 +121,11 @@ int cpu_exec_priv(struct cpu *c, const struct insn *d)
 		write_sreg(c, (uint32_t)d->imm, r[d->rs]);
 		break;
 	case OP_in:
-		r[d->rd] = c->dev ? dev_in(c->dev, &c->mem, (uint32_t)d->imm) : 0xFFFFFFFFu;
+		r[d->rd] = c->dev ? dev_in(c->dev, dma, (uint32_t)d->imm) : 0xFFFFFFFFu;
 		break;
 	case OP_out:
 		if (c->dev) {
-			dev_out(c->dev, &c->mem, (uint32_t)d->imm, r[d->rs]);
+			dev_out(c->dev, dma, (uint32_t)d->imm, r[d->rs]);
 			if (c->dev->halted) {
 				retire(c, in, next);
 				return STOP_HALT;

@@ -4,7 +4,8 @@
  *       taken: save pc and psw, enter supervisor mode with interrupts off,
  *       jump through the trap vector. Or, when a monitor runs the machine
  *       (exit_on_trap), leave the loop so that it can decide.
- * Not:  which instructions trap (exec.c, priv.c); what a VMM does next (vmm/).
+ * Not:  which instructions trap (exec.c, priv.c); which traps exit guest
+ *       mode instead (vmx.c); what a VMM does next (vmm/).
  * Implements: ISA.md section Traps and interrupts.
  */
 #include "internal.h"
@@ -17,15 +18,21 @@ int cpu_trap(struct cpu *c, enum trap_cause cause, uint32_t detail, uint32_t epc
 {
 	struct cpu_trap t = { cause, detail, epc, pc };
 
+	if (c->guest_mode) {
+		/* Hardware assist: an intercepted trap exits instead (vmx.c). */
+		int why = vmx_check_trap(c, &t);
+		if (why != GO_ON)
+			return why;
+	}
 	c->trap = t;
 	c->traps[cause]++;
-	if (c->exit_on_trap)
+	if (c->exit_on_trap && !c->guest_mode)
 		return STOP_TRAP;
 
 	c->trap_streak = (c->retired == c->trap_retired) ? c->trap_streak + 1 : 0;
 	c->trap_retired = c->retired;
 	if (c->trap_streak >= DOUBLE_FAULT_STREAK)
-		return STOP_FAULT;
+		return c->guest_mode ? vmx_triple_fault(c, &t) : STOP_FAULT;
 
 	c->sr[SR_epc] = epc;
 	c->sr[SR_epsw] = c->psw;
@@ -41,6 +48,8 @@ int cpu_trap(struct cpu *c, enum trap_cause cause, uint32_t detail, uint32_t epc
 
 uint32_t cpu_ipend(const struct cpu *c)
 {
+	if (c->guest_mode)
+		return vmx_ipend(c);
 	uint32_t lines = c->dev ? dev_irq_lines(c->dev) : 0;
 	return lines | (c->ipend_timer ? 1u << IRQ_TIMER : 0);
 }

@@ -3,9 +3,13 @@
 # every product goes under $(BUILD)/guest.
 #
 #   $(BUILD)/guest/kernel.elf   the kernel (boot it with trapeze run)
+#   $(BUILD)/guest/kernel-pv.elf the same sources assembled with -D PV=1: the
+#                               paravirtualised kernel (trapeze run --mode pv)
 #   $(BUILD)/guest/PROG.elf     each user program, linked at virtual 0
 #   $(BUILD)/guest/disk.img     the default boot: init and the programs it starts
 #   $(BUILD)/guest/echo.img     a disk whose init is echo (console input)
+#   $(BUILD)/guest/bench/W.img  the workloads of trapeze bench --techniques: a disk
+#                               whose init is guest-os/bench/W.s, and a 16 KiB file
 #   $(BUILD)/guest/mkdisk       the tool that packs a disk (guest-os/tools/mkdisk.c)
 #   $(BUILD)/guest/*.lst        assembler listings, for reading along
 
@@ -20,11 +24,21 @@ GUEST_ELFS  := $(GUEST_PROGS:%=$(GUEST_OUT)/%.elf)
 GUEST_DATA  := guest-os/data/notes.txt
 MKDISK      := $(GUEST_OUT)/mkdisk
 
-guest: $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img
+# The workloads of `trapeze bench --techniques` (tools/bench_techniques.c).
+GUEST_BENCH := null compute syscall privop io irq
+GUEST_BENCH_IMGS := $(GUEST_BENCH:%=$(GUEST_OUT)/bench/%.img)
+
+guest: $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/kernel-pv.elf $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img \
+       $(GUEST_BENCH_IMGS)
 
 $(GUEST_OUT)/kernel.elf: $(GUEST_KSRC) $(GUEST_DEPS) $(TRAPEZE)
 	@mkdir -p $(@D)
 	$(call say,ASM,$@)$(TRAPEZE) asm $(GUEST_INC) -o $@ -l $(@:.elf=.lst) guest-os/kernel/kernel.s
+
+# The paravirtual build: the same sources, the lines under `.ifdef PV`.
+$(GUEST_OUT)/kernel-pv.elf: $(GUEST_KSRC) $(GUEST_DEPS) $(TRAPEZE) isa-spec/hypercalls.def
+	@mkdir -p $(@D)
+	$(call say,ASM,$@)$(TRAPEZE) asm $(GUEST_INC) -D PV=1 -o $@ -l $(@:.elf=.lst) guest-os/kernel/kernel.s
 
 # ping and pong include pingpong.s.
 $(GUEST_OUT)/ping.elf $(GUEST_OUT)/pong.elf: guest-os/user/pingpong.s
@@ -44,4 +58,21 @@ $(GUEST_OUT)/disk.img: $(MKDISK) $(GUEST_BOOT:%=$(GUEST_OUT)/%.elf) $(GUEST_DATA
 $(GUEST_OUT)/echo.img: $(MKDISK) $(GUEST_OUT)/echo.elf
 	$(call say,MKDISK,$@)$(MKDISK) -o $@ init=$(GUEST_OUT)/echo.elf
 
+$(GUEST_OUT)/bench/%.elf: guest-os/bench/%.s $(GUEST_DEPS) $(TRAPEZE)
+	@mkdir -p $(@D)
+	$(call say,ASM,$@)$(TRAPEZE) asm $(GUEST_INC) -o $@ -l $(@:.elf=.lst) $<
+
+# The file the io workload reads: 16 KiB of text, the same on every build.
+$(GUEST_OUT)/bench/big.txt:
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)yes 'the io workload reads this file, sector after sector.' | head -c 16384 >$@
+
+# Every workload's disk holds the same two files, so that their boots list
+# the same directory and cancel out against null's.
+$(GUEST_OUT)/bench/%.img: $(MKDISK) $(GUEST_OUT)/bench/%.elf $(GUEST_OUT)/bench/big.txt
+	$(call say,MKDISK,$@)$(MKDISK) -o $@ init=$(GUEST_OUT)/bench/$*.elf big=$(GUEST_OUT)/bench/big.txt
+
 -include $(MKDISK).d
+
+# The workloads' images are kept: bench and the tests read their listings.
+.SECONDARY: $(GUEST_BENCH:%=$(GUEST_OUT)/bench/%.elf)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh: make sure the Debian packages Trapeze needs are installed.
-# Usage: scripts/deps.sh [build|test]   (test also needs Criterion and tmux)
+# Usage: scripts/deps.sh [build|test|fuzz]   (test also needs Criterion and
+# tmux; fuzz needs clang and its libFuzzer runtime)
 # Installs what is missing when it can (root, or sudo without a password);
 # otherwise stops and prints the one command that installs it.
 set -u
@@ -17,6 +18,16 @@ if [ "$need" = test ]; then
 	have_pc criterion || missing="$missing libcriterion-dev"
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 	command -v readelf >/dev/null 2>&1 || missing="$missing binutils"
+fi
+if [ "$need" = fuzz ]; then
+	# libFuzzer ships in clang's runtime package, versioned like clang itself.
+	if ! command -v clang >/dev/null 2>&1; then
+		missing="$missing clang"
+	elif ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
+		clang -fsanitize=fuzzer -x c - -o /dev/null >/dev/null 2>&1; then
+		v=$(clang -dumpversion | cut -d. -f1)
+		missing="$missing libclang-rt-$v-dev"
+	fi
 fi
 [ -z "$missing" ] && exit 0
 

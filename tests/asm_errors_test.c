@@ -329,12 +329,44 @@ Test(asm_robustness, binary_garbage_is_an_error_not_a_crash)
 	struct asm_input in = { "garbage.s", src, N };
 	struct asm_result r;
 	cr_assert_not(asm_assemble(&in, 1, NULL, &r));
-	cr_assert_gt(r.nerrors, 0);
+	cr_assert_eq(r.nerrors, 1, "a binary file is one error, not one per line");
 	char *text = asm_diags_text(&r);
+	cr_assert(!strncmp(text, "garbage.s: error: binary file (a NUL byte on line ", 50), "%s", text);
+	free(text);
+	asm_result_free(&r);
+	/* Without a NUL byte it is text, if strange: errors named by line. */
+	for (int i = 0; i < N; i++)
+		src[i] = src[i] ? src[i] : 'x';
+	cr_assert_not(asm_assemble(&in, 1, NULL, &r));
+	cr_assert_gt(r.nerrors, 0);
+	text = asm_diags_text(&r);
 	cr_assert(strstr(text, "garbage.s:1:"), "the first line is named");
 	free(text);
 	asm_result_free(&r);
 	free(src);
+}
+
+Test(asm_robustness, include_of_a_device_or_a_binary_file_is_refused_regression)
+{
+	/* .include "/dev/zero" once read for ever; /dev/stdin waited for a terminal. */
+	char *got = diagnostics("prog.s", ".include \"/dev/zero\"\n");
+	cr_assert_str_eq(got, "prog.s:1:10: error: cannot read include file '/dev/zero': not a "
+	                      "regular file\n"
+	                      "    1 | .include \"/dev/zero\"\n"
+	                      "      |          ^~~~~~~~~~~\n");
+	free(got);
+	got = diagnostics("prog.s", ".include \"/\"\n");
+	cr_assert(strstr(got, "prog.s:1:10: error: cannot read include file '/': Is a directory"),
+	          "%s", got);
+	free(got);
+	struct asm_input in = { "/dev/zero", NULL, 0 };
+	struct asm_result r;
+	cr_assert_not(asm_assemble(&in, 1, NULL, &r));
+	got = asm_diags_text(&r);
+	cr_assert_str_eq(got, "/dev/zero: error: cannot open: larger than 64 MiB, not a source "
+	                      "file\n");
+	free(got);
+	asm_result_free(&r);
 }
 
 Test(asm_robustness, deep_nesting_and_huge_values_are_errors)
@@ -361,3 +393,36 @@ Test(asm_robustness, deep_nesting_and_huge_values_are_errors)
 	free(got);
 }
 
+
+Test(asm_robustness, a_macro_that_doubles_itself_stops_at_the_budget_regression, .timeout = 30)
+{
+	/* Once hung for ever: each level calls the next twice, 2^30 lines in
+	 * all, while staying far within the nesting limit. (Found by fuzz_asm.) */
+	char src[4096];
+	size_t n = (size_t)snprintf(src, sizeof src, ".macro m0\n\tnop\n.endm\n");
+	for (int i = 1; i <= 30; i++)
+		n += (size_t)snprintf(src + n, sizeof src - n, ".macro m%d\n\tm%d\n\tm%d\n.endm\n", i,
+		                      i - 1, i - 1);
+	snprintf(src + n, sizeof src - n, "\tm30\n");
+	expect_errors(src, "prog.s:124:9: error: macro 'm30' expands to more than 1048576 lines "
+	                   "(does it call itself?)\n");
+	/* Recursion that errors at every leaf stops at the error limit. */
+	char *got = diagnostics("prog.s", ".macro m\n\tm\n\tm\n.endm\n\tm\n");
+	cr_assert(strstr(got, "prog.s: note: stopping after 100 errors\n"), "%s", got);
+	free(got);
+}
+
+Test(asm_robustness, errors_stop_after_one_hundred)
+{
+	enum { LINES = 5000 };
+	char *src = malloc(LINES * 16);
+	size_t n = 0;
+	for (int i = 0; i < LINES; i++)
+		n += (size_t)sprintf(src + n, "junk %d !!\n", i);
+	struct asm_result r;
+	cr_assert_not(asm_assemble_text("junk.s", src, &r));
+	cr_assert_eq(r.nerrors, 100);
+	cr_assert_str_eq(r.diags[r.ndiags - 1].message, "stopping after 100 errors");
+	asm_result_free(&r);
+	free(src);
+}

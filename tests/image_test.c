@@ -119,7 +119,7 @@ static void expect_read_error(const char *tag, size_t off, const void *patch, si
 Test(image_errors, not_an_elf_file)
 {
 	expect_read_error("notelf", 0, "hello", 5, -1, "not an ELF file");
-	expect_read_error("empty", 0, NULL, 0, 0, "not an ELF file");
+	expect_read_error("empty", 0, NULL, 0, 0, "empty file, not an ELF image");
 }
 
 Test(image_errors, truncated_header)

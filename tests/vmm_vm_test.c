@@ -25,7 +25,7 @@ Test(vm, mode_names_round_trip)
 	}
 	enum vmm_mode m;
 	cr_assert(!vmm_mode_parse("paravirt", &m));
-	cr_assert_str_eq(vmm_mode_names(), "bare, emulate, trap, hybrid");
+	cr_assert_str_eq(vmm_mode_names(), "bare, emulate, trap, hybrid, patch, bt, hw, pv");
 }
 
 Test(vm, create_refuses_bad_options_with_a_message)

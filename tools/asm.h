@@ -145,5 +145,8 @@ char *asm_diags_text(const struct asm_result *res);
 void asm_result_free(struct asm_result *res);
 /* The register a name means (r0..r15, zero, fp, sp, lr), or -1. */
 int asm_register(const char *name);
+/* True when name is one of the predefined constants (PORT_CON_DATA, ...),
+ * which no program may define again. */
+bool asm_is_predefined(const char *name);
 
 #endif

@@ -31,8 +31,12 @@ static void help(void)
 	      stdout);
 }
 
-static int bad_usage(void)
+/* A usage error: what is wrong, then the usage line; exit status 2. */
+static int bad_usage(const char *fmt, const char *what)
 {
+	fputs("trapeze: asm: error: ", stderr);
+	fprintf(stderr, fmt, what);
+	fputc('\n', stderr);
 	fputs(usage_line, stderr);
 	return 2;
 }
@@ -91,7 +95,7 @@ static const char *value(int argc, char **argv, int *i)
 	return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
-/* 0 ok, 1 --help, 2 bad usage. */
+/* 0 ok, 1 --help, 2 bad usage (said). */
 static int parse(int argc, char **argv, struct args *a)
 {
 	bool options = true;
@@ -103,7 +107,7 @@ static int parse(int argc, char **argv, struct args *a)
 			options = false;
 		} else if (options && arg[0] == '-' && arg[1] && strchr("olID", arg[1])) {
 			if (!(v = value(argc, argv, &i)))
-				return 2;
+				return bad_usage("option '%s' needs a value", arg);
 			switch (arg[1]) {
 			case 'o': a->out = v; break;
 			case 'l': a->listing = v; break;
@@ -111,12 +115,38 @@ static int parse(int argc, char **argv, struct args *a)
 			default: a->defs[a->ndefs++] = v; break;
 			}
 		} else if (options && arg[0] == '-' && arg[1]) {
-			return 2;
+			return bad_usage("unknown option '%s'", arg);
 		} else {
 			a->files[a->nfiles++] = arg;
 		}
 	}
-	return a->nfiles ? 0 : 2;
+	return a->nfiles ? 0 : bad_usage("no FILE.s given%s", "");
+}
+
+/* True when paths a and b name the same existing file. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/* An output that is also an input would be overwritten with the program
+ * assembled from it: a student's source gone. Refuse, saying which. */
+static bool outputs_are_not_inputs(const struct args *a, const char *out)
+{
+	for (int i = 0; i < a->nfiles; i++) {
+		const char *o = same_file(out, a->files[i]) ? out :
+		                a->listing && same_file(a->listing, a->files[i]) ? a->listing : NULL;
+		if (o) {
+			fprintf(stderr, "trapeze: asm: error: '%s' is an input: it would be overwritten\n", o);
+			return false;
+		}
+	}
+	if (a->listing && same_file(a->listing, out)) {
+		fprintf(stderr, "trapeze: asm: error: the listing and the image are both '%s'\n", out);
+		return false;
+	}
+	return true;
 }
 
 static int assemble(const struct args *a)
@@ -125,7 +155,12 @@ static int assemble(const struct args *a)
 	char *out = a->out ? NULL : default_out(a->files[0]);
 	const char *outname = a->out ? a->out : out;
 	if (!in || !outname) {
-		fprintf(stderr, "trapeze asm: error: out of memory\n");
+		fprintf(stderr, "trapeze: asm: error: out of memory\n");
+		free(in);
+		free(out);
+		return 1;
+	}
+	if (!outputs_are_not_inputs(a, outname)) {
 		free(in);
 		free(out);
 		return 1;
@@ -169,12 +204,12 @@ int cmd_asm(int argc, char **argv)
 	a.files = calloc((size_t)argc + 1, sizeof *a.files);
 	int status;
 	if (!a.dirs || !a.defs || !a.files) {
-		fprintf(stderr, "trapeze asm: error: out of memory\n");
+		fprintf(stderr, "trapeze: asm: error: out of memory\n");
 		status = 1;
 	} else {
 		switch (parse(argc, argv, &a)) {
 		case 1: help(); status = 0; break;
-		case 2: status = bad_usage(); break;
+		case 2: status = 2; break;
 		default: status = assemble(&a); break;
 		}
 	}

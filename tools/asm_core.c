@@ -141,8 +141,10 @@ static void state_free(struct asm_state *st)
 	asm_map_free(&st->symmap);
 	for (int i = 0; i < NSECT; i++)
 		free(st->sect[i].bytes.s);
-	asm_macro_free(st);
+	/* Frames first: a pass that stopped early leaves macro frames open,
+	 * and freeing a frame reads its macro. */
 	asm_src_free(st);
+	asm_macro_free(st);
 	free(st->toks);
 	free(st->scratch.s);
 	free(st->listing.s);

@@ -176,6 +176,15 @@ void asm_note_at(struct asm_state *st, const char *fname, int line, int col,
 	va_end(ap);
 }
 
+void asm_error_pos(struct asm_state *st, const char *fname, int line, int col,
+                   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(st, ASM_ERROR, fname, line, col, 1, NULL, fmt, ap);
+	va_end(ap);
+}
+
 void asm_error_file(struct asm_state *st, const char *fname, const char *fmt, ...)
 {
 	va_list ap;

@@ -32,6 +32,12 @@ enum {
 	ASM_MAX_MACRO = 100,         /* nesting of macro expansions */
 	ASM_MAX_EXPR = 200,          /* nesting of parentheses and unary operators */
 	ASM_MAX_LINE = 1 << 16,      /* bytes of one line of a macro expansion */
+	ASM_MAX_SOURCE = 64 << 20,   /* bytes of one source file: /dev/zero is not one */
+	/* Lines expanded from macros in one pass: a macro that calls itself
+	 * twice stays within ASM_MAX_MACRO levels yet doubles at each, 2^100
+	 * lines, so the depth limit alone never ends it. */
+	ASM_MAX_EXPANDED = 1 << 20,
+	ASM_MAX_ERRORS = 100,        /* then stop: the rest is noise (clang stops at 20) */
 };
 
 /* A growable byte string. Allocation failure aborts: see asm_xrealloc. */
@@ -180,6 +186,8 @@ struct asm_state {
 	struct asm_cond *conds;
 	int nconds, capconds;
 	unsigned uid;
+	uint32_t expanded;          /* lines expanded from macros this pass */
+	bool stopped;               /* too many errors or expansions: the pass is over */
 	/* results of this pass */
 	struct asm_diag *diags;
 	int ndiags, capdiags, nerrors;
@@ -196,6 +204,9 @@ void asm_note_at(struct asm_state *st, const char *fname, int line, int col,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void asm_error_file(struct asm_state *st, const char *fname, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An error at a position with no source line to show. */
+void asm_error_pos(struct asm_state *st, const char *fname, int line, int col,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* The display column (1-based) of byte off of the current line. */
 int asm_column(const struct asm_state *st, uint32_t off);
 int asm_column_in(const struct asm_line *l, uint32_t off);

@@ -84,7 +84,8 @@ bool asm_check_layout(struct asm_state *st, const char *fname)
 void asm_list_line(struct asm_state *st, int sect, size_t start, bool marked)
 {
 	const struct asm_section *s = &st->sect[sect];
-	const uint8_t *b = (const uint8_t *)s->bytes.s + start;
+	/* An empty section has no buffer yet: NULL + 0 is undefined in C. */
+	const uint8_t *b = s->bytes.s ? (const uint8_t *)s->bytes.s + start : NULL;
 	size_t n = s->bytes.len > start ? s->bytes.len - start : 0, at = 0;
 	size_t per = st->list_words ? 12 : 8;
 	struct strbuf src = { 0 }, field = { 0 };

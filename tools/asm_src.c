@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static struct asm_file *add_file(struct asm_state *st, const char *path, const char *real,
                                  char *text, size_t len)
@@ -39,31 +40,67 @@ static struct asm_file *cached(struct asm_state *st, const char *real)
 	return NULL;
 }
 
-/* Load the file at path (or find it loaded); NULL with errno set. */
-static struct asm_file *load(struct asm_state *st, const char *path)
+/* Why load failed when errno cannot say: a file too big to be source (say
+ * /dev/zero), or an include that is not a regular file (say /dev/stdin,
+ * which would wait for a terminal). */
+#define ETOOBIG (-1)
+#define ENOTREG (-2)
+
+static const char *load_error(int e)
+{
+	return e == ETOOBIG ? "larger than 64 MiB, not a source file" :
+	       e == ENOTREG ? "not a regular file" : strerror(e);
+}
+
+/* Load the file at path (or find it loaded); NULL with *e set to an errno
+ * value, ETOOBIG or ENOTREG. Only a regular file will do when regular. */
+static struct asm_file *load(struct asm_state *st, const char *path, bool regular, int *e)
 {
 	char real[PATH_MAX];
-	if (!realpath(path, real))
+	struct stat sb;
+	*e = 0;
+	if (!realpath(path, real)) {
+		*e = errno;
 		return NULL;
+	}
 	struct asm_file *f = cached(st, real);
 	if (f)
 		return f;
 	FILE *fp = fopen(path, "rb");
-	if (!fp)
+	if (!fp) {
+		*e = errno;
 		return NULL;
+	}
+	if (fstat(fileno(fp), &sb) == 0 && (S_ISDIR(sb.st_mode) || (regular && !S_ISREG(sb.st_mode)))) {
+		fclose(fp);
+		*e = S_ISDIR(sb.st_mode) ? EISDIR : ENOTREG;
+		return NULL;
+	}
 	struct strbuf b = { 0 };
 	char buf[65536];
 	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+	while (b.len <= ASM_MAX_SOURCE && (n = fread(buf, 1, sizeof buf, fp)) > 0)
 		sb_put(&b, buf, n);
-	int e = ferror(fp) ? (errno ? errno : EIO) : 0;
+	*e = b.len > ASM_MAX_SOURCE ? ETOOBIG : ferror(fp) ? (errno ? errno : EIO) : 0;
 	fclose(fp);
-	if (e) {
+	if (*e) {
 		free(b.s);
-		errno = e;
 		return NULL;
 	}
 	return add_file(st, path, real, b.s ? b.s : asm_xstrndup("", 0), b.len);
+}
+
+/* The line of the first NUL byte in f, or 0 when there is none: a NUL
+ * never appears in text, so the file is binary (an image given by mistake). */
+static int binary_line(const struct asm_file *f)
+{
+	const char *nul = memchr(f->text, 0, f->len);
+	int line = 1;
+	if (!nul)
+		return 0;
+	for (const char *p = f->text; p < nul; p++)
+		line += *p == '\n';
+	return line;
 }
 
 static void push_frame(struct asm_state *st, const struct asm_file *f)
@@ -79,6 +116,7 @@ static void push_frame(struct asm_state *st, const struct asm_file *f)
 bool asm_src_push_input(struct asm_state *st, const struct asm_input *in)
 {
 	struct asm_file *f;
+	int e, line;
 	if (in->text) {
 		struct strbuf real = { 0 };
 		sb_printf(&real, "\1input %p", (const void *)in->text); /* not a disk file */
@@ -86,8 +124,13 @@ bool asm_src_push_input(struct asm_state *st, const struct asm_input *in)
 		if (!f)
 			f = add_file(st, in->name, real.s, asm_xstrndup(in->text, in->len), in->len);
 		free(real.s);
-	} else if (!(f = load(st, in->name))) {
-		asm_error_file(st, in->name, "cannot open: %s", strerror(errno));
+	} else if (!(f = load(st, in->name, false, &e))) {
+		asm_error_file(st, in->name, "cannot open: %s", load_error(e));
+		return false;
+	}
+	if ((line = binary_line(f)) != 0) {
+		asm_error_file(st, in->name, "binary file (a NUL byte on line %d), not assembly source",
+		               line);
 		return false;
 	}
 	push_frame(st, f);
@@ -110,7 +153,7 @@ bool asm_src_include(struct asm_state *st, const struct asm_tok *t)
 	for (int i = st->nframes - 1; i >= 0 && !includer; i--)
 		includer = st->frames[i].file ? st->frames[i].file->path : NULL;
 	struct asm_file *f = NULL;
-	int e = ENOENT;
+	int e = ENOENT, why, line = 0;
 	for (int i = -1; !f && name.len && i < st->opt->ninclude_dirs; i++) {
 		path.len = 0;
 		if (name.s[0] != '/' && i < 0 && includer)
@@ -120,16 +163,19 @@ bool asm_src_include(struct asm_state *st, const struct asm_tok *t)
 		sb_put(&path, name.s, name.len);
 		if (memchr(name.s, 0, name.len))
 			break;
-		f = load(st, path.s);
-		if (!f && errno != ENOENT && errno != ENOTDIR)
-			e = errno;
+		f = load(st, path.s, true, &why);
+		if (!f && why != ENOENT && why != ENOTDIR)
+			e = why;
 	}
 	bool ok = false;
 	asm_quote(q, name.s ? name.s : "", name.len);
 	if (!f && e == ENOENT) {
 		asm_error_tok(st, t, "cannot find include file '%s'", q);
 	} else if (!f) {
-		asm_error_tok(st, t, "cannot read include file '%s': %s", q, strerror(e));
+		asm_error_tok(st, t, "cannot read include file '%s': %s", q, load_error(e));
+	} else if ((line = binary_line(f)) != 0) {
+		asm_error_tok(st, t, "include file '%s' is a binary file (a NUL byte on line %d)", q,
+		              line);
 	} else {
 		int depth = 0;
 		bool recursive = false;
@@ -271,10 +317,22 @@ static bool consume(struct asm_state *st)
 	return true;
 }
 
+/* Stop reading: the pass ends here, with a note (counted once) on why. */
+static void stop(struct asm_state *st, const char *why)
+{
+	if (!st->stopped)
+		asm_note_at(st, st->line.fname, 0, 0, "%s", why);
+	st->stopped = true;
+}
+
 bool asm_src_next(struct asm_state *st)
 {
 	while (st->nframes > 0) {
 		struct asm_frame *fr = &st->frames[st->nframes - 1];
+		if (st->nerrors >= ASM_MAX_ERRORS)
+			stop(st, "stopping after 100 errors");
+		if (st->stopped)
+			return false;
 		if (fr->file) {
 			const struct asm_file *f = fr->file;
 			if (fr->pos >= f->len) {
@@ -293,6 +351,18 @@ bool asm_src_next(struct asm_state *st)
 				continue;
 			}
 			const struct asm_line *l = &m->body[fr->next++];
+			if (++st->expanded > ASM_MAX_EXPANDED) {
+				/* Name the outermost expansion: the line the user wrote. */
+				int outer = 0;
+				while (st->frames[outer].mac < 0)
+					outer++;
+				const struct asm_line *inv = &st->frames[outer].inv;
+				asm_error_pos(st, inv->inv_fname, inv->inv_line, inv->inv_col,
+				              "macro '%s' expands to more than %d lines (does it call "
+				              "itself?)", inv->macro, ASM_MAX_EXPANDED);
+				st->stopped = true;
+				return false;
+			}
 			bool fits = expand(st, fr, l);
 			st->line = fr->inv;
 			st->line.text = fits ? fr->expanded.s : l->text;
@@ -323,6 +393,8 @@ void asm_src_begin_pass(struct asm_state *st)
 		free((char *)st->conds[--st->nconds].where.text);
 	st->defining = -1;
 	st->uid = 0;
+	st->expanded = 0;
+	st->stopped = false;
 }
 
 void asm_src_free(struct asm_state *st)

@@ -1,7 +1,8 @@
 /*
  * tools/asm_sym.c: the assembler's symbol table.
  * Owns: defining and looking up symbols (labels, constants, local and numeric
- *       labels), the constants predefined from isa-spec/isa.def, and the
+ *       labels), the constants predefined from isa-spec/isa.def and
+ *       isa-spec/hypercalls.def, and the
  *       string, buffer and hash-map helpers every part of the assembler uses.
  * Not:  evaluating expressions (asm_lex.c); writing the image's symbol table
  *       (asm_out.c).
@@ -155,22 +156,61 @@ static void predefine(struct asm_state *st, const char *prefix, const char *name
 	s->constant = true;
 }
 
+typedef void (*predef_fn)(void *ctx, const char *prefix, const char *name, int64_t v);
+
 /* The constants every program may use, from the ISA's own tables. */
-void asm_sym_init(struct asm_state *st)
+static void each_predefined(predef_fn fn, void *ctx)
 {
 	static const struct { const char *name; int64_t v; } bits[] = {
 		{ "PSW_S", PSW_S }, { "PSW_IE", PSW_IE }, { "PSW_Z", PSW_Z },
 		{ "PSW_N", PSW_N }, { "PSW_C", PSW_C }, { "PSW_V", PSW_V },
 		{ "IRQ_TIMER", IRQ_TIMER }, { "IRQ_CONSOLE", IRQ_CONSOLE }, { "IRQ_DISK", IRQ_DISK },
+		{ "IRQ_CONSOLE2", IRQ_CONSOLE2 },
 	};
 	for (int i = 0; i < isa_nports; i++)
-		predefine(st, "PORT_", isa_ports[i].name, isa_ports[i].number);
+		fn(ctx, "PORT_", isa_ports[i].name, isa_ports[i].number);
 	for (int i = 0; i < isa_ncauses; i++)
-		predefine(st, "CAUSE_", isa_causes[i].name, isa_causes[i].number);
+		fn(ctx, "CAUSE_", isa_causes[i].name, isa_causes[i].number);
 	for (int i = 0; i < isa_nsregs; i++)
-		predefine(st, "SR_", isa_sregs[i].name, isa_sregs[i].number);
+		fn(ctx, "SR_", isa_sregs[i].name, isa_sregs[i].number);
 	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
-		predefine(st, "", bits[i].name, bits[i].v);
+		fn(ctx, "", bits[i].name, bits[i].v);
+	/* The paravirtual interface: hypercall numbers and layouts. */
+#define HCALL(name, num, args, result, replaces, doc) fn(ctx, "HC_", #name, num);
+#define PVDEF(name, value, doc) fn(ctx, "PV_", #name, value);
+#include "../isa-spec/hypercalls.def"
+#undef HCALL
+#undef PVDEF
+}
+
+static void define_one(void *ctx, const char *prefix, const char *name, int64_t v)
+{
+	predefine(ctx, prefix, name, v);
+}
+
+void asm_sym_init(struct asm_state *st)
+{
+	each_predefined(define_one, st);
+}
+
+struct lookup {
+	const char *name;
+	bool found;
+};
+
+static void match_one(void *ctx, const char *prefix, const char *name, int64_t v)
+{
+	struct lookup *l = ctx;
+	size_t n = strlen(prefix);
+	(void)v;
+	l->found |= !strncmp(l->name, prefix, n) && !strcmp(l->name + n, name);
+}
+
+bool asm_is_predefined(const char *name)
+{
+	struct lookup l = { name, false };
+	each_predefined(match_one, &l);
+	return l.found;
 }
 
 bool asm_is_reserved(const char *s, size_t n)

@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "commands.h"
 #include "image.h"
 #include "vmm.h"
@@ -159,11 +160,15 @@ static void chart(const char *dir, const char *csv)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: trapeze bench [--dir DIR] [--runs N] [--modes LIST]\n");
+	fprintf(f, "usage: trapeze bench [--dir DIR] [--runs N] [--modes LIST]\n"
+		   "       trapeze bench --techniques [--cpu NAME] [--modes LIST] [--build DIR] [--dir DIR]\n");
 }
 
 int cmd_bench(int argc, char **argv)
 {
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--techniques"))
+			return bench_techniques_main(argc, argv); /* tools/bench_report.c */
 	const char *dir = "build/bench", *modes = "bare,trap,hybrid,emulate";
 	char root[1024];
 	int runs = 5;
@@ -191,6 +196,10 @@ int cmd_bench(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--modes") && i + 1 < argc) {
 			modes = argv[++i];
 		} else {
+			bool known = !strcmp(argv[i], "--dir") || !strcmp(argv[i], "--runs") ||
+				     !strcmp(argv[i], "--modes");
+			fprintf(stderr, "trapeze: bench: error: %s '%s'\n",
+				known ? "no value for option" : "unknown option", argv[i]);
 			usage(stderr);
 			return 2;
 		}

@@ -141,6 +141,10 @@ int cmd_classify(int argc, char **argv)
 				return 1;
 			}
 		} else {
+			/* (missing tells of --samples only: the last option asked.) */
+			bool lacks = !strcmp(argv[i], "--seed") || !strcmp(argv[i], "--samples");
+			runopt_usage(&o, lacks ? "option '%s' needs a value" : "unknown option '%s'",
+				     argv[i]);
 			fputs(usage_line, stderr);
 			return 2;
 		}

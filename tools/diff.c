@@ -15,12 +15,13 @@
 #include "commands.h"
 #include "dis.h"
 #include "equiv.h"
+#include "matrix.h"
 #include "runopts.h"
 
 enum { MAX_MODES = MODE_COUNT * 2 };
 
 static const char usage_line[] =
-	"usage: trapeze diff [--modes MODE,MODE[,...]] [--nonvirt[=LIST]] [--max-steps N]\n"
+	"usage: trapeze diff [--modes MODE,MODE[,...] | --matrix] [--nonvirt[=LIST]] [--max-steps N]\n"
 	"                    [--mem BYTES] [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n";
 
 static void help(void)
@@ -33,9 +34,18 @@ static void help(void)
 	       "which the first mode and another differ, prints it with both states side by\n"
 	       "side, and exits 1. A difference at rdcyc (reading the clock) is Popek and\n"
 	       "Goldberg's permitted temporal latency: reported, then forgiven (the second\n"
-	       "mode is given the first one's reading) and the comparison goes on.\n\n"
+	       "mode is given the first one's reading) and the comparison goes on. A read\n"
+	       "of code a monitor patched (patch mode) is a trace: reported and forgiven the\n"
+	       "same way, so that the comparison goes on, but it fails the diff: the guest\n"
+	       "can tell.\n\n"
 	       "  --modes LIST        modes to compare, the first against each other one\n"
-	       "                      (default bare,trap; valid: %s)\n", vmm_mode_names());
+	       "                      (default bare,trap; valid: %s)\n"
+	       "  --matrix            Popek and Goldberg's matrix instead: every mode against\n"
+	       "                      bare, under the default ISA, --nonvirt (x86) and\n"
+	       "                      --nonvirt=pdp10, each cell equivalent, traces (the guest\n"
+	       "                      read code the monitor patched) or diverges, with the\n"
+	       "                      mode's efficiency; the first differences below it. Exits\n"
+	       "                      0 when the matrix could be made\n", vmm_mode_names());
 	fputs(runopt_help, stdout);
 	printf("                      (diff's default --max-steps is %u)\n"
 	       "  --help              show this help\n", VMM_EQUIV_STEP_LIMIT);
@@ -45,6 +55,7 @@ struct diff_args {
 	struct runopts o;
 	enum vmm_mode modes[MAX_MODES];
 	int nmodes;
+	bool modes_given, matrix;
 	const char *image;
 };
 
@@ -86,21 +97,31 @@ static int parse(int argc, char **argv, struct diff_args *a)
 
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
 			return 1;
-		if ((v = runopt_value("--modes", argc, argv, &i, &missing))) {
+		if (!strcmp(arg, "--matrix")) {
+			a->matrix = true;
+		} else if ((v = runopt_value("--modes", argc, argv, &i, &missing))) {
 			if (!parse_modes(a, v))
 				return -1;
+			a->modes_given = true;
 		} else if (missing) {
-			return 2;
+			return runopt_usage(&a->o, "option '%s' needs a value", arg);
 		} else if ((r = runopt_parse(&a->o, argc, argv, &i)) != 0) {
 			if (r < 0)
-				return r == -2 ? 2 : -1;
-		} else if ((arg[0] == '-' && arg[1]) || a->image) {
-			return 2;
+				return r == -2 ? runopt_usage(&a->o, "option '%s' needs a value", arg) : -1;
+		} else if (arg[0] == '-' && arg[1]) {
+			return runopt_usage(&a->o, "unknown option '%s'", arg);
+		} else if (a->image) {
+			return runopt_usage(&a->o, "one IMAGE only: '%s' too", arg);
 		} else {
 			a->image = arg;
 		}
 	}
-	return a->image ? 0 : 2;
+	if (a->matrix && (a->modes_given || a->o.vm.nonvirt)) {
+		runopt_error(&a->o, "--matrix runs every mode and every nonvirt set itself: "
+			     "give it neither --modes nor --nonvirt");
+		return -1;
+	}
+	return a->image ? 0 : runopt_usage(&a->o, "no IMAGE given");
 }
 
 static bool load_image(void *ctx, struct vm *vm, char *err, size_t errlen)
@@ -200,14 +221,31 @@ static void report_permitted(const struct vmm_divergence *d, const struct image 
 	       d->permitted_pc, text, (unsigned long long)d->npermitted, d->npermitted == 1 ? "" : "s");
 }
 
+/* The traces read on the way, if any: code a monitor patched. */
+static void report_traces(const struct vmm_divergence *d, const struct image *img)
+{
+	char text[80];
+
+	if (!d->ntraces)
+		return;
+	dis_insn(d->trace_word, d->trace_pc, img, text, sizeof text);
+	printf("traces: %s and %s first differ at guest instruction %llu, pc 0x%08x: %s reads "
+	       "0x%08x, a word the monitor patched; %llu such read%s (each forgiven to look "
+	       "further, but the guest can tell)\n",
+	       vmm_mode_name(d->a), vmm_mode_name(d->b), (unsigned long long)d->trace_index,
+	       d->trace_pc, text, d->trace_addr, (unsigned long long)d->ntraces,
+	       d->ntraces == 1 ? "" : "s");
+}
+
 /* Report one pair; true when it does not fail the diff. */
 static bool report(const struct vmm_divergence *d, const struct image *img)
 {
 	char text[80] = "(no instruction here)";
 
 	report_permitted(d, img);
-	if (d->equivalent)
-		return true;
+	report_traces(d, img);
+	if (!d->diverged)
+		return d->equivalent;
 	if (d->have_word)
 		dis_insn(d->word, d->pc, img, text, sizeof text);
 	printf("divergence: %s and %s differ after guest instruction %llu (%s)\n", vmm_mode_name(d->a),
@@ -243,6 +281,10 @@ int cmd_diff(int argc, char **argv)
 	spec.options = a.o.vm;
 	spec.load = load_image;
 	spec.load_ctx = &img;
+	if (a.matrix) {
+		status = matrix_report(&spec, &img, a.image);
+		goto out;
+	}
 	d = calloc((size_t)a.nmodes, sizeof *d);
 	if (!d) {
 		runopt_error(&a.o, "out of memory");

@@ -60,7 +60,9 @@ bool dis_name_ok(const char *name)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.'))
 			return false;
-	return asm_register(name) < 0;
+	/* A predefined constant cannot be a label again: an image from
+	 * elsewhere may still have a symbol of that name (fuzz_image found one). */
+	return asm_register(name) < 0 && !asm_is_predefined(name);
 }
 
 struct out {

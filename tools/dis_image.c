@@ -235,6 +235,16 @@ char *dis_image(const struct image *img, const char *title)
 	return text;
 }
 
+/* A usage error: what is wrong, then the usage line; exit status 2. */
+static int bad_usage(const char *fmt, const char *what)
+{
+	fputs("trapeze: dis: error: ", stderr);
+	fprintf(stderr, fmt, what);
+	fputc('\n', stderr);
+	usage(stderr);
+	return 2;
+}
+
 int cmd_dis(int argc, char **argv)
 {
 	char err[512];
@@ -245,10 +255,12 @@ int cmd_dis(int argc, char **argv)
 		       "re-assembles to the same bytes at the same addresses.\n");
 		return 0;
 	}
-	if (argc != 2 || argv[1][0] == '-') {
-		usage(stderr);
-		return 2;
-	}
+	if (argc < 2)
+		return bad_usage("no IMAGE given%s", "");
+	if (argv[1][0] == '-')
+		return bad_usage("unknown option '%s'", argv[1]);
+	if (argc > 2)
+		return bad_usage("one IMAGE only: '%s' too", argv[2]);
 	if (!image_read(argv[1], &img, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -256,7 +268,7 @@ int cmd_dis(int argc, char **argv)
 	char *text = dis_image(&img, argv[1]);
 	image_free(&img);
 	if (!text) {
-		fprintf(stderr, "trapeze dis: error: out of memory\n");
+		fprintf(stderr, "trapeze: dis: error: out of memory\n");
 		return 1;
 	}
 	fputs(text, stdout);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* A segment bigger than the whole 32-bit address space's useful part. */
 enum { MAX_SEGMENT = 64u << 20, MAX_PHDRS = 256, MAX_SYMS = 1u << 20 };
@@ -98,7 +99,9 @@ static bool check_header(const struct file *f, const Elf32_Ehdr *h, char *err, s
                          const char *path)
 {
 	size_t magic = f->n < SELFMAG ? f->n : SELFMAG;
-	if (f->n == 0 || memcmp(f->b, ELFMAG, magic) != 0)
+	if (f->n == 0)
+		return fail(err, len, path, "empty file, not an ELF image");
+	if (memcmp(f->b, ELFMAG, magic) != 0)
 		return fail(err, len, path, "not an ELF file");
 	if (f->n < sizeof(Elf32_Ehdr))
 		return fail(err, len, path, "truncated ELF header");
@@ -260,8 +263,14 @@ static bool parse(const struct file *f, struct image *img, char *err, size_t len
 static bool slurp(const char *path, struct file *f, char *err, size_t len)
 {
 	FILE *fp = fopen(path, "rb");
+	struct stat st;
 	if (!fp)
 		return fail(err, len, path, "cannot open: %s", strerror(errno));
+	/* fopen opens a directory; only the first read fails, with a vaguer word. */
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		return fail(err, len, path, "is a directory, not an image");
+	}
 	size_t cap = 0, n = 0;
 	uint8_t *b = NULL;
 	for (;;) {
@@ -292,21 +301,30 @@ static bool slurp(const char *path, struct file *f, char *err, size_t len)
 	return true;
 }
 
+bool image_parse(const void *bytes, size_t len, const char *name, struct image *out, char *err,
+                 size_t errlen)
+{
+	struct file f = { bytes, len };
+	memset(out, 0, sizeof *out);
+	bool ok = parse(&f, out, err, errlen, name);
+	if (ok) {
+		out->path = strdup(name);
+		if (!out->path)
+			ok = fail(err, errlen, name, "out of memory");
+	}
+	if (!ok)
+		image_free(out);
+	return ok;
+}
+
 bool image_read(const char *path, struct image *out, char *err, size_t errlen)
 {
 	struct file f = { NULL, 0 };
 	memset(out, 0, sizeof *out);
 	if (!slurp(path, &f, err, errlen))
 		return false;
-	bool ok = parse(&f, out, err, errlen, path);
+	bool ok = image_parse(f.b, f.n, path, out, err, errlen);
 	free((void *)f.b);
-	if (ok) {
-		out->path = strdup(path);
-		if (!out->path)
-			ok = fail(err, errlen, path, "out of memory");
-	}
-	if (!ok)
-		image_free(out);
 	return ok;
 }
 

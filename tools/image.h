@@ -50,10 +50,18 @@ struct image {
 /* Read and validate the ELF file at path into out (segments sorted by
  * address, none overlapping). False with a one-line message in err. */
 bool image_read(const char *path, struct image *out, char *err, size_t errlen);
+/* The same for the len bytes of an ELF file already in memory, called name
+ * in messages (and out->path). */
+bool image_parse(const void *bytes, size_t len, const char *name, struct image *out, char *err,
+                 size_t errlen);
 /* Write img as an ELF file at path, through a temporary file renamed into
  * place, so a failed write never leaves a partial file. Segments of size 0
  * get a section header but no program header. */
 bool image_write(const char *path, const struct image *img, char *err, size_t errlen);
+/* The ELF file image_write would write, in a malloc'd buffer (*bytes, *len);
+ * name is for messages. */
+bool image_encode(const struct image *img, const char *name, uint8_t **bytes, size_t *len,
+                  char *err, size_t errlen);
 /* Copy every segment into m. False, copying nothing, when a segment or the
  * entry point lies outside m. */
 bool image_place(const struct image *img, struct mem *m, char *err, size_t errlen);

@@ -245,16 +245,29 @@ static bool write_all(int fd, const uint8_t *b, size_t n)
 	return true;
 }
 
-bool image_write(const char *path, const struct image *img, char *err, size_t errlen)
+bool image_encode(const struct image *img, const char *name, uint8_t **bytes, size_t *len,
+                  char *err, size_t errlen)
 {
 	struct out o = { 0 };
+	*bytes = NULL;
+	*len = 0;
 	if (img->nsegs > 1000)
-		return fail(err, errlen, path, "too many segments (%d)", img->nsegs);
+		return fail(err, errlen, name, "too many segments (%d)", img->nsegs);
 	build(img, &o);
 	if (o.oom) {
 		free(o.b);
-		return fail(err, errlen, path, "out of memory");
+		return fail(err, errlen, name, "out of memory");
 	}
+	*bytes = o.b;
+	*len = o.n;
+	return true;
+}
+
+bool image_write(const char *path, const struct image *img, char *err, size_t errlen)
+{
+	struct out o = { 0 };
+	if (!image_encode(img, path, &o.b, &o.n, err, errlen))
+		return false;
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 8);
 	if (!tmp) {

@@ -192,6 +192,11 @@ int cmd_isadoc(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 3 || (strcmp(argv[1], "--check") && strcmp(argv[1], "--update"))) {
+		if (strcmp(argv[1], "--check") && strcmp(argv[1], "--update"))
+			fprintf(stderr, "trapeze: isadoc: error: unknown option '%s'\n", argv[1]);
+		else
+			fprintf(stderr, "trapeze: isadoc: error: %s needs the path of ISA.md\n",
+				argv[1]);
 		fprintf(stderr, "usage: trapeze isadoc [--check|--update] [ISA.md]\n");
 		return 2;
 	}

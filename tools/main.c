@@ -38,6 +38,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		fprintf(stderr, "trapeze: error: no subcommand given\n");
 		usage(stderr);
 		return 2;
 	}

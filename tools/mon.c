@@ -36,7 +36,8 @@ static void help(void)
 	fputs(runopt_help, stdout);
 	fputs("  --help              show this help\n\n"
 	      "The guest's console input comes only from --input: standard input is for\n"
-	      "commands. Its console output is printed after each command that runs it.\n",
+	      "commands. Its console output is printed after each command that runs it.\n"
+	      "Reading a script, the exit status is 1 when any command failed.\n",
 	      stdout);
 }
 
@@ -57,17 +58,19 @@ int mon_parse_args(int argc, char **argv, struct runopts *o, const char **image)
 				return -1;
 			}
 		} else if (missing) {
-			return 2;
+			return runopt_usage(o, "option '%s' needs a value", arg);
 		} else if ((r = runopt_parse(o, argc, argv, &i)) != 0) {
 			if (r < 0)
-				return r == -2 ? 2 : -1;
-		} else if ((arg[0] == '-' && arg[1]) || *image) {
-			return 2;
+				return r == -2 ? runopt_usage(o, "option '%s' needs a value", arg) : -1;
+		} else if (arg[0] == '-' && arg[1]) {
+			return runopt_usage(o, "unknown option '%s'", arg);
+		} else if (*image) {
+			return runopt_usage(o, "one IMAGE only: '%s' too", arg);
 		} else {
 			*image = arg;
 		}
 	}
-	return *image ? 0 : 2;
+	return *image ? 0 : runopt_usage(o, "no IMAGE given");
 }
 
 /* ---- Ctrl-C ------------------------------------------------------------- */
@@ -93,18 +96,22 @@ static bool poll_interrupt(void *ctx)
 
 /* ---- a script: plain lines, no prompt ----------------------------------- */
 
+/* Exit status 1 when a command failed: a script's caller (a grading
+ * script, make) must learn of it without reading the output. */
 static int run_script(struct mon *m)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	enum mon_status s = MON_OK;
+	bool failed = false;
 
 	while (s != MON_QUIT && getline(&line, &cap, stdin) >= 0) {
 		s = mon_execute(m, line, stdout, poll_interrupt, NULL);
+		failed |= s == MON_ERROR;
 		fflush(stdout);
 	}
 	free(line);
-	return 0;
+	return failed ? 1 : 0;
 }
 
 /* ---- a terminal: readline ----------------------------------------------- */

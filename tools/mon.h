@@ -182,9 +182,9 @@ void mon_show_exits(const struct mon *m, FILE *out);
 void mon_show_breaks(const struct mon *m, FILE *out);
 void mon_show_stats(const struct mon *m, FILE *out);
 /* x/NFMT: count units of size ('b', 'h', 'w') in format fmt (x d u c s i). */
-void mon_examine(struct mon *m, uint32_t va, unsigned count, char fmt, char size, FILE *out);
+bool mon_examine(struct mon *m, uint32_t va, unsigned count, char fmt, char size, FILE *out);
 /* count instructions from va, the pc marked "=>". */
-void mon_disassemble(const struct mon *m, uint32_t va, unsigned count, FILE *out);
+bool mon_disassemble(const struct mon *m, uint32_t va, unsigned count, FILE *out);
 /* The extent of the function around va, for "disassemble" with no count:
  * from its symbol to the next (at most 64 instructions). */
 unsigned mon_function_extent(const struct mon *m, uint32_t va, uint32_t *start);

@@ -314,8 +314,7 @@ static enum mon_status do_examine(struct call *c)
 	if (*c->args && !mon_eval(m, c->args, &va, err, sizeof err))
 		return error(c, "%s", err);
 	m->x_count = count;
-	mon_examine(m, va, count, m->x_fmt, m->x_size, c->out);
-	return MON_OK;
+	return mon_examine(m, va, count, m->x_fmt, m->x_size, c->out) ? MON_OK : MON_ERROR;
 }
 
 static enum mon_status do_disassemble(struct call *c)
@@ -327,14 +326,11 @@ static enum mon_status do_disassemble(struct call *c)
 	if (sscanf(c->args, "%159s %u", expr, &count) >= 1 &&
 	    !mon_eval(c->m, expr, &va, err, sizeof err))
 		return error(c, "%s", err);
-	if (count) {
-		mon_disassemble(c->m, va, count, c->out);
-		return MON_OK;
-	}
+	if (count)
+		return mon_disassemble(c->m, va, count, c->out) ? MON_OK : MON_ERROR;
 	count = mon_function_extent(c->m, va, &start);
 	fprintf(c->out, "from 0x%08x, %u instructions:\n", start, count);
-	mon_disassemble(c->m, start, count, c->out);
-	return MON_OK;
+	return mon_disassemble(c->m, start, count, c->out) ? MON_OK : MON_ERROR;
 }
 
 static enum mon_status do_stats(struct call *c)

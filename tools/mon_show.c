@@ -165,7 +165,8 @@ void mon_event_text(const struct mon *m, const struct vm_event *e, char *buf, si
 	switch (e->action) {
 	case VM_EMULATED:
 		dis_word(e->word, e->pc, text, sizeof text);
-		snprintf(buf, len, "exit PRIV at 0x%08x%s: '%s' emulated by the VMM", e->pc, at, text);
+		snprintf(buf, len, "%s at 0x%08x%s: '%s' emulated by the VMM",
+			 e->exit ? "exit PRIV" : "callout", e->pc, at, text);
 		break;
 	case VM_PENDED:
 		snprintf(buf, len, "exit TIMER at 0x%08x%s: the virtual timer ran out, its "
@@ -354,36 +355,42 @@ static bool examine_unit(struct mon *m, uint32_t va, unsigned size, char fmt, FI
 	return true;
 }
 
-void mon_examine(struct mon *m, uint32_t va, unsigned count, char fmt, char size, FILE *out)
+bool mon_examine(struct mon *m, uint32_t va, unsigned count, char fmt, char size, FILE *out)
 {
 	unsigned unit = fmt == 'c' ? 1 : size == 'b' ? 1 : size == 'h' ? 2 : 4;
 	unsigned per_line = unit == 4 ? 4 : 8;
 
 	if (fmt == 'i') {
-		mon_disassemble(m, va, count, out);
 		m->x_next = va + 4 * count;
-		return;
+		return mon_disassemble(m, va, count, out);
 	}
 	for (unsigned i = 0; i < count; i++) {
+		uint8_t probe[4];
 		if (fmt == 's') {
 			examine_string(m, &va, out);
 			continue;
 		}
+		/* Look before printing the line's address: an address that cannot
+		 * be read gets its error alone on a line (the error, not a stray
+		 * "0x99999999:", is what a script's reader must see first). */
+		if (!mon_read_bytes(m, va, probe, unit)) {
+			fprintf(out, "%serror: cannot read memory at 0x%08x\n",
+				i % per_line ? "\n" : "", va);
+			m->x_next = va;
+			return false;
+		}
 		if (i % per_line == 0)
 			line_start(m, va, out);
-		if (!examine_unit(m, va, unit, fmt, out)) {
-			fprintf(out, "\nerror: cannot read memory at 0x%08x\n", va);
-			m->x_next = va;
-			return;
-		}
+		examine_unit(m, va, unit, fmt, out);
 		va += unit;
 		if (i % per_line == per_line - 1 || i + 1 == count)
 			fputc('\n', out);
 	}
 	m->x_next = va;
+	return true;
 }
 
-void mon_disassemble(const struct mon *m, uint32_t va, unsigned count, FILE *out)
+bool mon_disassemble(const struct mon *m, uint32_t va, unsigned count, FILE *out)
 {
 	char where[96], text[96];
 
@@ -393,12 +400,13 @@ void mon_disassemble(const struct mon *m, uint32_t va, unsigned count, FILE *out
 		mon_where(m, va, where, sizeof where);
 		if (!mon_read_word(m, va, &w)) {
 			fprintf(out, "error: cannot read memory at 0x%08x\n", va);
-			return;
+			return false;
 		}
 		dis_insn(w, va, mon_symbols_at(m, va), text, sizeof text);
 		fprintf(out, "%s0x%08x%s%s:  %s\n", va == vm_pc(m->vm) ? "=> " : "   ", va,
 			where[0] ? " " : "", where, text);
 	}
+	return true;
 }
 
 unsigned mon_function_extent(const struct mon *m, uint32_t va, uint32_t *start)

@@ -83,19 +83,19 @@ static int parse(int argc, char **argv, struct run_args *a)
 				return -1;
 			}
 		} else if (missing) {
-			return 2;
+			return runopt_usage(&a->o, "option '%s' needs a value", arg);
 		} else if ((r = runopt_parse(&a->o, argc, argv, &i)) != 0) {
 			if (r < 0)
-				return r == -2 ? 2 : -1;
+				return r == -2 ? runopt_usage(&a->o, "option '%s' needs a value", arg) : -1;
 		} else if (arg[0] == '-' && arg[1]) {
-			return 2;
+			return runopt_usage(&a->o, "unknown option '%s'", arg);
 		} else if (a->image) {
-			return 2;
+			return runopt_usage(&a->o, "one IMAGE only: '%s' too", arg);
 		} else {
 			a->image = arg;
 		}
 	}
-	return a->image ? 0 : 2;
+	return a->image ? 0 : runopt_usage(&a->o, "no IMAGE given");
 }
 
 /* ---- the trace --------------------------------------------------------- */
@@ -131,8 +131,8 @@ static void print_event(const struct vm_event *e)
 	case VM_EMULATED: {
 		char text[64];
 		dis_word(e->word, e->pc, text, sizeof text);
-		fprintf(stderr, "           vm exit PRIV at 0x%08x: '%s' emulated by the VMM\n", e->pc,
-			text);
+		fprintf(stderr, "           %s%s at 0x%08x: '%s' emulated by the VMM\n",
+			e->exit ? "vm exit " : "callout", e->exit ? cause_name(e->cause) : "", e->pc, text);
 		break;
 	}
 	case VM_PENDED:
@@ -235,6 +235,42 @@ static void print_counts(const char *title, const uint64_t *by_cause)
 	fprintf(stderr, "%s\n", any ? "" : " none");
 }
 
+static double share(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* Binary translation's and code patching's own counters, when they ran. */
+static void print_translation(const struct vm_stats *s)
+{
+	const struct vm_bt_stats *b = &s->bt;
+	const struct vm_patch_stats *p = &s->patch;
+
+	if (b->entries) {
+		fprintf(stderr, "  %-22s %llu (%.1f%%): guest kernel code, run from the translation "
+			"cache\n", "translated", (unsigned long long)s->translated,
+			share(s->translated, s->retired));
+		fprintf(stderr, "  %-22s %llu blocks of %llu instructions translated; %llu "
+			"invalidated by writes\n", "translation", (unsigned long long)b->blocks,
+			(unsigned long long)b->words, (unsigned long long)b->invalidated);
+		fprintf(stderr, "  %-22s %llu of %llu bytes in use (at most %llu); %llu flush%s\n",
+			"translation cache", (unsigned long long)b->cache_bytes,
+			(unsigned long long)b->cache_size, (unsigned long long)b->cache_peak,
+			(unsigned long long)b->flushes, b->flushes == 1 ? "" : "es");
+		fprintf(stderr, "  %-22s %llu; hit rate %.2f%%; %llu by chained jumps (%.1f%%)\n",
+			"block entries", (unsigned long long)b->entries, share(b->hits, b->entries),
+			(unsigned long long)b->chained, share(b->chained, b->entries));
+		fprintf(stderr, "  %-22s %llu: sensitive instructions emulated without a trap\n",
+			"callouts", (unsigned long long)b->callouts);
+	}
+	if (p->scanned)
+		fprintf(stderr, "  %-22s %llu kernel words scanned; %llu sensitive and %llu indirect "
+			"jumps patched; %llu patched words run (ILLEGAL exits); %llu rewritten by "
+			"the guest\n", "code patching", (unsigned long long)p->scanned,
+			(unsigned long long)p->patched, (unsigned long long)p->watched,
+			(unsigned long long)p->hits, (unsigned long long)p->rewritten);
+}
+
 static void print_stats(const struct vm *vm)
 {
 	struct vm_stats s;
@@ -259,15 +295,24 @@ static void print_stats(const struct vm *vm)
 		(unsigned long long)s.interpreted);
 	fprintf(stderr, "  %-22s %.1f%% of guest instructions ran natively\n", "efficiency",
 		vm_efficiency(&s));
+	print_translation(&s);
 	fprintf(stderr, "  %-22s %llu (reflected %llu, injected %llu)\n", "VM exits",
 		(unsigned long long)s.exits, (unsigned long long)s.reflected,
 		(unsigned long long)s.injected);
 	print_counts("VM exits by cause", s.exits_by_cause);
+	if (s.io_exits || s.direct_io)
+		fprintf(stderr, "  %-22s %llu exits, %llu straight to assigned devices\n", "port I/O",
+			(unsigned long long)s.io_exits, (unsigned long long)s.direct_io);
+	if (s.pv.hypercalls)
+		fprintf(stderr, "  %-22s %llu; block ring: %llu requests in %llu notifications; "
+			"balloon: %llu pages given back\n", "hypercalls",
+			(unsigned long long)s.pv.hypercalls, (unsigned long long)s.pv.requests,
+			(unsigned long long)s.pv.notifies, (unsigned long long)s.pv.balloon);
 	fprintf(stderr, "  %-22s", "VMM costs (cycles)");
-#define PRINT_COST(name, cyc, doc) fprintf(stderr, " %s %d", #name, (int)(cyc));
-	VMM_COSTS(PRINT_COST)
-#undef PRINT_COST
-	fputc('\n', stderr);
+	for (int r = 0; r < VMM_NCOSTS; r++)
+		fprintf(stderr, " %s %u", vmm_cost_name((enum vmm_cost_row)r),
+			vmm_cpu_cost(vm_cpu(vm), (enum vmm_cost_row)r));
+	fprintf(stderr, " (--cpu %s)\n", vmm_cpu_name(vm_cpu(vm)));
 }
 
 /* ---- the command ------------------------------------------------------- */

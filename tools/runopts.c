@@ -21,7 +21,13 @@ const char runopt_help[] =
 	"  --input FILE        console input, queued before the guest starts; without it,\n"
 	"                      standard input is read whole when it is not a terminal, and\n"
 	"                      read as the guest asks when it is one\n"
-	"  --max-output BYTES  console bytes kept before output is dropped (default no limit)\n";
+	"  --max-output BYTES  console bytes kept before output is dropped (default 16M;\n"
+	"                      0 = no limit)\n"
+	"  --tc-size BYTES     bt: the translation cache's size (default 64K, at least 1K)\n"
+	"  --cpu NAME          the processor the monitor's costs are priced for: toy (the\n"
+	"                      default), early (the first VT-x, 2005) or modern (2009 on)\n"
+	"  --passthrough con2  hw: give the VM the second console: no exit on its ports\n"
+	"  --balloon PAGES     pv: ask the guest's balloon driver for PAGES 4K pages back\n";
 
 void runopt_init(struct runopts *o, const char *cmd)
 {
@@ -29,6 +35,7 @@ void runopt_init(struct runopts *o, const char *cmd)
 	o->cmd = cmd;
 	vm_options_init(&o->vm);
 	o->vm.step_limit = RUNOPT_DEFAULT_STEPS;
+	o->vm.max_output = RUNOPT_DEFAULT_OUTPUT; /* resource control: a finite default */
 }
 
 void runopt_free(struct runopts *o)
@@ -39,12 +46,32 @@ void runopt_free(struct runopts *o)
 
 void runopt_error(const struct runopts *o, const char *fmt, ...)
 {
+	char text[1024];
+	const char *inner;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	/* A library's message is often "FILE: error: what" already (image.h,
+	 * vm_load_image): say "error" once, as "trapeze: CMD: error: FILE: what". */
+	inner = strstr(text, ": error: ");
+	if (inner)
+		fprintf(stderr, "trapeze: %s: error: %.*s: %s\n", o->cmd, (int)(inner - text), text,
+			inner + 9);
+	else
+		fprintf(stderr, "trapeze: %s: error: %s\n", o->cmd, text);
+}
+
+int runopt_usage(const struct runopts *o, const char *fmt, ...)
+{
 	va_list ap;
 	fprintf(stderr, "trapeze: %s: error: ", o->cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	return 2;
 }
 
 const char *runopt_value(const char *name, int argc, char **argv, int *i, bool *missing)
@@ -89,10 +116,21 @@ static bool parse_count(const char *s, uint64_t *out)
 	return *end == 0;
 }
 
+/* runopt_value, noting in *lacking whether any option asked so far lacked
+ * its value. (Each call clears its own flag: a chain of them once forgot
+ * that --max-steps had no value and called it an unknown option.) */
+static const char *value_of(const char *name, int argc, char **argv, int *i, bool *lacking)
+{
+	bool missing;
+	const char *v = runopt_value(name, argc, argv, i, &missing);
+	*lacking |= missing;
+	return v;
+}
+
 int runopt_parse(struct runopts *o, int argc, char **argv, int *i)
 {
 	const char *v;
-	bool missing;
+	bool lacking = false;
 	uint64_t n;
 
 	if (!strcmp(argv[*i], "--nonvirt") || !strncmp(argv[*i], "--nonvirt=", 10)) {
@@ -107,31 +145,55 @@ int runopt_parse(struct runopts *o, int argc, char **argv, int *i)
 		o->vm.nonvirt = (unsigned)mask;
 		return 1;
 	}
-	if ((v = runopt_value("--max-steps", argc, argv, i, &missing))) {
+	if ((v = value_of("--max-steps", argc, argv, i, &lacking))) {
 		if (!parse_count(v, &n) || n == 0) {
 			runopt_error(o, "--max-steps: '%s' is not a positive number", v);
 			return -1;
 		}
 		o->vm.step_limit = n;
-	} else if ((v = runopt_value("--mem", argc, argv, i, &missing))) {
+	} else if ((v = value_of("--mem", argc, argv, i, &lacking))) {
 		if (!parse_count(v, &n) || n < 64 || n > VM_MAX_MEM || n % 4) {
 			runopt_error(o, "--mem: '%s' is not a memory size (a multiple of 4, 64 to %u)",
 				     v, VM_MAX_MEM);
 			return -1;
 		}
 		o->vm.mem_size = (uint32_t)n;
-	} else if ((v = runopt_value("--max-output", argc, argv, i, &missing))) {
+	} else if ((v = value_of("--max-output", argc, argv, i, &lacking))) {
 		if (!parse_count(v, &n)) {
 			runopt_error(o, "--max-output: '%s' is not a number of bytes", v);
 			return -1;
 		}
 		o->vm.max_output = n;
-	} else if ((v = runopt_value("--disk", argc, argv, i, &missing))) {
+	} else if ((v = value_of("--tc-size", argc, argv, i, &lacking))) {
+		if (!parse_count(v, &n) || n < VM_MIN_TC || n > VM_MAX_MEM) {
+			runopt_error(o, "--tc-size: '%s' is not a cache size (%u to %u bytes)", v,
+				     VM_MIN_TC, VM_MAX_MEM);
+			return -1;
+		}
+		o->vm.tc_size = (uint32_t)n;
+	} else if ((v = value_of("--cpu", argc, argv, i, &lacking))) {
+		if (!vmm_cpu_parse(v, &o->vm.cpu)) {
+			runopt_error(o, "--cpu: unknown processor '%s' (valid: %s)", v, vmm_cpu_names());
+			return -1;
+		}
+	} else if ((v = value_of("--passthrough", argc, argv, i, &lacking))) {
+		if (strcmp(v, "con2") != 0) {
+			runopt_error(o, "--passthrough: unknown device '%s' (valid: con2)", v);
+			return -1;
+		}
+		o->vm.passthrough |= VM_PASS_CON2;
+	} else if ((v = value_of("--balloon", argc, argv, i, &lacking))) {
+		if (!parse_count(v, &n) || n > VM_MAX_MEM / VM_PAGE) {
+			runopt_error(o, "--balloon: '%s' is not a number of pages", v);
+			return -1;
+		}
+		o->vm.balloon = (uint32_t)n;
+	} else if ((v = value_of("--disk", argc, argv, i, &lacking))) {
 		o->vm.disk_path = v;
-	} else if ((v = runopt_value("--input", argc, argv, i, &missing))) {
+	} else if ((v = value_of("--input", argc, argv, i, &lacking))) {
 		o->input_path = v;
 	} else {
-		return missing ? -2 : 0;
+		return lacking ? -2 : 0;
 	}
 	return 1;
 }
@@ -147,6 +209,12 @@ static bool slurp(struct runopts *o, FILE *f, const char *name)
 		len += got;
 		if (got == 0)
 			break;
+		/* `yes | trapeze run` or --input /dev/zero would read for ever. */
+		if (len > RUNOPT_MAX_INPUT) {
+			runopt_error(o, "input '%s' is larger than %d MiB", name, RUNOPT_MAX_INPUT >> 20);
+			free(buf);
+			return false;
+		}
 		if (len == cap) {
 			uint8_t *p = realloc(buf, cap * 2);
 			if (!p) {

@@ -1,7 +1,8 @@
 /*
  * tools/runopts.h: the options every command that runs a guest shares.
- * Owns: parsing --max-steps, --nonvirt, --mem, --disk, --input and
- *       --max-output into VM options; reading the image and the console
+ * Owns: parsing --max-steps, --nonvirt, --mem, --disk, --input,
+ *       --max-output, --tc-size, --cpu, --passthrough and --balloon into VM
+ *       options; reading the image and the console
  *       input; the help text for them.
  * Not:  any one command's own options (--mode, --modes, --trace, --stats).
  */
@@ -17,6 +18,11 @@
 
 /* The step limit when --max-steps is not given: generous, but an end. */
 #define RUNOPT_DEFAULT_STEPS 10000000000ull
+/* Console bytes kept when --max-output is not given: a guest that prints
+ * for ever must not fill the disk (or, captured by diff, the memory). */
+#define RUNOPT_DEFAULT_OUTPUT (16ull << 20)
+/* Console input read up front at most: stdin may be a pipe that never ends. */
+#define RUNOPT_MAX_INPUT (64 << 20)
 
 struct runopts {
 	const char *cmd;          /* "run", "diff": for messages */
@@ -27,7 +33,7 @@ struct runopts {
 	bool input_terminal;      /* no --input and stdin is a terminal */
 };
 
-/* Defaults: the VM's defaults and RUNOPT_DEFAULT_STEPS. */
+/* Defaults: the VM's defaults, RUNOPT_DEFAULT_STEPS and RUNOPT_DEFAULT_OUTPUT. */
 void runopt_init(struct runopts *o, const char *cmd);
 /* If argv[*i] is one of the shared options, take it (and its value, moving
  * *i on) and return 1; 0 if it is not one; -1 after printing an error for a
@@ -44,6 +50,10 @@ bool runopt_read_image(const struct runopts *o, const char *path, struct image *
 /* A guest's console input, attached to a VM that has none queued: the
  * terminal, read as the guest asks (not deterministic: interactive use). */
 void runopt_attach_terminal(const struct runopts *o, struct vm *vm);
+/* A usage error: print "trapeze: CMD: error: ..." (what is wrong, on the
+ * first line, before the command prints its usage) and return 2. */
+int runopt_usage(const struct runopts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Print "trapeze: CMD: error: ..." to stderr. */
 void runopt_error(const struct runopts *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -51,12 +51,21 @@ struct vmm_equiv_spec {
 struct vmm_divergence {
 	enum vmm_mode a, b;
 	bool equivalent;        /* no difference the guest could see, but the clock's */
+	bool diverged;          /* a real difference: what, index, pc, word below */
 	/* P&G's temporal latency: readings of the clock (rdcyc) that differed,
 	 * forgiven (b was given a's value); the first of them. */
 	uint64_t npermitted;
 	uint64_t permitted_index;
 	uint32_t permitted_pc, permitted_word;
-	/* When not equivalent, the first real difference: */
+	/* Code patching's traces: reads of words the monitor rewrote (see
+	 * vm_patched_word), where the guest read the patch and not its own
+	 * word. Not permitted (the guest can tell: not equivalent), but
+	 * forgiven like the clock so that the search goes on to any real
+	 * divergence after them; the first of them, and where it read. */
+	uint64_t ntraces;
+	uint64_t trace_index;
+	uint32_t trace_pc, trace_word, trace_addr;
+	/* When diverged, the first real difference: */
 	const char *what;       /* what differs first: "registers", "psw", ... */
 	uint64_t index;         /* guest instructions retired before the culprit */
 	uint32_t pc;            /* the culprit's address (in the guest's mode then) */
@@ -72,8 +81,10 @@ void vmm_observe(const struct vm *vm, struct vmm_observation *o);
 void vmm_observation_free(struct vmm_observation *o);
 
 /* Run the program under modes a and b side by side and find the first
- * difference a guest could observe, forgiving readings of the clock; when
- * there is none, out->before is the common final state. Runs are deterministic, so the search
+ * difference a guest could observe, forgiving readings of the clock and
+ * reads of a monitor's patches (counted as traces); memory is compared
+ * with each patched word taken as its original. When no real difference
+ * remains, out->before is the common final state. Runs are deterministic, so the search
  * re-runs from the start with smaller and smaller steps. True with *out
  * filled (free it with vmm_divergence_free); false with a message in err
  * when a run could not be made. */

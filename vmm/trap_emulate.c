@@ -34,16 +34,22 @@ static int illegal(struct vm *vm, uint32_t word)
 /* mfsr: the virtual special register; memsize and ipend are computed. */
 static uint32_t read_sreg(const struct cpu *v, uint32_t sr)
 {
+	/* LAB 2 BEGIN: read virtual special register sr (memsize and ipend are computed: whose?) */
 	switch (sr) {
 	case SR_memsize: return v->mem.size; /* the region, not the real memory */
 	case SR_ipend: return cpu_ipend(v);  /* virtual lines: the virtual timer and devices */
 	default: return v->sr[sr];
 	}
+	/* LAB 2 STUB: (void)v; */
+	/* LAB 2 STUB: (void)sr; */
+	/* LAB 2 STUB: return 0; */
+	/* LAB 2 END */
 }
 
 /* mtsr: false when the register does not exist or is read-only. */
 static bool write_sreg(struct cpu *v, uint32_t sr, uint32_t value)
 {
+	/* LAB 2 BEGIN: write virtual special register sr as cpu/priv.c writes the real one */
 	if (sr >= SR_COUNT || !isa_sregs[sr].writable)
 		return false;
 	if (sr == SR_base || sr == SR_limit)
@@ -54,6 +60,11 @@ static bool write_sreg(struct cpu *v, uint32_t sr, uint32_t value)
 	 * entry composes the real relocation from them. */
 	v->sr[sr] = value;
 	return true;
+	/* LAB 2 STUB: (void)v; */
+	/* LAB 2 STUB: (void)sr; */
+	/* LAB 2 STUB: (void)value; */
+	/* LAB 2 STUB: return false; */
+	/* LAB 2 END */
 }
 
 /* wfi: virtual time passes until a virtual interrupt is pending. The guest
@@ -62,6 +73,7 @@ static int emulate_wfi(struct vm *vm, const struct isa_insn *in)
 {
 	struct cpu *v = &vm->vcpu;
 
+	/* LAB 2 BEGIN: emulate wfi: let virtual time pass to the next virtual interrupt */
 	if (!cpu_ipend(v) && v->sr[SR_timer]) {
 		uint64_t t = v->sr[SR_timer];
 		v->idle_ticks += t;
@@ -75,6 +87,10 @@ static int emulate_wfi(struct vm *vm, const struct isa_insn *in)
 		return STOP_IDLE;
 	vmm_retire(vm, in, v->pc + 4);
 	return VMM_GO_ON;
+	/* LAB 2 STUB: (void)v; */
+	/* LAB 2 STUB: (void)in; */
+	/* LAB 2 STUB: return STOP_IDLE; */
+	/* LAB 2 END */
 }
 
 int vmm_emulate_privileged(struct vm *vm, uint32_t word)
@@ -89,50 +105,83 @@ int vmm_emulate_privileged(struct vm *vm, uint32_t word)
 		.epc = v->pc, .pc = v->pc, .word = word, .index = v->retired, .vector = v->pc,
 	};
 
-	vmm_charge(vm, VMM_COST_EMULATE);
+	vmm_charge(vm, vmm_cost(vm, VMM_C_EMULATE));
 	if (!in)
 		return illegal(vm, word);
 	vmm_emit(vm, &e);
 	switch (in->opcode) {
 	case OP_mfsr:
+		/* LAB 2 BEGIN: emulate mfsr: rd = virtual special register imm; no such one: ILLEGAL */
 		if (imm >= SR_COUNT)
 			return illegal(vm, word);
 		set_reg(v, rd, read_sreg(v, imm));
 		break;
+		/* LAB 2 STUB: (void)read_sreg; */
+		/* LAB 2 STUB: (void)set_reg; */
+		/* LAB 2 STUB: (void)rd; */
+		/* LAB 2 STUB: (void)imm; */
+		/* LAB 2 STUB: return illegal(vm, word); */
+		/* LAB 2 END */
 	case OP_mtsr:
+		/* LAB 2 BEGIN: emulate mtsr: virtual special register imm = rs; ILLEGAL if it cannot be */
 		if (!write_sreg(v, imm, v->r[rs]))
 			return illegal(vm, word);
 		break;
+		/* LAB 2 STUB: (void)write_sreg; */
+		/* LAB 2 STUB: (void)rs; */
+		/* LAB 2 STUB: return illegal(vm, word); */
+		/* LAB 2 END */
 	case OP_in:
+		/* LAB 2 BEGIN: emulate in: rd = port imm of the VM's own devices */
 		/* The VM's own devices, DMA into guest-physical memory. */
 		set_reg(v, rd, dev_in(v->dev, &v->mem, imm));
 		break;
+		/* LAB 2 STUB: return illegal(vm, word); */
+		/* LAB 2 END */
 	case OP_out:
+		/* LAB 2 BEGIN: emulate out: port imm of the VM's own devices = rs; power halts */
 		dev_out(v->dev, &v->mem, imm, v->r[rs]);
 		if (v->dev->halted) {
 			vmm_retire(vm, in, next);
 			return STOP_HALT;
 		}
 		break;
+		/* LAB 2 STUB: return illegal(vm, word); */
+		/* LAB 2 END */
 	case OP_wfi:
 		return emulate_wfi(vm, in);
 	case OP_rfe:
+		/* LAB 2 BEGIN: emulate rfe: return from the guest's trap, to its virtual epc and epsw */
 		next = v->sr[SR_epc];
 		v->psw = v->sr[SR_epsw] & (PSW_PRIVBITS | PSW_FLAGS);
 		break;
+		/* LAB 2 STUB: return illegal(vm, word); */
+		/* LAB 2 END */
 	case OP_getpsw:
+		/* LAB 2 BEGIN: emulate getpsw: rd = the psw the guest would see on the bare machine */
 		set_reg(v, rd, v->psw); /* the virtual psw: the guest sees its own mode */
 		break;
+		/* LAB 2 STUB: return illegal(vm, word); */
+		/* LAB 2 END */
 	case OP_setpsw:
+		/* LAB 2 BEGIN: emulate setpsw: the virtual psw from rs */
 		v->psw = v->r[rs] & (PSW_PRIVBITS | PSW_FLAGS);
 		break;
+		/* LAB 2 STUB: return illegal(vm, word); */
+		/* LAB 2 END */
 	case OP_getbase:
+		/* LAB 2 BEGIN: emulate getbase: rd = the base the guest would see on the bare machine */
 		set_reg(v, rd, v->sr[SR_base]); /* the virtual base, not the region's */
 		break;
+		/* LAB 2 STUB: return illegal(vm, word); */
+		/* LAB 2 END */
 	case OP_jru:
+		/* LAB 2 BEGIN: emulate jru: jump to rs in virtual user mode */
 		next = v->r[rs];
 		v->psw &= ~PSW_S;
 		break;
+		/* LAB 2 STUB: return illegal(vm, word); */
+		/* LAB 2 END */
 	default:
 		/* Not a privileged instruction: it cannot have trapped PRIV. */
 		return illegal(vm, word);
@@ -141,8 +190,9 @@ int vmm_emulate_privileged(struct vm *vm, uint32_t word)
 	return VMM_GO_ON;
 }
 
-/* One VM exit, out of a guest that was running natively. */
-static int handle_exit(struct vm *vm)
+/* One VM exit, out of a guest that was running natively (patch.c and bt.c
+ * hand theirs here too, once they have taken what is theirs). */
+int vmm_trap_exit(struct vm *vm)
 {
 	struct cpu *v = &vm->vcpu;
 	const struct cpu_trap *t = &vm->real.trap;
@@ -152,12 +202,16 @@ static int handle_exit(struct vm *vm)
 		/* The virtual timer ran out: pending now, injected when IE allows. */
 		return vmm_timer_exit(vm);
 	case CAUSE_PRIV:
+		/* LAB 2 BEGIN: emulate the instruction or reflect the trap? (the virtual mode decides) */
 		/* The guest kernel, deprivileged, ran a privileged instruction:
 		 * it was entitled to, so do it on its behalf. */
 		if (cpu_in_supervisor(v))
 			return vmm_emulate_privileged(vm, t->detail);
 		/* A guest user program was not entitled: its kernel's business. */
 		return vmm_reflect_trap(vm, t->cause, t->detail, t->epc, t->pc, VM_REFLECTED);
+		/* LAB 2 STUB: (void)v; */
+		/* LAB 2 STUB: return vmm_reflect_trap(vm, t->cause, t->detail, t->epc, t->pc, VM_REFLECTED); */
+		/* LAB 2 END */
 	default:
 		/* sys, brk, hcall, illegal, bounds, misaligned, divzero: the
 		 * hardware would have entered the guest's vector; so do we. */
@@ -177,5 +231,5 @@ int vmm_round_trap(struct vm *vm, uint64_t end)
 		return why;
 	if (vmm_run_native(vm, end - v->retired) == STOP_LIMIT)
 		return VMM_GO_ON;
-	return handle_exit(vm);
+	return vmm_trap_exit(vm);
 }

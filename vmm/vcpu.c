@@ -21,8 +21,14 @@ enum { VMM_FAULT_STREAK = 3 };
 
 void vmm_emit(struct vm *vm, const struct vm_event *e)
 {
-	if (vm->on_event)
-		vm->on_event(vm->event_ctx, vm, e);
+	struct vm_event c;
+
+	if (!vm->on_event)
+		return;
+	c = *e;
+	if (vm->callout)
+		c.exit = false; /* bt: emulated from translated code, no VM exit */
+	vm->on_event(vm->event_ctx, vm, &c);
 }
 
 void vmm_charge(struct vm *vm, uint64_t cycles)
@@ -66,6 +72,7 @@ int vmm_reflect_trap(struct vm *vm, enum trap_cause cause, uint32_t detail, uint
 		return STOP_FAULT;
 	}
 
+	/* LAB 2 BEGIN: the hardware's trap sequence (ISA.md section 7), on the virtual CPU */
 	/* The hardware's trap sequence, on the virtual CPU. */
 	v->sr[SR_epc] = epc;
 	v->sr[SR_epsw] = v->psw;
@@ -73,14 +80,16 @@ int vmm_reflect_trap(struct vm *vm, enum trap_cause cause, uint32_t detail, uint
 	v->sr[SR_detail] = detail;
 	v->psw = (v->psw & PSW_FLAGS) | PSW_S;
 	v->pc = v->sr[SR_tvec];
+	/* LAB 2 STUB: return STOP_FAULT; */
+	/* LAB 2 END */
 	v->cycles += COST_TRAP_ENTRY; /* the guest's cost, as on the real machine */
 
 	if (how == VM_INJECTED) {
 		vm->stats.injected++;
-		vmm_charge(vm, VMM_COST_INJECT);
+		vmm_charge(vm, vmm_cost(vm, VMM_C_INJECT));
 	} else {
 		vm->stats.reflected++;
-		vmm_charge(vm, VMM_COST_REFLECT);
+		vmm_charge(vm, vmm_cost(vm, VMM_C_REFLECT));
 	}
 	e.vector = v->pc;
 	vm->delivered++;
@@ -93,6 +102,7 @@ int vmm_inject_interrupt(struct vm *vm)
 	struct cpu *v = &vm->vcpu;
 	uint32_t pending = cpu_ipend(v);
 
+	/* LAB 2 BEGIN: deliver the highest-priority pending virtual interrupt, when the virtual IE allows */
 	if (!pending || !(v->psw & PSW_IE))
 		return VMM_GO_ON;
 	/* cpu/trap.c's priority: the lowest-numbered line first. */
@@ -102,6 +112,9 @@ int vmm_inject_interrupt(struct vm *vm)
 		if (pending & (1u << irq))
 			return vmm_reflect_trap(vm, CAUSE_DEVICE, irq, v->pc, v->pc, VM_INJECTED);
 	return VMM_GO_ON;
+	/* LAB 2 STUB: (void)pending; */
+	/* LAB 2 STUB: return VMM_GO_ON; */
+	/* LAB 2 END */
 }
 
 int vmm_timer_exit(struct vm *vm)
@@ -138,6 +151,6 @@ enum cpu_stop vmm_interpret_one(struct vm *vm)
 	enum cpu_stop s = cpu_step(v);
 
 	vm->stats.interpreted += v->retired - before;
-	vmm_charge(vm, VMM_COST_INTERPRET);
+	vmm_charge(vm, vmm_cost(vm, VMM_C_INTERPRET));
 	return s;
 }

@@ -3,8 +3,8 @@
  * Owns: struct vm's allocation and teardown, the real machine's layout (the
  *       VMM's own area, then the VM's region), the virtual devices, the table
  *       of techniques and their names, the accessors and the statistics.
- * Not:  any technique's run loop (emulate.c, trap_emulate.c, hybrid.c); the
- *       virtual CPU's mechanics (vcpu.c).
+ * Not:  any technique's run loop (emulate.c, trap_emulate.c, hybrid.c,
+ *       patch.c, bt.c, hwassist.c, pv.c); the virtual CPU's mechanics (vcpu.c).
  * Implements: P&G's resource control at the allocation level: the VM gets a
  *       region and devices of its own; the monitor's memory, filled with a
  *       known pattern, is proof (vm_vmm_intact) that the guest never touched it.
@@ -23,11 +23,14 @@ static int round_bare(struct vm *vm, uint64_t end)
 	return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
 }
 
-/* The techniques: one row each; patch, bt, hw and pv will join here. */
+/* The techniques: one row each, in enum vmm_mode's order. */
 static const struct technique {
 	const char *name;
 	int (*round)(struct vm *vm, uint64_t end);
 	const char *summary;
+	/* The technique's own state beside the virtual CPU, if it keeps any. */
+	bool (*create)(struct vm *vm, char *err, size_t errlen);
+	void (*destroy)(struct vm *vm);
 } techniques[MODE_COUNT] = {
 	[MODE_BARE] = { "bare", round_bare,
 			"no monitor: the guest owns the real machine" },
@@ -37,6 +40,18 @@ static const struct technique {
 			"trap-and-emulate: the deprivileged guest runs natively (P&G Theorem 1)" },
 	[MODE_HYBRID] = { "hybrid", vmm_round_hybrid,
 			  "hybrid: guest kernel interpreted, guest user code native (P&G Theorem 3)" },
+	[MODE_PATCH] = { "patch", vmm_round_patch,
+			 "code patching: trap-and-emulate, non-trapping kernel code patched (traces)",
+			 vmm_patch_create, vmm_patch_destroy },
+	[MODE_BT] = { "bt", vmm_round_bt,
+		      "binary translation: guest kernel translated, guest user code native",
+		      vmm_bt_create, vmm_bt_destroy },
+	[MODE_HW] = { "hw", vmm_round_hw,
+		      "hardware assist: the guest kernel natively in guest mode, exits to the VMM (VT-x)",
+		      vmm_hw_create, vmm_hw_destroy },
+	[MODE_PV] = { "pv", vmm_round_pv,
+		      "paravirtualisation: a kernel built to ask by hypercall, a PV disk, a balloon (Xen)",
+		      vmm_pv_create, vmm_pv_destroy },
 };
 
 const char *vmm_mode_name(enum vmm_mode m)
@@ -62,7 +77,7 @@ bool vmm_mode_parse(const char *name, enum vmm_mode *out)
 
 const char *vmm_mode_names(void)
 {
-	return "bare, emulate, trap, hybrid";
+	return "bare, emulate, trap, hybrid, patch, bt, hw, pv";
 }
 
 const char *vm_action_name(enum vm_action a)
@@ -83,6 +98,7 @@ const char *vm_stop_name(enum cpu_stop s)
 	case STOP_TRAP: return "trap";
 	case STOP_IDLE: return "idle";
 	case STOP_FAULT: return "triple fault";
+	case STOP_VMEXIT: return "vm exit";
 	}
 	return "?";
 }
@@ -208,6 +224,7 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 	vm->opt.mem_size = (size + 3) & ~3u;
 	vm->opt.input = NULL; /* the bytes are queued below; the pointer is not kept */
 	vm->opt.input_len = 0;
+	vmm_load_costs(vm);
 	dev_init(&vm->dev, opt->console);
 	if (opt->capture)
 		dev_capture(&vm->dev);
@@ -218,7 +235,8 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 		return false;
 	}
 	if ((opt->input_len && !queue_input(vm, opt->input, opt->input_len, err, errlen)) ||
-	    !setup_machine(vm, err, errlen)) {
+	    !setup_machine(vm, err, errlen) ||
+	    (techniques[vm->opt.mode].create && !techniques[vm->opt.mode].create(vm, err, errlen))) {
 		vm_destroy(vm);
 		return false;
 	}
@@ -230,6 +248,8 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm)
 		return;
+	if (techniques[vm->opt.mode].destroy)
+		techniques[vm->opt.mode].destroy(vm);
 	cpu_free(&vm->real);
 	dev_free(&vm->dev);
 	if (vm->input_rest)
@@ -244,7 +264,8 @@ bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)
 
 bool vm_load_image(struct vm *vm, const struct image *img, char *err, size_t errlen)
 {
-	if (!image_place(img, &vm_guest(vm)->mem, err, errlen))
+	if (!vmm_pv_check_image(vm, img, err, errlen) ||
+	    !image_place(img, &vm_guest(vm)->mem, err, errlen))
 		return false;
 	vm_guest(vm)->pc = img->entry;
 	return true;
@@ -338,6 +359,7 @@ const struct cpu *vm_real_cpu(const struct vm *vm)
 }
 
 enum vmm_mode vm_mode(const struct vm *vm) { return vm->opt.mode; }
+enum vmm_cpu vm_cpu(const struct vm *vm) { return vm->opt.cpu; }
 const struct cpu *vm_vcpu(const struct vm *vm) { return vm_guest_c(vm); }
 uint32_t vm_pc(const struct vm *vm) { return vm_guest_c(vm)->pc; }
 uint32_t vm_psw(const struct vm *vm) { return vm_guest_c(vm)->psw; }
@@ -382,6 +404,12 @@ const char *vm_console(const struct vm *vm, size_t *len)
 {
 	*len = vm->dev.con.cap_len;
 	return vm->dev.con.capture ? vm->dev.con.capture : "";
+}
+
+const char *vm_console2(const struct vm *vm, size_t *len)
+{
+	*len = vm->dev.con2.cap_len;
+	return vm->dev.con2.capture ? vm->dev.con2.capture : "";
 }
 
 bool vm_halted(const struct vm *vm, uint32_t *code)

@@ -23,17 +23,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cost.h"
 #include "cpu.h"
 
 struct vm;
 
-/* How the guest is run. Later techniques (patch, bt, hw, pv) get their own
- * files and a row each in vmm/vm.c's table of techniques. */
+/* How the guest is run. Each technique has its own file and a row in
+ * vmm/vm.c's table of techniques. */
 enum vmm_mode {
 	MODE_BARE,    /* no monitor: the guest is the machine */
 	MODE_EMULATE, /* full software emulation: every instruction interpreted */
 	MODE_TRAP,    /* trap-and-emulate: P&G's control program (Theorem 1) */
 	MODE_HYBRID,  /* interpret supervisor code, run user code natively (Theorem 3) */
+	MODE_PATCH,   /* trap-and-emulate, the kernel's non-trapping sensitive code patched */
+	MODE_BT,      /* binary translation of supervisor code, user code native */
+	MODE_HW,      /* hardware assist: the guest kernel in guest mode (cpu/vmx.h) */
+	MODE_PV,      /* paravirtualisation: a kernel that asks by hypercall */
 	MODE_COUNT
 };
 
@@ -41,6 +46,8 @@ enum {
 	VM_DEFAULT_MEM = 1u << 20,  /* guest-physical memory unless asked otherwise */
 	VM_MAX_MEM = 256u << 20,    /* the largest guest a VM may be given */
 	VM_VMM_AREA = 64u << 10,    /* the monitor's own memory, below every region */
+	VM_DEFAULT_TC = 64u << 10,  /* bt: the translation cache's size unless asked */
+	VM_MIN_TC = 1u << 10,       /* bt: the smallest cache (it holds the longest block) */
 };
 
 struct vm_options {
@@ -54,7 +61,15 @@ struct vm_options {
 	uint64_t step_limit;    /* guest instructions in all, then STOP_LIMIT; 0 = none */
 	const void *input;      /* console input, queued before the guest starts */
 	size_t input_len;
+	uint32_t tc_size;       /* bt: translation cache bytes; 0 = VM_DEFAULT_TC */
+	enum vmm_cpu cpu;       /* the processor the monitor's costs are priced for (cost.h) */
+	unsigned passthrough;   /* hw: VM_PASS_ bits, devices assigned to the VM itself */
+	uint32_t balloon;       /* pv: pages the monitor asks back once the guest runs */
 };
+
+/* Devices a VM can be given for its own (hw mode): their ports reach the
+ * device with no VM exit at all. */
+enum { VM_PASS_CON2 = 1u << 0, VM_IO_PORTS = 64, VM_PAGE = 4096 };
 
 /* What the monitor did about an event: the log the TUI and monitor show. */
 enum vm_action {
@@ -92,6 +107,43 @@ struct vm_stats {
 	uint64_t vmm_cycles;     /* what the monitor cost (vmm/cost.h) */
 	uint64_t idle_ticks;     /* time spent waiting in wfi */
 	uint64_t host_ns;        /* host time inside vm_run: for display only */
+	/* bt: of retired, guest instructions run as translated code (copies of
+	 * the guest kernel's innocuous instructions, from the translation cache):
+	 * not native (the monitor chose and placed them), not interpreted. */
+	uint64_t translated;
+	struct vm_bt_stats {
+		uint64_t blocks;      /* blocks translated (again after a flush or a write) */
+		uint64_t words;       /* guest instructions translated */
+		uint64_t entries;     /* blocks entered from their start */
+		uint64_t hits;        /* of which already translated (the rest were translated then) */
+		uint64_t chained;     /* of which through a chained exit: no look-up at all */
+		uint64_t callouts;    /* sensitive instructions emulated by a call into the VMM */
+		uint64_t invalidated; /* translations dropped because the guest wrote their code */
+		uint64_t flushes;     /* times the full cache was emptied */
+		uint64_t cache_bytes; /* in use now */
+		uint64_t cache_peak;  /* in use at most */
+		uint64_t cache_size;  /* the cache's capacity */
+	} bt;
+	struct vm_patch_stats {
+		uint64_t scanned;     /* guest kernel words examined */
+		uint64_t patched;     /* sensitive instructions rewritten to trap */
+		uint64_t watched;     /* indirect jumps rewritten to trap */
+		uint64_t hits;        /* patched words executed: each a VM exit */
+		uint64_t rewritten;   /* scanned words the guest overwrote, found at an exit */
+	} patch;
+	/* hw: port accesses that left the guest (VM exits), by port (ports
+	 * from VM_IO_PORTS up are counted in the last), and those that reached
+	 * a device assigned to the VM without one. */
+	uint64_t io_exits;
+	uint64_t io_exits_by_port[VM_IO_PORTS];
+	uint64_t direct_io;
+	struct vm_pv_stats {
+		uint64_t hypercalls;  /* hcalls served (each also a VM exit) */
+		uint64_t by_call[32]; /* by hypercall number (isa-spec/hypercalls.def) */
+		uint64_t notifies;    /* block-ring notifications: one per batch */
+		uint64_t requests;    /* block requests served from the ring */
+		uint64_t balloon;     /* pages the guest gave back */
+	} pv;
 };
 
 /* Defaults: bare, 1 MiB, no nonvirt, no disk, no console, no limits. */
@@ -130,6 +182,8 @@ bool vm_wake(struct vm *vm);
 /* What the guest can observe: its virtual CPU (registers, pc, virtual psw,
  * special registers as mfsr reads them), its memory and its console. */
 enum vmm_mode vm_mode(const struct vm *vm);
+/* The processor its costs are priced for (--cpu). */
+enum vmm_cpu vm_cpu(const struct vm *vm);
 uint32_t vm_reg(const struct vm *vm, unsigned n);
 uint32_t vm_pc(const struct vm *vm);
 uint32_t vm_psw(const struct vm *vm);
@@ -166,10 +220,30 @@ double vm_efficiency(const struct vm_stats *s);
 /* Resource control: true when the VMM's own memory is byte for byte as it
  * was filled (always true in bare mode, which has none). */
 bool vm_vmm_intact(const struct vm *vm);
+/* Code patching's traces: true when the monitor has rewritten the
+ * guest-physical word at gpa, which the guest would otherwise read as
+ * *original. Always false outside patch mode (bt leaves no traces). */
+bool vm_patched_word(const struct vm *vm, uint32_t gpa, uint32_t *original);
+/* The bytes the second console has written so far (needs capture). */
+const char *vm_console2(const struct vm *vm, size_t *len);
+/* pv: ask the guest's balloon driver for pages pages back in all; the
+ * guest sees the request at its next clock tick. False outside pv mode. */
+bool vm_balloon_request(struct vm *vm, uint32_t pages);
+/* pv: the balloon as it stands: what was asked, what the guest gave back
+ * (the monitor took those pages off the top of the region and reuses
+ * them), the region's size now, and whether the given pages are still as
+ * the monitor left them (the guest never touched them again). */
+struct vm_balloon {
+	uint32_t target, given;
+	uint32_t region_size;
+	bool intact;
+};
+void vm_balloon_info(const struct vm *vm, struct vm_balloon *b);
 /* Be told of every VM exit and every trap delivered to the guest. */
 void vm_set_event_hook(struct vm *vm, vm_event_hook fn, void *ctx);
 
-/* Names: "bare", "emulate", "trap", "hybrid". vmm_mode_parse returns false
+/* Names: "bare", "emulate", "trap", "hybrid", "patch", "bt", ... (vm.c's
+ * table of techniques, in enum order). vmm_mode_parse returns false
  * for an unknown name; vmm_mode_names lists them, comma separated. */
 const char *vmm_mode_name(enum vmm_mode m);
 bool vmm_mode_parse(const char *name, enum vmm_mode *out);

@@ -35,7 +35,21 @@ struct vm {
 	bool stopped;             /* halted, idle for ever or triple-faulted */
 	enum cpu_stop stop;
 	bool at_limit;
+	struct bt *bt;            /* bt mode: the translator and its cache (bt.c) */
+	struct patcher *patcher;  /* patch mode: the scanner and its patch table (patch.c) */
+	bool callout;             /* bt: emulating a callout: what happens is no VM exit */
+	struct hw *hw;            /* hw mode: the VM control block and its policy (hwassist.c) */
+	struct pv *pv;            /* pv mode: the shared page, the ring, the balloon (pv.c) */
+	uint32_t cost[VMM_NCOSTS];/* the monitor's costs on the VM's processor (costs.c) */
 };
+
+/* What row r of cost.h costs on this VM's processor (--cpu). */
+static inline uint64_t vmm_cost(const struct vm *vm, enum vmm_cost_row r)
+{
+	return vm->cost[r];
+}
+/* vmm/costs.c: price every row for the VM's processor (vm_create does). */
+void vmm_load_costs(struct vm *vm);
 
 /* The struct cpu that holds the guest's state: the real one when bare. */
 static inline struct cpu *vm_guest(struct vm *vm)
@@ -82,6 +96,10 @@ enum cpu_stop vmm_run_native(struct vm *vm, uint64_t max);
 /* vmm/trap_emulate.c: emulate the privileged instruction word that trapped
  * out of virtual supervisor mode; VMM_GO_ON or a stop. */
 int vmm_emulate_privileged(struct vm *vm, uint32_t word);
+/* Handle the exit in vm->real.trap as trap-and-emulate does: the virtual
+ * timer's interrupt made pending, a privileged instruction from virtual
+ * supervisor mode emulated, any other trap reflected. VMM_GO_ON or a stop. */
+int vmm_trap_exit(struct vm *vm);
 
 /* One entry point per technique: a round, the smallest piece of progress
  * the technique makes towards `end` guest instructions retired in all:
@@ -92,5 +110,37 @@ int vmm_emulate_privileged(struct vm *vm, uint32_t word);
 int vmm_round_emulate(struct vm *vm, uint64_t end);
 int vmm_round_trap(struct vm *vm, uint64_t end);
 int vmm_round_hybrid(struct vm *vm, uint64_t end);
+int vmm_round_patch(struct vm *vm, uint64_t end);
+int vmm_round_bt(struct vm *vm, uint64_t end);
+int vmm_round_hw(struct vm *vm, uint64_t end);
+int vmm_round_pv(struct vm *vm, uint64_t end);
+
+/* The state some techniques keep beside the virtual CPU: made by vm_create
+ * (false, with a message, when host memory runs out), freed by vm_destroy. */
+bool vmm_patch_create(struct vm *vm, char *err, size_t errlen);
+void vmm_patch_destroy(struct vm *vm);
+bool vmm_bt_create(struct vm *vm, char *err, size_t errlen);
+void vmm_bt_destroy(struct vm *vm);
+bool vmm_hw_create(struct vm *vm, char *err, size_t errlen);
+void vmm_hw_destroy(struct vm *vm);
+bool vmm_pv_create(struct vm *vm, char *err, size_t errlen);
+void vmm_pv_destroy(struct vm *vm);
+/* pv.c: whether an image may run in this VM's mode: the guest OS kernel's
+ * paravirtual build only under pv, its plain build anywhere but pv (other
+ * programs anywhere). False with a message saying which to run instead. */
+bool vmm_pv_check_image(const struct vm *vm, const struct image *img, char *err, size_t errlen);
+
+/* vmm/flow.c: what an instruction word at pc does to the flow of control,
+ * for a scanner or a translator that looks at code before it runs. */
+enum vmm_flow {
+	FLOW_NEXT,     /* goes on to the next word (privileged ones too, wfi included) */
+	FLOW_BRANCH,   /* a conditional branch: to *target or to the next word */
+	FLOW_JUMP,     /* jmp: to *target */
+	FLOW_CALL,     /* jal: to *target; its return comes back to the next word */
+	FLOW_INDIRECT, /* jr, jalr: to a register, known only when it runs */
+	FLOW_TRAP,     /* sys, brk, hcall or no instruction at all: out through the vector */
+	FLOW_RETURN,   /* rfe, jru: to epc or a register, perhaps in user mode */
+};
+enum vmm_flow vmm_flow_of(uint32_t word, uint32_t pc, uint32_t *target);
 
 #endif

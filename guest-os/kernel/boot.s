@@ -14,8 +14,17 @@ boot:
         stw     r1, booted(zero)
         li      sp, KSTACK_TOP
         la      r1, trap_entry
+.ifdef PV
+        la      r2, pv_shared
+        hcall   HC_REGISTER             ; traps enter there; the page we share
+        li      r2, PV_ABI
+        bne     r1, r2, .no_monitor     ; no paravirtual monitor answered
+        li      r1, 0
+        hcall   HC_SET_TIMER            ; no ticks until a process runs
+.else
         mtsr    tvec, r1                ; every trap and interrupt enters there
         mtsr    timer, zero             ; no ticks until a process runs
+.endif
         la      r1, msg_banner
         call    kprintf
         call    memory_init
@@ -30,12 +39,21 @@ boot:
         la      r1, name_init
         call    proc_spawn
         blt     r1, zero, .no_init
-        li      r1, QUANTUM
+        ldw     r1, quantum(zero)
+.ifdef PV
+        hcall   HC_SET_TIMER            ; the clock starts
+.else
         mtsr    timer, r1               ; the clock starts
+.endif
         jmp     schedule
 .no_init:
         la      r1, msg_no_init
         jmp     panic
+.ifdef PV
+.no_monitor:
+        la      r1, msg_no_monitor
+        jmp     panic
+.endif
 .twice:
         ; Only a jump to 0 in supervisor mode comes here: a process starts at
         ; its own virtual 0, so an entry to user mode that left the machine
@@ -46,7 +64,11 @@ boot:
 ; memory_init: how many process regions fit in the memory the machine has.
 memory_init:
         push    lr
+.ifdef PV
+        ldw     r1, pv_shared+PV_MEMSIZE(zero)  ; the monitor wrote it at HC_REGISTER
+.else
         mfsr    r1, memsize
+.endif
         stw     r1, mem_size(zero)
         li      r2, PROC_AREA + REGION_SIZE
         bltu    r1, r2, .too_small      ; not even one process fits
@@ -80,7 +102,13 @@ mem_size:   .word 0             ; SR memsize, in bytes
 nslots:     .word 0             ; process slots in use: at most NPROC
 ksum_boot:  .word 0             ; the kernel text's checksum at boot
 msg_banner:
+.ifdef PV
+        .asciz  "Trapeze guest OS: booting (paravirtualised)\n"
+msg_no_monitor:
+        .asciz  "no paravirtual monitor answered HC_REGISTER (run with --mode pv)"
+.else
         .asciz  "Trapeze guest OS: booting\n"
+.endif
 msg_memory:
         .asciz  "memory: %u KiB; kernel below 0x%x; %u process regions of %u KiB from 0x%x\n"
 msg_small:

@@ -17,6 +17,11 @@ kprintf:
         push    lr
         la      r7, kfmt_buf
         call    format
+.ifdef PV
+        mov     r2, r1
+        la      r1, kfmt_buf
+        hcall   HC_CONSOLE_WRITE        ; the whole message: one exit, not one a byte
+.else
         la      r2, kfmt_buf
         add     r3, r2, r1              ; r3: the end
 .loop:
@@ -26,6 +31,7 @@ kprintf:
         addi    r2, r2, 1
         jmp     .loop
 .done:
+.endif
         pop     lr
         ret
 
@@ -65,10 +71,15 @@ console_interrupt:
         ldw     r2, con_len(zero)
         li      r3, CON_RING
         bgeu    r2, r3, .feed           ; the ring is full
+.ifdef PV
+        hcall   HC_CONSOLE_GETC         ; r1: a byte, or -1
+        blt     r1, zero, .feed         ; the console is empty
+.else
         in      r1, PORT_CON_STATUS
         andi    r1, r1, 1
         beqz    r1, .feed               ; the console is empty
         in      r1, PORT_CON_DATA
+.endif
         ldw     r3, con_head(zero)
         add     r3, r3, r2
         andi    r3, r3, CON_RING - 1
@@ -113,7 +124,11 @@ console_feed:
         beqz    r1, .off
         li      r1, 1
 .off:
+.ifdef PV
+        hcall   HC_CONSOLE_IRQ          ; 1 while someone waits, else 0
+.else
         out     PORT_CON_CTRL, r1       ; 1 while someone waits, else 0
+.endif
         pop     r9
         pop     r8
         pop     lr

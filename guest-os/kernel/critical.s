@@ -22,6 +22,13 @@
 ; does), not with setpsw: then it tests setpsw's turning them off and
 ; nothing else. (With all of --nonvirt, rfe is silent too, interrupts never
 ; come on, and the check says so.)
+;
+; The paravirtualised kernel (-D PV=1) masks interrupts as Xen's guests do:
+; by a store of 0 into the page it shares with the monitor (PV_IE), which
+; costs no exit. A tick that falls due meanwhile, the monitor keeps pending
+; and says so in PV_PENDING; the kernel, unmasking, sees it and makes one
+; hypercall to take it (pv_unmask, include/pv.inc). The check must pass
+; there too.
 
 CS_TICK  = 10                   ; instructions until the test's tick falls due
 CS_SPIN  = 40                   ; updates in the section: longer than CS_TICK
@@ -34,12 +41,21 @@ cs_selfcheck:
         stw     zero, cs_irqs(zero)
         ; 1. Interrupts on, with rfe: a tick must arrive.
         li      r1, CS_TICK
+.ifdef PV
+        hcall   HC_SET_TIMER
+        li      r1, PSW_S | PSW_IE
+        stw     r1, pv_shared+PV_EPSW(zero)
+        la      r1, .enabled
+        stw     r1, pv_shared+PV_EPC(zero)
+        hcall   HC_IRET                 ; "return" to .enabled, interrupts on
+.else
         mtsr    timer, r1
         li      r1, PSW_S | PSW_IE
         mtsr    epsw, r1
         la      r1, .enabled
         mtsr    epc, r1
         rfe                             ; "return" to .enabled, interrupts on
+.endif
 .enabled:
         li      r2, 10 * CS_TICK        ; r2: how long to wait for it
 .wait:
@@ -51,11 +67,19 @@ cs_selfcheck:
         jmp     .end
 .section:
         ; 2. The critical section: interrupts off, then a tick falls due.
+.ifdef PV
+        pv_mask r1                      ; a store into the shared page: no exit
+.else
         li      r1, PSW_S
         setpsw  r1
+.endif
         ldw     r4, cs_irqs(zero)       ; r4: interrupts taken before it
         li      r1, CS_TICK
+.ifdef PV
+        hcall   HC_SET_TIMER
+.else
         mtsr    timer, r1
+.endif
         li      r2, CS_SPIN
 .update:
         ldw     r3, cs_shared(zero)
@@ -65,11 +89,17 @@ cs_selfcheck:
         bnez    r2, .update
         ldw     r5, cs_irqs(zero)       ; r5: interrupts taken by its end
         ; 3. Interrupts on again: the tick that waited is taken now.
+.ifdef PV
+        li      r1, 1
+        pv_unmask r1                    ; the monitor kept it pending: one hypercall
+        pv_mask r1
+.else
         li      r1, PSW_S | PSW_IE
         setpsw  r1
         nop
         li      r1, PSW_S
         setpsw  r1
+.endif
         ldw     r6, cs_irqs(zero)       ; r6: interrupts taken after it
         li      r8, CS_INSIDE
         bne     r5, r4, .end            ; the handler ran inside the section
@@ -79,12 +109,22 @@ cs_selfcheck:
 .end:
         ; Interrupts off for the rest of the kernel's life, and with rfe:
         ; a setpsw that failed above would fail here too.
+.ifdef PV
+        li      r1, 0
+        hcall   HC_SET_TIMER
+        li      r1, PSW_S
+        stw     r1, pv_shared+PV_EPSW(zero)
+        la      r1, .disabled
+        stw     r1, pv_shared+PV_EPC(zero)
+        hcall   HC_IRET
+.else
         mtsr    timer, zero
         li      r1, PSW_S
         mtsr    epsw, r1
         la      r1, .disabled
         mtsr    epc, r1
         rfe
+.endif
 .disabled:
         stw     zero, cs_armed(zero)
         stw     r8, cs_result(zero)
@@ -105,9 +145,16 @@ cs_interrupt:
         ldw     r1, cs_shared(zero)
         addi    r1, r1, 1
         stw     r1, cs_shared(zero)
+.ifdef PV
+        li      r1, 0
+        hcall   HC_SET_TIMER            ; acknowledge; no more ticks
+        ldw     r1, pv_shared+PV_SCRATCH(zero)
+        hcall   HC_IRET
+.else
         mtsr    timer, zero             ; acknowledge; no more ticks
         mfsr    r1, scratch
         rfe
+.endif
 
 CS_OK     = 0
 CS_INSIDE = 1

@@ -11,6 +11,10 @@
 ; file for a process goes through sector_buf first, because the process's
 ; buffer may end in the middle of a sector and DMA would write past it.
 
+; The paravirtualised kernel (-D PV=1) has its own disk_read_sector,
+; disk_load and file_read, on a ring shared with the monitor (blkfront.s);
+; the directory code below serves both.
+.ifndef PV
 ; disk_read_sector: r1 = sector, r2 = physical address of 512 bytes.
 ; Returns r1 = 0, or E_IO. The device completes a command at once; the
 ; loop is what a driver for a slower disk would need, and costs nothing here.
@@ -30,12 +34,16 @@ disk_read_sector:
 .error:
         li      r1, E_IO
         ret
+.endif
 
 ; disk_init: read the directory and list the disk's files.
 disk_init:
         push    lr
         push    r8
         push    r9
+.ifdef PV
+        call    blk_init                ; the ring, and the disk's size
+.endif
         li      r1, 0
         la      r2, dir_sector
         call    disk_read_sector
@@ -44,7 +52,11 @@ disk_init:
         li      r2, DISK_MAGIC
         bne     r1, r2, .nodisk
         la      r1, msg_disk
+.ifdef PV
+        ldw     r2, blk_sectors(zero)
+.else
         in      r2, PORT_DISK_SIZE
+.endif
         ldw     r3, dir_sector+DIR_COUNT(zero)
         call    kprintf
         la      r8, dir_sector+DIR_ENTRIES      ; r8: the entry
@@ -100,6 +112,7 @@ dir_lookup:
         pop     lr
         ret
 
+.ifndef PV
 ; disk_load: r1 = a directory entry, r2 = physical address: copy the whole
 ; file there, sector by sector. Returns r1 = 0, or E_IO.
 disk_load:
@@ -170,6 +183,7 @@ file_read:
         pop     r8
         pop     lr
         ret
+.endif
 
         .data
         .align  16

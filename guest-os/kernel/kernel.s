@@ -6,11 +6,21 @@
 ; boot.s must come first: the machine starts at physical address 0. Every
 ; file adds to .text and .data; the assembler puts all of .data after all of
 ; .text, so ktext_end, the last thing in .text, ends the code.
+;
+; Assembled with -D PV=1 (guest-os/guest.mk's kernel-pv.elf) the same sources
+; make the paravirtualised kernel that `trapeze run --mode pv` runs: each
+; privileged operation, under `.ifdef PV`, becomes a hypercall or a store
+; into the page shared with the monitor (isa-spec/hypercalls.def), and the
+; disk is driven through a ring (blkfront.s). Like Linux's paravirt_ops, one
+; source tree, one switch.
 
         .include "memory.inc"
         .include "proc.inc"
         .include "syscall.inc"
         .include "disk.inc"
+.ifdef PV
+        .include "pv.inc"       ; the paravirtual build's idioms (-D PV=1)
+.endif
 
         .text
         .include "boot.s"       ; the boot sequence
@@ -24,6 +34,10 @@
         .include "panic.s"      ; panic
         .include "lib.s"        ; memory and string helpers
         .include "format.s"     ; printf-style formatting (shared with programs)
+.ifdef PV
+        .include "pv.s"         ; the page shared with the monitor; the balloon
+        .include "blkfront.s"   ; the paravirtual disk driver: a ring, a hypercall
+.endif
 
         .text
         .align  4

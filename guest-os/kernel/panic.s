@@ -18,6 +18,16 @@ panic:
 ; Does not return.
 trap_panic:
         li      sp, KSTACK_TOP
+.ifdef PV
+        ldw     r1, pv_shared+PV_CAUSE(zero)
+        call    cause_name
+        mov     r3, r1
+        la      r1, msg_trap_panic
+        ldw     r2, pv_shared+PV_CAUSE(zero)
+        ldw     r4, pv_shared+PV_DETAIL(zero)
+        ldw     r5, pv_shared+PV_EPC(zero)
+        ldw     r6, pv_shared+PV_EPSW(zero)
+.else
         mfsr    r1, cause
         call    cause_name
         mov     r3, r1
@@ -26,10 +36,15 @@ trap_panic:
         mfsr    r4, detail
         mfsr    r5, epc
         mfsr    r6, epsw
+.endif
         call    kprintf
 halt_failed:
         li      r1, PANIC_EXIT
+.ifdef PV
+        hcall   HC_POWER
+.else
         out     PORT_POWER, r1
+.endif
 .halted:
         jmp     .halted
 

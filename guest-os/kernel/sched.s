@@ -6,8 +6,9 @@
 ;
 ; The kernel is not preemptible: it runs with interrupts off from the trap to
 ; the rfe that leaves it. A process runs in user mode with interrupts on.
-; The clock ticks every QUANTUM instructions (the timer counts every retired
-; instruction, the kernel's too): each tick, the running process goes to the
+; The clock ticks every `quantum` instructions (QUANTUM, until a program
+; changes it with SYS_CLOCK; the timer counts every retired instruction,
+; the kernel's too): each tick, the running process goes to the
 ; back of the line. A process that gives up the processor early leaves the
 ; rest of the period to the next one; the clock is not reset, so ticks
 ; measure time however often processes switch. (A tick that falls due while
@@ -55,6 +56,17 @@ schedule:
 ; goes into base and limit, its pc and psw into epc and epsw, and rfe enters
 ; user mode at its pc in one step.
 resume:
+.ifdef PV
+        ; The frame HC_IRET returns through: four stores, no exit.
+        ldw     r2, P_BASE(r1)
+        stw     r2, pv_shared+PV_BASE(zero)
+        ldw     r2, P_LIMIT(r1)
+        stw     r2, pv_shared+PV_LIMIT(zero)
+        ldw     r2, P_PC(r1)
+        stw     r2, pv_shared+PV_EPC(zero)
+        ldw     r2, P_PSW(r1)
+        stw     r2, pv_shared+PV_EPSW(zero)
+.else
         ldw     r2, P_BASE(r1)
         mtsr    base, r2
         ldw     r2, P_LIMIT(r1)
@@ -63,6 +75,7 @@ resume:
         mtsr    epc, r2
         ldw     r2, P_PSW(r1)
         mtsr    epsw, r2
+.endif
         ldw     r2, P_R2(r1)
         ldw     r3, P_R3(r1)
         ldw     r4, P_R4(r1)
@@ -78,7 +91,11 @@ resume:
         ldw     r14, P_R14(r1)
         ldw     r15, P_R15(r1)
         ldw     r1, P_R1(r1)
+.ifdef PV
+        hcall   HC_IRET                 ; one exit where rfe and the four mtsr made five
+.else
         rfe
+.endif
 
 ; clock_tick: a timer interrupt: one more tick; wake the sleepers whose
 ; time has come; acknowledge the timer by arming it for the next tick.
@@ -86,8 +103,14 @@ clock_tick:
         ldw     r1, ticks(zero)
         addi    r1, r1, 1
         stw     r1, ticks(zero)
-        li      r2, QUANTUM
+.ifdef PV
+        ldw     r1, quantum(zero)
+        hcall   HC_SET_TIMER
+        ldw     r1, ticks(zero)
+.else
+        ldw     r2, quantum(zero)
         mtsr    timer, r2
+.endif
         la      r2, proc_table
         ldw     r3, nslots(zero)
 .loop:
@@ -104,7 +127,11 @@ clock_tick:
         addi    r3, r3, -1
         jmp     .loop
 .done:
+.ifdef PV
+        jmp     balloon_poll            ; and see whether the monitor wants memory back
+.else
         ret
+.endif
 
 ; idle: nothing is ready. Wait for an interrupt with interrupts still off
 ; (wfi completes when one is pending, taken or not), handle it here, and
@@ -119,8 +146,13 @@ idle:
         beqz    r1, shutdown            ; nobody left at all
         beqz    r8, .input
         ; Sleepers: the clock goes on; wait for its tick, or for input.
+.ifdef PV
+        hcall   HC_IDLE                 ; r1: what is pending
+        mov     r9, r1
+.else
         wfi
         mfsr    r9, ipend
+.endif
         andi    r1, r9, 1 << IRQ_TIMER
         beqz    r1, .console
         call    clock_tick
@@ -133,11 +165,21 @@ idle:
 .input:
         ; Only readers: nothing but console input can wake anyone. Stop the
         ; clock while the machine waits for a key, and start it again after.
+.ifdef PV
+        li      r1, 0
+        hcall   HC_SET_TIMER
+        hcall   HC_IDLE
+.else
         mtsr    timer, zero
         wfi
+.endif
         call    console_interrupt
-        li      r1, QUANTUM
+        ldw     r1, quantum(zero)
+.ifdef PV
+        hcall   HC_SET_TIMER
+.else
         mtsr    timer, r1
+.endif
         jmp     schedule
 
 ; count_state: r1 = a state; returns r1 = how many slots are in it.
@@ -160,9 +202,17 @@ count_state:
 
 ; shutdown: every process has exited: the summary, then power off with 0.
 shutdown:
+.ifdef PV
+        li      r1, 0
+        hcall   HC_SET_TIMER
+        call    proc_summary
+        li      r1, 0
+        hcall   HC_POWER
+.else
         mtsr    timer, zero
         call    proc_summary
         out     PORT_POWER, zero
+.endif
 .halted:
         jmp     .halted                 ; the power port does not return
 
@@ -171,4 +221,5 @@ shutdown:
 cur_proc:   .word 0             ; the slot of the process that runs (or ran last)
 cur_slot:   .word -1            ; its index: schedule starts looking after it
 ticks:      .word 0             ; timer ticks since boot
+quantum:    .word QUANTUM       ; instructions between clock ticks (SYS_CLOCK sets it)
         .text

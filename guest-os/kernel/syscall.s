@@ -18,6 +18,7 @@ syscall:
         ldw     r2, syscalls_made(zero)
         addi    r2, r2, 1
         stw     r2, syscalls_made(zero)
+        ; LAB 1 BEGIN: call the handler syscall_table names for number r3, with the caller's r1..r3
         li      r2, NSYSCALLS
         bgeu    r3, r2, .unknown
         shli    r3, r3, 2
@@ -33,6 +34,10 @@ syscall:
         li      r2, E_NOSYS
         stw     r2, P_R1(r1)
         jmp     kernel_exit
+        ; LAB 1 STUB: li      r2, E_NOSYS             ; for now no call exists
+        ; LAB 1 STUB: stw     r2, P_R1(r1)
+        ; LAB 1 STUB: jmp     kernel_exit
+        ; LAB 1 END
 
 ; exit(code): the slot is freed; the scheduler picks someone else.
 sys_exit:
@@ -47,6 +52,11 @@ sys_write:
         mov     r4, r2                  ; r4: the length
         call    uaddr
         beqz    r1, .fault
+.ifdef PV
+        mov     r2, r4
+        hcall   HC_CONSOLE_WRITE        ; the whole buffer: one exit
+.else
+        ; LAB 1 BEGIN: write: print the r4 bytes at physical address r1 (uaddr made it), one out each
         add     r2, r1, r4              ; r2: the end
 .loop:
         beq     r1, r2, .done
@@ -55,6 +65,8 @@ sys_write:
         addi    r1, r1, 1
         jmp     .loop
 .done:
+        ; LAB 1 END
+.endif
         mov     r1, r4
         pop     lr
         ret
@@ -85,7 +97,11 @@ sys_read:
         li      r3, S_READING
         stw     r3, P_STATE(r2)
         li      r1, 1
+.ifdef PV
+        hcall   HC_CONSOLE_IRQ          ; wake us with the input interrupt
+.else
         out     PORT_CON_CTRL, r1       ; wake us with the input interrupt
+.endif
         li      r1, 0                   ; the real result comes with the input
         jmp     .done
 .fault:
@@ -104,9 +120,13 @@ sys_yield:
         ret
 
 sys_getpid:
+        ; LAB 1 BEGIN: getpid() -> the pid of the process that called
         ldw     r1, cur_proc(zero)
         ldw     r1, P_PID(r1)
         ret
+        ; LAB 1 STUB: li      r1, E_NOSYS
+        ; LAB 1 STUB: ret
+        ; LAB 1 END
 
 sys_ticks:
         ldw     r1, ticks(zero)
@@ -114,6 +134,7 @@ sys_ticks:
 
 ; sleep(n): wait until n more ticks have passed.
 sys_sleep:
+        ; LAB 1 BEGIN: sleep(n): the caller sleeps until tick ticks + n (clock_tick wakes it)
         cmpi    r1, 0
         ble     .now
         ldw     r2, ticks(zero)
@@ -125,6 +146,9 @@ sys_sleep:
 .now:
         li      r1, 0
         ret
+        ; LAB 1 STUB: li      r1, E_NOSYS
+        ; LAB 1 STUB: ret
+        ; LAB 1 END
 
 ; spawn(name) -> pid
 sys_spawn:
@@ -172,10 +196,14 @@ sys_readfile:
 
 ; catch(handler): the next fault resumes the process at handler (trap.s).
 sys_catch:
+        ; LAB 1 BEGIN: catch(handler): remember the handler for the caller's next fault
         ldw     r2, cur_proc(zero)
         stw     r1, P_CATCH(r2)
         li      r1, 0
         ret
+        ; LAB 1 STUB: li      r1, E_NOSYS
+        ; LAB 1 STUB: ret
+        ; LAB 1 END
 
 ; getbase() -> the base the kernel gave the process: the honest answer that
 ; redpill compares with what the getbase instruction says.
@@ -200,6 +228,7 @@ sys_ksum:
 ; its physical address, or 0 when some byte of [r1, r1 + r2) lies outside the
 ; process (0 is never in a process region). Uses r1..r3 only.
 uaddr:
+        ; LAB 1 BEGIN: uaddr: [r1, r1 + r2) inside the process? Its physical address, else 0
         ldw     r3, cur_proc(zero)
         ldw     r3, P_LIMIT(r3)
         bltu    r3, r1, .outside        ; starts past the limit
@@ -212,6 +241,9 @@ uaddr:
 .outside:
         li      r1, 0
         ret
+        ; LAB 1 STUB: li      r1, 0                   ; for now nothing is inside
+        ; LAB 1 STUB: ret
+        ; LAB 1 END
 
 ; copyin_name: copy the NUL-terminated name at user address r1 into name_buf.
 ; Returns r1 = 0, or E_FAULT (outside the process), or E_INVAL (too long).
@@ -252,6 +284,58 @@ copyin_name:
         pop     lr
         ret
 
+MIN_QUANTUM = 100               ; a clock faster than this would leave no time for processes
+
+; clock(period) -> the old period. The clock ticks every period instructions
+; from the next tick on. The workloads of `trapeze bench --techniques` use it:
+; a compute-bound program asks for a slow clock (a real kernel's tick is
+; millions of instructions apart), an interrupt-heavy one for a fast clock.
+sys_clock:
+        li      r2, MIN_QUANTUM
+        bltu    r1, r2, .inval
+        ldw     r2, quantum(zero)
+        stw     r1, quantum(zero)
+        mov     r1, r2
+        ret
+.inval:
+        li      r1, E_INVAL
+        ret
+
+; tally(n) -> the kernel's tally after n more increments, each in a critical
+; section of its own: interrupts masked around the update, as a kernel guards
+; data its interrupt handlers share (this kernel runs with interrupts off,
+; so here the masking is what is measured: a privileged instruction, twice,
+; per increment). Bare it costs a few cycles; trap-and-emulate takes an exit
+; at each setpsw; hardware assist too, on a processor that cannot shadow the
+; interrupt mask (the first VT-x wrote CR8 with an exit); the paravirtualised
+; kernel masks with a store into the shared page.
+sys_tally:
+        mov     r4, r1                  ; r4: increments left
+.loop:
+        cmpi    r4, 0
+        ble     .done
+.ifdef PV
+        pv_mask r5                      ; r5: whether interrupts were on
+.else
+        getpsw  r5                      ; r5: the psw to restore
+        ori     r6, r5, PSW_IE
+        xori    r6, r6, PSW_IE          ; r6: the same, interrupts masked
+        setpsw  r6
+.endif
+        ldw     r2, tally(zero)
+        addi    r2, r2, 1
+        stw     r2, tally(zero)
+.ifdef PV
+        pv_unmask r5
+.else
+        setpsw  r5                      ; as it was
+.endif
+        addi    r4, r4, -1
+        jmp     .loop
+.done:
+        ldw     r1, tally(zero)
+        ret
+
         .data
         .align  4
 ; Indexed by the system call number: the order of include/syscall.inc.
@@ -268,11 +352,15 @@ syscall_table:
         .word   sys_catch       ; SYS_CATCH    9
         .word   sys_getbase     ; SYS_GETBASE  10
         .word   sys_ksum        ; SYS_KSUM     11
+        .word   sys_clock       ; SYS_CLOCK    12
+        .word   sys_tally       ; SYS_TALLY    13
 .if (. - syscall_table) - NSYSCALLS * 4
         .error  "syscall_table needs one entry per system call in syscall.inc"
 .endif
 syscalls_made:
         .word   0
+tally:
+        .word   0               ; SYS_TALLY's counter
 name_buf:
         .space  NAME_MAX
         .text

@@ -11,8 +11,14 @@
 ; register the ISA provides for just this, so that r1 can hold the slot.
 
 trap_entry:
+.ifdef PV
+        ; The monitor wrote the trap frame into the shared page: plain loads.
+        stw     r1, pv_shared+PV_SCRATCH(zero)
+        ldw     r1, pv_shared+PV_EPSW(zero)
+.else
         mtsr    scratch, r1
         mfsr    r1, epsw
+.endif
         andi    r1, r1, PSW_S
         bnez    r1, kernel_trap         ; the kernel itself was interrupted
         ldw     r1, cur_proc(zero)      ; the process that was running
@@ -30,6 +36,17 @@ trap_entry:
         stw     r13, P_R13(r1)
         stw     r14, P_R14(r1)
         stw     r15, P_R15(r1)
+.ifdef PV
+        ldw     r2, pv_shared+PV_SCRATCH(zero)
+        stw     r2, P_R1(r1)
+        ldw     r2, pv_shared+PV_EPC(zero)
+        stw     r2, P_PC(r1)
+        ldw     r2, pv_shared+PV_EPSW(zero)
+        stw     r2, P_PSW(r1)
+        li      sp, KSTACK_TOP
+        ldw     r2, pv_shared+PV_CAUSE(zero)
+        ldw     r3, pv_shared+PV_DETAIL(zero)
+.else
         mfsr    r2, scratch
         stw     r2, P_R1(r1)
         mfsr    r2, epc
@@ -40,6 +57,8 @@ trap_entry:
         li      sp, KSTACK_TOP
         mfsr    r2, cause
         mfsr    r3, detail
+.endif
+        ; LAB 1 BEGIN: dispatch on the cause in r2: system call, timer, device, or a fault
         cmpi    r2, CAUSE_SYSCALL
         beq     syscall                 ; r1 = slot, r3 = system call number
         cmpi    r2, CAUSE_TIMER
@@ -47,6 +66,8 @@ trap_entry:
         cmpi    r2, CAUSE_DEVICE
         beq     device_interrupt        ; r3 = irq
         jmp     user_fault              ; anything else is the process's own fault
+        ; LAB 1 STUB: jmp     user_fault              ; for now every trap is a fault
+        ; LAB 1 END
 
 ; The quantum is over: one tick, and the process goes to the back of the line.
 timer_interrupt:
@@ -67,6 +88,7 @@ device_interrupt:
 
 ; A fault: r1 = slot, r2 = cause, r3 = detail.
 user_fault:
+        ; LAB 1 BEGIN: SYS_CATCH: resume the process at its handler, r1..r3 = cause, detail, pc
         ldw     r4, P_CATCH(r1)
         beqz    r4, .kill
         ; The process asked to see its next fault: resume it at its handler
@@ -78,6 +100,7 @@ user_fault:
         stw     r5, P_R3(r1)
         stw     r4, P_PC(r1)
         jmp     kernel_exit
+        ; LAB 1 END
 .kill:
         call    proc_kill
         jmp     schedule
@@ -86,7 +109,11 @@ user_fault:
 ; one it expects is the timer interrupt of the critical-section self-check;
 ; anything else is a kernel bug. r1 is still in SR scratch.
 kernel_trap:
+.ifdef PV
+        ldw     r1, pv_shared+PV_CAUSE(zero)
+.else
         mfsr    r1, cause
+.endif
         cmpi    r1, CAUSE_TIMER
         bne     trap_panic
         ldw     r1, cs_armed(zero)

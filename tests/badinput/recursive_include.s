@@ -1,0 +1,2 @@
+; tests/badinput/recursive_include.s: a file that includes itself.
+.include "recursive_include.s"

@@ -1,0 +1,3 @@
+; tests/badinput/unterminated_if.s: an .if with no .endif.
+.if 1
+	nop

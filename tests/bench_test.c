@@ -1,0 +1,175 @@
+/*
+ * tests/bench_test.c: the comparison of techniques (tools/bench.h), asserted
+ *       on simulated cycles, never on host time.
+ * Owns: the orderings Adams and Agesen (ASPLOS 2006) found, reproduced on
+ *       the early processor; the ones their later follow-up found on the
+ *       modern one; every run equivalent; the measure deterministic; the
+ *       command's table, CSV and usage.
+ * Not:  the costs' sources (vmm/costs.c); any one technique's correctness
+ *       (the vmm_*_test.c files).
+ * The binary translator (bt) is another file's technique: where it is in
+ * the table of modes, it is compared; where it is not, those checks wait.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "vmm/vmtest.h"
+
+static const char *build(void)
+{
+	const char *b = getenv("BUILD");
+	cr_assert(b && *b, "BUILD must name an absolute path (make test sets it)");
+	return b;
+}
+
+/* Every mode, measured on processor cpu. */
+static struct bench_table *measure(enum vmm_cpu cpu)
+{
+	enum vmm_mode modes[MODE_COUNT];
+	struct bench_table *t = malloc(sizeof *t);
+	char err[512];
+
+	cr_assert(t);
+	for (int m = 0; m < MODE_COUNT; m++)
+		modes[m] = (enum vmm_mode)m;
+	cr_assert(bench_techniques(build(), cpu, modes, MODE_COUNT, t, err, sizeof err), "%s", err);
+	return t;
+}
+
+static double vs_bare(const struct bench_table *t, enum bench_work w, enum vmm_mode m)
+{
+	const struct bench_cell *c = bench_cell_of(t, w, m);
+	cr_assert(c, "%s was not run under %s", bench_work_name(w), vmm_mode_name(m));
+	return c->vs_bare;
+}
+
+/* The binary translator, if the table of modes has it. */
+static bool have_bt(enum vmm_mode *bt)
+{
+	return vmm_mode_parse("bt", bt);
+}
+
+#define CHEAPER(t, w, a, b)                                                                  \
+	cr_expect_lt(vs_bare(t, w, a), vs_bare(t, w, b), "%s: %s (%.3f) should cost less than " \
+		     "%s (%.3f)", bench_work_name(w), vmm_mode_name(a), vs_bare(t, w, a),         \
+		     vmm_mode_name(b), vs_bare(t, w, b))
+
+Test(bench, every_run_is_equivalent_to_bare, .timeout = 120)
+{
+	struct bench_table *t = measure(VMM_CPU_EARLY);
+
+	for (int w = 0; w < WORK_COUNT; w++)
+		for (int i = 0; i < t->nmodes; i++)
+			cr_expect_neq(t->cell[w][i].equiv, EQUIV_NO, "%s under %s",
+				      bench_work_name((enum bench_work)w), vmm_mode_name(t->modes[i]));
+	free(t);
+}
+
+/* Adams and Agesen's findings, on the first VT-x processor. */
+Test(bench, early_processor_reproduces_the_papers_orderings, .timeout = 120)
+{
+	struct bench_table *t = measure(VMM_CPU_EARLY);
+	enum vmm_mode bt;
+
+	/* Compute-bound: every technique within a few percent of bare (full
+	 * emulation, which gives up efficiency by design, apart). */
+	for (int i = 0; i < t->nmodes; i++)
+		if (t->modes[i] != MODE_EMULATE)
+			cr_expect_leq(t->cell[WORK_COMPUTE][i].vs_bare, 1.05, "compute under %s: %.3f",
+				      vmm_mode_name(t->modes[i]), t->cell[WORK_COMPUTE][i].vs_bare);
+	/* System calls: hardware assist close to bare, and cheaper than the
+	 * software techniques, which take a trap into the monitor for each. */
+	cr_expect_leq(vs_bare(t, WORK_SYSCALL, MODE_HW), 1.10);
+	CHEAPER(t, WORK_SYSCALL, MODE_HW, MODE_TRAP);
+	CHEAPER(t, WORK_SYSCALL, MODE_HW, MODE_PV);
+	if (have_bt(&bt)) {
+		CHEAPER(t, WORK_SYSCALL, MODE_HW, bt);
+		/* Privileged operations and port I/O: the translator's callouts
+		 * beat the early processor's exits. */
+		CHEAPER(t, WORK_PRIVOP, bt, MODE_HW);
+		CHEAPER(t, WORK_IO, bt, MODE_HW);
+	}
+	free(t);
+}
+
+/* Paravirtualisation on the disk: cheapest of all, and ten times fewer
+ * exits per KiB than the emulated disk's. */
+Test(bench, pv_is_cheapest_on_disk_io, .timeout = 120)
+{
+	static const enum vmm_cpu cpus[] = { VMM_CPU_EARLY, VMM_CPU_MODERN };
+
+	for (unsigned k = 0; k < 2; k++) {
+		struct bench_table *t = measure(cpus[k]);
+		const struct bench_cell *pv = bench_cell_of(t, WORK_IO, MODE_PV);
+		cr_assert(pv);
+		for (int i = 0; i < t->nmodes; i++)
+			if (t->modes[i] != MODE_BARE && t->modes[i] != MODE_PV)
+				CHEAPER(t, WORK_IO, MODE_PV, t->modes[i]);
+		cr_expect_geq(bench_cell_of(t, WORK_IO, MODE_TRAP)->exits_per_kib, 10 * pv->exits_per_kib);
+		cr_expect_geq(bench_cell_of(t, WORK_IO, MODE_HW)->exits_per_kib, 10 * pv->exits_per_kib);
+		cr_expect_gt(pv->exits_per_kib, 0);
+		free(t);
+	}
+}
+
+/* The follow-up (Agesen et al., 2010, 2012): on later processors hardware
+ * assist beats binary translation on most workloads; port I/O still exits. */
+Test(bench, modern_processor_lets_hardware_assist_win_most, .timeout = 120)
+{
+	struct bench_table *t = measure(VMM_CPU_MODERN);
+	static const enum bench_work wins[] = { WORK_SYSCALL, WORK_PRIVOP, WORK_IRQ };
+	enum vmm_mode bt;
+
+	cr_expect_leq(vs_bare(t, WORK_COMPUTE, MODE_HW), 1.01);
+	cr_expect_leq(vs_bare(t, WORK_PRIVOP, MODE_HW), 1.05, "the mask is shadowed: no exits");
+	cr_expect_leq(vs_bare(t, WORK_IRQ, MODE_HW), 1.05, "the guest's own timer: no exits");
+	for (unsigned i = 0; i < sizeof wins / sizeof wins[0]; i++) {
+		CHEAPER(t, wins[i], MODE_HW, MODE_TRAP);
+		CHEAPER(t, wins[i], MODE_HW, MODE_PV);
+		if (have_bt(&bt))
+			CHEAPER(t, wins[i], MODE_HW, bt);
+	}
+	free(t);
+}
+
+Test(bench, simulated_cycles_are_deterministic, .timeout = 120)
+{
+	struct bench_table *a = measure(VMM_CPU_EARLY), *b = measure(VMM_CPU_EARLY);
+
+	for (int w = 0; w < WORK_COUNT; w++)
+		for (int i = 0; i < a->nmodes; i++) {
+			cr_expect_eq(a->cell[w][i].cycles, b->cell[w][i].cycles);
+			cr_expect_eq(a->cell[w][i].exits, b->cell[w][i].exits);
+		}
+	free(a);
+	free(b);
+}
+
+Test(bench, the_command_prints_the_table_and_writes_the_csv, .timeout = 120)
+{
+	char args[1024], dir[] = "/tmp/trapeze-bench-XXXXXX", csv[128];
+	int status;
+	char *out;
+
+	cr_assert(mkdtemp(dir));
+	snprintf(args, sizeof args, "bench --techniques --cpu modern --modes trap,hw,pv --build '%s' --dir %s",
+		 build(), dir);
+	out = vt_trapeze(args, VT_STDOUT, &status);
+	cr_expect_eq(status, 0, "%s", out);
+	cr_expect(strstr(out, "processor: modern"), "%s", out);
+	cr_expect(strstr(out, "cycles/bare"), "%s", out);
+	cr_expect(strstr(out, "HW_EXIT 250"), "the costs it was priced with:\n%s", out);
+	snprintf(csv, sizeof csv, "%s/techniques-modern.csv", dir);
+	cr_expect_eq(access(csv, R_OK), 0, "%s", out);
+	free(out);
+	out = vt_trapeze("bench --techniques --cpu pentium", VT_BOTH, &status);
+	cr_expect_eq(status, 2);
+	cr_expect(strstr(out, "unknown processor 'pentium'"), "%s", out);
+	free(out);
+	snprintf(args, sizeof args, "rm -rf '%s'", dir);
+	cr_expect_eq(system(args), 0);
+}

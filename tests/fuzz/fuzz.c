@@ -1,0 +1,118 @@
+/*
+ * tests/fuzz/fuzz.c: what the fuzz harnesses share (see fuzz.h).
+ */
+#include "fuzz.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isa.h"
+
+uint8_t fuzz_byte(struct fuzz_in *in)
+{
+	if (in->n == 0)
+		return 0;
+	in->n--;
+	return *in->p++;
+}
+
+uint32_t fuzz_u32(struct fuzz_in *in)
+{
+	uint32_t v = fuzz_byte(in);
+	v |= (uint32_t)fuzz_byte(in) << 8;
+	v |= (uint32_t)fuzz_byte(in) << 16;
+	return v | (uint32_t)fuzz_byte(in) << 24;
+}
+
+const uint8_t *fuzz_bytes(struct fuzz_in *in, size_t n, size_t *len)
+{
+	const uint8_t *p = in->p;
+	*len = n < in->n ? n : in->n;
+	in->p += *len;
+	in->n -= *len;
+	return p;
+}
+
+/* The immediate field for one operand letter, from two bytes: mostly small
+ * values and the numbers that name something (ports, special registers). */
+static uint32_t field16(char op, uint8_t a, uint8_t b)
+{
+	bool wide = a & 0x80;
+	switch (op) {
+	case 'p':
+		return wide ? (uint32_t)(a << 8 | b) : (uint32_t)isa_ports[b % isa_nports].number;
+	case 'r':
+		return wide ? (uint32_t)(a << 8 | b) & 0xFFFF : b % (SR_COUNT + 1u);
+	case 'i':
+	case 'm':
+		return wide ? (uint32_t)(a << 8 | b) : (uint32_t)(int32_t)(int8_t)b & 0xFFFF;
+	default:
+		return wide ? (uint32_t)(a << 8 | b) : b;
+	}
+}
+
+uint32_t fuzz_insn(struct fuzz_in *in)
+{
+	uint8_t sel = fuzz_byte(in), a, b, c;
+	const struct isa_insn *row;
+	uint32_t w;
+
+	if (sel >= 0xE0)
+		return fuzz_u32(in); /* any word: illegal ones, unused bits set, rdcyc */
+	row = &isa_insns[sel % isa_ninsns];
+	if (row->opcode == OP_rdcyc)
+		row = isa_by_opcode(OP_add);
+	a = fuzz_byte(in);
+	b = fuzz_byte(in);
+	c = fuzz_byte(in);
+	w = (uint32_t)row->opcode << 24 | (uint32_t)a << 16 | (uint32_t)(b & 0xF0) << 8;
+	if (row->format == FMT_J)
+		/* Branches mostly near, sometimes anywhere in the 24-bit range. */
+		w = isa_enc_j(row->opcode, a & 0x80 ? (int32_t)((uint32_t)a << 16 | b << 8 | c)
+		                                   : (int8_t)c);
+	else if (row->format == FMT_K)
+		w = (uint32_t)row->opcode << 24 | (a & 0x80 ? (uint32_t)(a << 16 | b << 8 | c) : c);
+	else if (strpbrk(row->operands, "iumrp"))
+		w = (w & 0xFFFF0000u) | field16(row->operands[strcspn(row->operands, "iumrp")], b, c);
+	return w & isa_used_bits(row);
+}
+
+void fuzz_fail(const char *harness, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "fuzz: %s: invariant broken: ", harness);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	abort();
+}
+
+/* The session's tally: test-only state, one harness per process. */
+static struct {
+	const char *harness;
+	uint64_t runs, guest;
+} tally;
+
+static void print_tally(void)
+{
+	if (tally.harness)
+		fprintf(stderr, "fuzz: %s: %llu executions, %llu guest instructions\n", tally.harness,
+		        (unsigned long long)tally.runs, (unsigned long long)tally.guest);
+}
+
+void fuzz_tally(const char *harness, uint64_t guest_instructions)
+{
+#ifdef TRAPEZE_LIBFUZZER
+	if (!tally.harness)
+		atexit(print_tally);
+#else
+	(void)print_tally;
+#endif
+	tally.harness = harness;
+	tally.runs++;
+	tally.guest += guest_instructions;
+}

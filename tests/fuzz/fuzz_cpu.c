@@ -1,0 +1,285 @@
+/*
+ * tests/fuzz/fuzz_cpu.c: the bare machine on random code and device requests.
+ * Owns: the CPU's invariants on any program: a run always ends (halt, idle,
+ *       triple fault or the instruction limit, never a trap out: no monitor
+ *       asked for one) having retired no more than it was allowed; the
+ *       machine never writes outside its memory (guard zones around it stay
+ *       as filled); a user-mode program confined by base and limit, under a
+ *       small fixed kernel, changes nothing outside its window but the
+ *       kernel's trap counter, whatever --nonvirt takes away; and three
+ *       ways to run it agree exactly: the computed-goto loop, the switch
+ *       loop, and single steps (cpu_step promises cpu_run's semantics).
+ * Not:  any VMM (fuzz_vmm.c).
+ *
+ * Input: a header of configuration bytes (see struct setup), console input,
+ * then the program, one instruction per few bytes (fuzz_insn).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "fuzz.h"
+#include "internal.h"
+
+static const char H[] = "fuzz_cpu";
+
+enum {
+	GUARD = 4096,       /* bytes of pattern on each side of the machine's memory */
+	MAX_STEPS = 4000,   /* instructions per run */
+	MAX_WORDS = 1024,   /* of program */
+	OUT_LIMIT = 256,    /* console bytes */
+	/* The fixed kernel of a confined run: its vector and its trap counter. */
+	K_TVEC = 0x40,
+	K_COUNT = 0x80,
+	K_MAX_TRAPS = 64,
+	USER_MIN = 0x1000,  /* user windows start above the kernel */
+};
+
+struct setup {
+	uint32_t mem_size;
+	bool user;              /* confined: user mode under the fixed kernel */
+	uint32_t base, limit;   /* the user window */
+	uint32_t psw;           /* the starting psw */
+	unsigned nonvirt;
+	uint32_t timer;
+	const uint8_t *input;
+	size_t input_len;
+	unsigned disk_sectors;
+	uint32_t prog[MAX_WORDS];
+	size_t nprog;
+};
+
+/* A machine whose memory is a window of a larger buffer: guard zones. */
+struct rig {
+	struct mem host;
+	struct cpu c;
+	struct devices d;
+};
+
+static uint8_t guard_byte(uint32_t i) { return (uint8_t)(0xA5 ^ (i * 7)); }
+
+static void read_setup(struct fuzz_in *in, struct setup *s)
+{
+	static const uint32_t sizes[] = { 1024, 4096, 16384, 65536 };
+	uint8_t flags = fuzz_byte(in), nv = fuzz_byte(in), size = fuzz_byte(in);
+	uint8_t base = fuzz_byte(in), limit = fuzz_byte(in), timer = fuzz_byte(in);
+	uint8_t ninput = fuzz_byte(in) % 64;
+	const char *bad;
+
+	memset(s, 0, sizeof *s);
+	s->user = flags & 1;
+	s->mem_size = sizes[size & 3];
+	if (s->user && s->mem_size < 16384)
+		s->mem_size = 16384;
+	s->base = USER_MIN + (uint32_t)(base & 0x3F) * 0x100;
+	s->limit = (uint32_t)limit * 64; /* may pass the end of memory: clamped */
+	s->psw = (s->user ? 0 : PSW_S) | (flags & 2 ? PSW_IE : 0);
+	switch ((flags >> 2) & 3) {
+	case 0: s->nonvirt = 0; break;
+	case 1: s->nonvirt = (unsigned)cpu_parse_nonvirt("x86", &bad); break;
+	case 2: s->nonvirt = (unsigned)cpu_parse_nonvirt("pdp10", &bad); break;
+	default: s->nonvirt = nv & (unsigned)cpu_parse_nonvirt("x86", &bad); break;
+	}
+	s->timer = flags & 0x10 ? timer : 0;
+	s->disk_sectors = flags & 0x20 ? 1u + (nv & 3) : 0;
+	s->input = fuzz_bytes(in, ninput, &s->input_len);
+	while (in->n && s->nprog < MAX_WORDS)
+		s->prog[s->nprog++] = fuzz_insn(in);
+}
+
+/* The confined run's kernel: count the trap, skip the instruction that
+ * trapped, return; after K_MAX_TRAPS traps, halt. r1 is saved in scratch. */
+static void put_kernel(struct rig *g)
+{
+	const uint32_t w[] = {
+		isa_enc_i(OP_mtsr, 0, 1, SR_scratch),     /* 0x40 */
+		isa_enc_i(OP_ldw, 1, 0, K_COUNT),
+		isa_enc_i(OP_addi, 1, 1, 1),
+		isa_enc_i(OP_stw, 1, 0, K_COUNT),
+		isa_enc_i(OP_cmpi, 0, 1, K_MAX_TRAPS),    /* 0x50 */
+		isa_enc_j(OP_bge, 5),                      /* to 0x6c */
+		isa_enc_i(OP_mfsr, 1, 0, SR_epc),
+		isa_enc_i(OP_addi, 1, 1, 4),
+		isa_enc_i(OP_mtsr, 0, 1, SR_epc),          /* 0x60 */
+		isa_enc_i(OP_mfsr, 1, 0, SR_scratch),
+		isa_enc_r(OP_rfe, 0, 0, 0),
+		isa_enc_i(OP_out, 0, 1, PORT_POWER),       /* 0x6c */
+	};
+	mem_write(&g->c.mem, K_TVEC, w, sizeof w);
+}
+
+static void rig_init(struct rig *g, const struct setup *s)
+{
+	static const uint8_t pattern[] = "Trapeze disk sector";
+	uint8_t disk[4 * DISK_SECTOR_SIZE];
+
+	memset(g, 0, sizeof *g);
+	FUZZ_CHECK(H, mem_init(&g->host, s->mem_size + 2 * GUARD), "out of host memory");
+	for (uint32_t i = 0; i < GUARD; i++) {
+		g->host.bytes[i] = guard_byte(i);
+		g->host.bytes[GUARD + s->mem_size + i] = guard_byte(i);
+	}
+	dev_init(&g->d, NULL);
+	dev_capture(&g->d);
+	g->d.con.out_limit = OUT_LIMIT;
+	dev_con_feed(&g->d, s->input, (uint32_t)s->input_len);
+	for (size_t i = 0; i < sizeof disk; i++)
+		disk[i] = pattern[i % (sizeof pattern - 1)] ^ (uint8_t)(i >> 9);
+	if (s->disk_sectors)
+		dev_disk_set(&g->d, disk, s->disk_sectors * DISK_SECTOR_SIZE);
+	/* cpu_init, but with memory that is a window of the guarded buffer. */
+	g->c.mem = mem_view(&g->host, GUARD, s->mem_size);
+	g->c.dev = &g->d;
+	g->c.psw = s->psw;
+	g->c.nonvirt = s->nonvirt;
+	g->c.sr[SR_timer] = s->timer;
+	if (s->user) {
+		put_kernel(g);
+		g->c.sr[SR_tvec] = K_TVEC;
+		g->c.sr[SR_base] = s->base;
+		g->c.sr[SR_limit] = s->limit;
+	}
+	mem_write(&g->c.mem, s->user ? s->base : 0, s->prog,
+	          (uint32_t)(s->nprog * 4 < s->mem_size - (s->user ? s->base : 0)
+	                             ? s->nprog * 4
+	                             : s->mem_size - (s->user ? s->base : 0)));
+}
+
+static void rig_free(struct rig *g)
+{
+	mem_free(&g->host);
+	dev_free(&g->d);
+}
+
+typedef enum cpu_stop (*engine_fn)(struct cpu *c, uint64_t max, bool step);
+
+/* Single steps, as a debugger makes them, to the same instruction count. */
+static enum cpu_stop run_stepping(struct cpu *c, uint64_t max)
+{
+	enum cpu_stop s = STOP_LIMIT;
+	for (uint64_t n = 0; c->retired < max && s == STOP_LIMIT; n++) {
+		FUZZ_CHECK(H, n < 4 * max + 16, "cpu_step makes no progress at pc 0x%x", c->pc);
+		s = cpu_exec_goto(c, 1, true);
+	}
+	return s;
+}
+
+static void check_run(const struct rig *g, const struct setup *s, enum cpu_stop stop,
+                      const uint8_t *before, const char *how)
+{
+	const struct cpu *c = &g->c;
+
+	FUZZ_CHECK(H, stop == STOP_LIMIT || stop == STOP_HALT || stop == STOP_IDLE ||
+	                      stop == STOP_FAULT,
+	           "%s: stopped with %d, no monitor asked for traps", how, (int)stop);
+	FUZZ_CHECK(H, c->retired <= MAX_STEPS, "%s: %llu instructions retired, limit %d", how,
+	           (unsigned long long)c->retired, MAX_STEPS);
+	FUZZ_CHECK(H, stop != STOP_LIMIT || c->retired == MAX_STEPS,
+	           "%s: stopped at the limit after %llu of %d instructions", how,
+	           (unsigned long long)c->retired, MAX_STEPS);
+	FUZZ_CHECK(H, stop != STOP_HALT || g->d.halted, "%s: halted without a power write", how);
+	FUZZ_CHECK(H, c->r[0] == 0, "%s: r0 is 0x%x", how, c->r[0]);
+	FUZZ_CHECK(H, g->d.con.out_count <= OUT_LIMIT, "%s: %llu console bytes past the limit", how,
+	           (unsigned long long)g->d.con.out_count);
+	for (uint32_t i = 0; i < GUARD; i++)
+		FUZZ_CHECK(H, g->host.bytes[i] == guard_byte(i) &&
+		                      g->host.bytes[GUARD + s->mem_size + i] == guard_byte(i),
+		           "%s: the machine wrote outside its memory, %u bytes %s it", how,
+		           g->host.bytes[i] != guard_byte(i) ? GUARD - i : i + 1,
+		           g->host.bytes[i] != guard_byte(i) ? "below" : "above");
+	if (!s->user)
+		return;
+	/* Resource control on the bare machine: base and limit confine user mode. */
+	for (uint32_t a = 0; a < s->mem_size; a++) {
+		bool in_window = a >= s->base && a - s->base < s->limit;
+		bool counter = a >= K_COUNT && a < K_COUNT + 4;
+		FUZZ_CHECK(H, in_window || counter || c->mem.bytes[a] == before[a],
+		           "%s: user code (window 0x%x+0x%x, nonvirt 0x%x) changed physical 0x%x",
+		           how, s->base, s->limit, s->nonvirt, a);
+	}
+}
+
+static void compare(const struct rig *a, const struct rig *b, const char *how)
+{
+	const struct cpu *x = &a->c, *y = &b->c;
+	const struct console *kx = &a->d.con, *ky = &b->d.con;
+	const struct disk *dx = &a->d.disk, *dy = &b->d.disk;
+
+	for (int i = 0; i < NREGS; i++)
+		FUZZ_CHECK(H, x->r[i] == y->r[i], "%s: r%d 0x%x and 0x%x", how, i, x->r[i], y->r[i]);
+	FUZZ_CHECK(H, x->pc == y->pc && x->psw == y->psw, "%s: pc 0x%x psw 0x%x and pc 0x%x psw 0x%x",
+	           how, x->pc, x->psw, y->pc, y->psw);
+	for (int i = 0; i < SR_COUNT; i++)
+		FUZZ_CHECK(H, x->sr[i] == y->sr[i], "%s: special register %d 0x%x and 0x%x", how, i,
+		           x->sr[i], y->sr[i]);
+	FUZZ_CHECK(H, x->retired == y->retired && x->cycles == y->cycles &&
+	                      x->idle_ticks == y->idle_ticks && x->ipend_timer == y->ipend_timer,
+	           "%s: retired %llu cycles %llu idle %llu and retired %llu cycles %llu idle %llu", how,
+	           (unsigned long long)x->retired, (unsigned long long)x->cycles,
+	           (unsigned long long)x->idle_ticks, (unsigned long long)y->retired,
+	           (unsigned long long)y->cycles, (unsigned long long)y->idle_ticks);
+	FUZZ_CHECK(H, !memcmp(x->traps, y->traps, sizeof x->traps), "%s: trap counts differ", how);
+	FUZZ_CHECK(H, !memcmp(x->mem.bytes, y->mem.bytes, x->mem.size), "%s: memory differs", how);
+	FUZZ_CHECK(H, kx->out_count == ky->out_count && kx->cap_len == ky->cap_len &&
+	                      (!kx->cap_len || !memcmp(kx->capture, ky->capture, kx->cap_len)) &&
+	                      kx->in_len == ky->in_len && kx->in_head == ky->in_head &&
+	                      kx->ctrl == ky->ctrl,
+	           "%s: the console differs", how);
+	FUZZ_CHECK(H, dx->sector == dy->sector && dx->addr == dy->addr && dx->status == dy->status &&
+	                      dx->ctrl == dy->ctrl && dx->reads == dy->reads &&
+	                      dx->writes == dy->writes &&
+	                      (!dx->nsectors ||
+	                       !memcmp(dx->image, dy->image, (size_t)dx->nsectors * DISK_SECTOR_SIZE)),
+	           "%s: the disk differs", how);
+	FUZZ_CHECK(H, a->d.halted == b->d.halted && a->d.halt_code == b->d.halt_code,
+	           "%s: halted %d code %u and halted %d code %u", how, a->d.halted, a->d.halt_code,
+	           b->d.halted, b->d.halt_code);
+}
+
+int fuzz_cpu(const uint8_t *data, size_t size)
+{
+	static const struct {
+		engine_fn engine;
+		const char *name;
+	} engines[] = { { cpu_exec_goto, "goto loop" }, { cpu_exec_switch, "switch loop" } };
+	struct fuzz_in in = { data, size };
+	struct setup *s = malloc(sizeof *s);
+	struct rig *g = malloc(3 * sizeof *g);
+	uint8_t *before;
+	enum cpu_stop stop[3];
+	uint64_t ran = 0;
+
+	FUZZ_CHECK(H, s && g, "out of host memory");
+	read_setup(&in, s);
+	for (int k = 0; k < 3; k++) {
+		rig_init(&g[k], s);
+		before = malloc(s->mem_size);
+		FUZZ_CHECK(H, before, "out of host memory");
+		memcpy(before, g[k].c.mem.bytes, s->mem_size);
+		stop[k] = k < 2 ? engines[k].engine(&g[k].c, MAX_STEPS, false)
+		                : run_stepping(&g[k].c, MAX_STEPS);
+		check_run(&g[k], s, stop[k], before, k < 2 ? engines[k].name : "single steps");
+		ran += g[k].c.retired;
+		free(before);
+	}
+	FUZZ_CHECK(H, stop[0] == stop[1], "goto loop stopped with %d, switch loop with %d",
+	           (int)stop[0], (int)stop[1]);
+	compare(&g[0], &g[1], "goto and switch loops");
+	FUZZ_CHECK(H, stop[0] == stop[2], "a run stopped with %d, single steps with %d", (int)stop[0],
+	           (int)stop[2]);
+	compare(&g[0], &g[2], "a run and single steps");
+	for (int k = 0; k < 3; k++)
+		rig_free(&g[k]);
+	free(g);
+	free(s);
+	fuzz_tally(H, ran);
+	return 0;
+}
+
+#ifdef TRAPEZE_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_cpu(data, size);
+}
+#endif

@@ -1,0 +1,329 @@
+/*
+ * tests/fuzz/fuzz_vmm.c: every VMM mode on random guest code and devices.
+ * Owns: the monitor's promises, checked on any guest: resource control (the
+ *       VMM's own memory byte for byte as filled: vm_vmm_intact; ASan
+ *       watches every other host byte); every run ends in a halt, an idle
+ *       wait, a triple fault or the step limit, never past the limit;
+ *       equivalence (each mode that claims it under the run's --nonvirt set
+ *       ends with the bare machine's registers, pc, psw, special registers,
+ *       memory, console, trap history and stop, save where P&G allow it: a
+ *       reading of the clock); determinism (a run in random pieces and
+ *       single steps ends where one run ends); and another VM beside them
+ *       all is never touched.
+ * Not:  the bare CPU's own invariants (fuzz_cpu.c).
+ *
+ * Input: a header (struct setup), console input, then the guest program,
+ * placed at guest-physical 0 (fuzz_insn).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dis.h"
+#include "equiv.h"
+#include "fuzz.h"
+#include "vmm.h"
+
+static const char H[] = "fuzz_vmm";
+
+enum { MAX_WORDS = 2048, MAX_OUTPUT = 512, DISK_BYTES = 4 * 512 };
+
+struct setup {
+	struct vm_options opt;
+	uint32_t prog[MAX_WORDS];
+	uint32_t nprog;
+	uint8_t disk[DISK_BYTES];
+	size_t disk_len;
+	uint64_t pieces_seed;
+	enum vmm_mode pieces_mode;
+};
+
+/* What the guest saw: the observation, how the run stopped, and a digest of
+ * every trap it was delivered (cause, detail, epc and when). */
+struct seen {
+	struct vmm_observation o;
+	enum cpu_stop stop;
+	uint64_t ntraps, trap_hash;
+	uint64_t hcalls; /* hypercalls the guest was delivered */
+};
+
+/*
+ * P&G's claims, one row per technique (each file's header says what it
+ * promises): under which --nonvirt sets a mode behaves as the bare machine.
+ * Emulation interprets every instruction with the bare machine's
+ * semantics, nonvirt included. Trap-and-emulate needs every sensitive
+ * instruction to trap (Theorem 1), so nothing may be taken away; patching
+ * repairs that, but its patches are in guest memory for the guest to see.
+ * Hybrid and binary translation run user code natively and need only the
+ * user-sensitive instructions to trap (Theorem 3): jru (pdp10) may go.
+ * Hardware assist claims every set. Paravirtualisation gives equivalence
+ * up on purpose, and a guest that never makes a hypercall is run as under
+ * trap-and-emulate; bare_hcalls says whether this one made one.
+ */
+static bool claims_equivalence(enum vmm_mode m, unsigned nonvirt, uint64_t bare_hcalls)
+{
+	const char *bad;
+	unsigned pdp10 = (unsigned)cpu_parse_nonvirt("pdp10", &bad);
+
+	switch (m) {
+	case MODE_BARE:
+	case MODE_EMULATE:
+	case MODE_HW: return true;
+	case MODE_HYBRID:
+	case MODE_BT: return (nonvirt & ~pdp10) == 0;
+	case MODE_PV: return nonvirt == 0 && bare_hcalls == 0;
+	default: return nonvirt == 0;
+	}
+}
+
+static void read_setup(struct fuzz_in *in, struct setup *s)
+{
+	static const uint32_t sizes[] = { 256, 1024, 4096, 65536 };
+	static const uint64_t limits[] = { 500, 2000, 5000, 10000 };
+	uint8_t flags = fuzz_byte(in), nv = fuzz_byte(in), ninput = fuzz_byte(in) % 64;
+	const char *bad;
+	unsigned x86 = (unsigned)cpu_parse_nonvirt("x86", &bad);
+	size_t len;
+
+	memset(s, 0, sizeof *s);
+	vm_options_init(&s->opt);
+	s->opt.mem_size = sizes[flags & 3];
+	s->opt.step_limit = limits[(flags >> 2) & 3];
+	s->opt.capture = true;
+	s->opt.max_output = MAX_OUTPUT;
+	/* Mostly a virtualisable machine: that is where every mode claims most. */
+	switch (nv >> 6) {
+	case 0: case 1: s->opt.nonvirt = 0; break;
+	case 2: s->opt.nonvirt = (unsigned)cpu_parse_nonvirt("pdp10", &bad); break;
+	default: s->opt.nonvirt = nv & x86; break;
+	}
+	s->opt.input = fuzz_bytes(in, ninput, &len);
+	s->opt.input_len = len;
+	s->disk_len = flags & 0x10 ? (size_t)(1 + ((flags >> 5) & 3)) * 512 : 0;
+	for (size_t i = 0; i < s->disk_len; i++)
+		s->disk[i] = (uint8_t)(i * 31 + (i >> 9));
+	s->pieces_seed = (uint64_t)nv << 8 | flags | 1;
+	s->pieces_mode = (enum vmm_mode)((nv ^ flags) % MODE_COUNT);
+	while (in->n && s->nprog < MAX_WORDS && s->nprog * 4 < s->opt.mem_size)
+		s->prog[s->nprog++] = fuzz_insn(in);
+}
+
+/* The equivalence diff's loader: the program and the disk. */
+static bool load(void *ctx, struct vm *vm, char *err, size_t errlen)
+{
+	const struct setup *s = ctx;
+	if (!vm_load(vm, 0, s->prog, s->nprog * 4)) {
+		snprintf(err, errlen, "the program does not fit");
+		return false;
+	}
+	if (s->disk_len && !dev_disk_set(vm_devices(vm), s->disk, s->disk_len)) {
+		snprintf(err, errlen, "out of host memory for the disk");
+		return false;
+	}
+	return true;
+}
+
+static void record(void *ctx, const struct vm *vm, const struct vm_event *e)
+{
+	struct seen *w = ctx;
+	const uint64_t v[] = { e->index, (uint64_t)e->cause, e->detail, e->epc };
+	(void)vm;
+	if (e->action != VM_DELIVERED && e->action != VM_REFLECTED && e->action != VM_INJECTED)
+		return; /* the monitor's own business, invisible to the guest */
+	w->ntraps++;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		w->trap_hash = (w->trap_hash ^ v[i]) * 0x100000001b3u;
+}
+
+static struct vm *make_vm(const struct setup *s, enum vmm_mode m, struct seen *w)
+{
+	struct vm_options o = s->opt;
+	struct vm *vm;
+	char err[256];
+
+	o.mode = m;
+	FUZZ_CHECK(H, vm_create(&vm, &o, err, sizeof err), "%s: vm_create: %s", vmm_mode_name(m),
+	           err);
+	FUZZ_CHECK(H, load((void *)s, vm, err, sizeof err), "%s: %s", vmm_mode_name(m), err);
+	memset(w, 0, sizeof *w);
+	w->trap_hash = 0xcbf29ce484222325u;
+	vm_set_event_hook(vm, record, w);
+	return vm;
+}
+
+/* The run is over: check how it ended, then take what the guest saw. */
+static void finish(struct vm *vm, const struct setup *s, enum cpu_stop stop, struct seen *w,
+                   const char *how)
+{
+	const char *mode = vmm_mode_name(vm_mode(vm));
+	uint64_t n = vm_retired(vm);
+	struct vm_stats st;
+
+	FUZZ_CHECK(H, stop == STOP_HALT || stop == STOP_IDLE || stop == STOP_FAULT ||
+	                      (stop == STOP_LIMIT && vm_at_step_limit(vm)),
+	           "%s, %s: the run ended with %s (%d) after %llu instructions", mode, how,
+	           vm_stop_name(stop), (int)stop, (unsigned long long)n);
+	FUZZ_CHECK(H, n <= s->opt.step_limit, "%s, %s: %llu instructions, step limit %llu", mode,
+	           how, (unsigned long long)n, (unsigned long long)s->opt.step_limit);
+	FUZZ_CHECK(H, stop != STOP_LIMIT || n == s->opt.step_limit,
+	           "%s, %s: at the step limit after %llu of %llu", mode, how, (unsigned long long)n,
+	           (unsigned long long)s->opt.step_limit);
+	FUZZ_CHECK(H, vm_run(vm, 1000) == stop, "%s, %s: a stopped VM ran again", mode, how);
+	FUZZ_CHECK(H, vm_vmm_intact(vm),
+	           "%s, %s: resource control: the guest changed the VMM's own memory", mode, how);
+	FUZZ_CHECK(H, vm_reg(vm, 0) == 0, "%s, %s: r0 is 0x%x", mode, how, vm_reg(vm, 0));
+	vmm_observe(vm, &w->o);
+	w->stop = stop;
+	vm_get_stats(vm, &st);
+	w->hcalls = st.guest_traps[CAUSE_HYPERCALL];
+	FUZZ_CHECK(H, w->o.console_len <= MAX_OUTPUT, "%s, %s: %zu console bytes kept, limit %d",
+	           mode, how, w->o.console_len, MAX_OUTPUT);
+}
+
+/* The first thing two guests saw differently, or NULL. */
+static const char *differs(const struct seen *a, const struct seen *b)
+{
+	if (a->stop != b->stop || a->o.halted != b->o.halted || a->o.halt_code != b->o.halt_code)
+		return "how it stopped";
+	if (a->o.retired != b->o.retired)
+		return "instructions retired";
+	if (a->o.pc != b->o.pc || a->o.psw != b->o.psw)
+		return "pc or psw";
+	if (memcmp(a->o.r, b->o.r, sizeof a->o.r))
+		return "registers";
+	if (memcmp(a->o.sr, b->o.sr, sizeof a->o.sr))
+		return "special registers";
+	if (a->ntraps != b->ntraps || a->trap_hash != b->trap_hash)
+		return "traps delivered";
+	if (a->o.console_len != b->o.console_len ||
+	    memcmp(a->o.console, b->o.console, a->o.console_len))
+		return "console output";
+	if (a->o.mem_hash != b->o.mem_hash)
+		return "memory";
+	return NULL;
+}
+
+/* Bare and mode m ended differently: ask the equivalence diff where they
+ * part, forgiving a reading of the clock as P&G do. */
+static void explain(const struct setup *s, enum vmm_mode m, const char *what)
+{
+	struct vmm_equiv_spec spec = { s->opt, load, (void *)s };
+	struct vmm_divergence d;
+	char err[256], text[64] = "?";
+
+	FUZZ_CHECK(H, vmm_equiv_compare(&spec, MODE_BARE, m, &d, err, sizeof err),
+	           "bare and %s: %s differ, and the diff could not run: %s", vmm_mode_name(m), what,
+	           err);
+	if (d.equivalent) {
+		vmm_divergence_free(&d);
+		return; /* only the clock differed: the permitted exception */
+	}
+	if (d.have_word)
+		dis_word(d.word, d.pc, text, sizeof text);
+	fuzz_fail(H, "equivalence: bare and %s (nonvirt 0x%x, %u bytes of memory) differ in %s "
+	             "after %llu instructions, at pc 0x%08x: 0x%08x %s",
+	          vmm_mode_name(m), s->opt.nonvirt, s->opt.mem_size, d.what ? d.what : what,
+	          (unsigned long long)d.index, d.pc, d.word, text);
+}
+
+static uint32_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return (uint32_t)*x;
+}
+
+/* Another VM, beside every guest this process runs: its memory and its
+ * monitor's must stay as they were made, byte for byte, whatever the
+ * guests do (P&G's resource control between VMs; ASan watches the rest of
+ * the host). Made once per process, so a stray write in any run shows:
+ * test-only state. */
+static void check_bystander(void)
+{
+	static struct vm *vm;
+	static uint64_t hash;
+	struct vmm_observation o;
+	char err[256];
+
+	if (!vm) {
+		struct vm_options opt;
+		uint32_t w[1024];
+		vm_options_init(&opt);
+		opt.mode = MODE_TRAP;
+		opt.mem_size = sizeof w;
+		FUZZ_CHECK(H, vm_create(&vm, &opt, err, sizeof err), "bystander: %s", err);
+		for (uint32_t i = 0; i < 1024; i++)
+			w[i] = 0xB7574D00u ^ (i * 0x9E3779B9u);
+		FUZZ_CHECK(H, vm_load(vm, 0, w, sizeof w), "bystander: cannot load");
+		vmm_observe(vm, &o);
+		hash = o.mem_hash;
+		vmm_observation_free(&o);
+	}
+	vmm_observe(vm, &o);
+	FUZZ_CHECK(H, o.mem_hash == hash && vm_vmm_intact(vm),
+	           "resource control: another VM's memory or monitor changed");
+	vmm_observation_free(&o);
+}
+
+/* The same guest again in random pieces and single steps. */
+static void check_pieces(const struct setup *s, const struct seen *whole)
+{
+	enum vmm_mode m = s->pieces_mode;
+	uint64_t x = s->pieces_seed;
+	struct seen w;
+	struct vm *vm = make_vm(s, m, &w);
+	enum cpu_stop stop = STOP_LIMIT;
+	const char *what;
+
+	for (uint64_t n = 0; stop == STOP_LIMIT && !vm_at_step_limit(vm); n++) {
+		uint32_t r = xorshift(&x);
+		FUZZ_CHECK(H, n < 4 * s->opt.step_limit + 64, "%s: runs in pieces make no progress",
+		           vmm_mode_name(m));
+		stop = r & 1 ? vm_step(vm) : vm_run(vm, 1 + (r >> 1) % 97);
+	}
+	finish(vm, s, stop, &w, "in pieces");
+	what = differs(whole, &w);
+	FUZZ_CHECK(H, !what, "%s: a run in pieces ends with other %s than one run",
+	           vmm_mode_name(m), what);
+	vmm_observation_free(&w.o);
+	vm_destroy(vm);
+}
+
+int fuzz_vmm(const uint8_t *data, size_t size)
+{
+	struct fuzz_in in = { data, size };
+	struct setup *s = malloc(sizeof *s);
+	struct seen w[MODE_COUNT];
+	uint64_t ran = 0;
+
+	FUZZ_CHECK(H, s, "out of host memory");
+	check_bystander();
+	read_setup(&in, s);
+	for (int m = 0; m < MODE_COUNT; m++) {
+		struct vm *vm = make_vm(s, (enum vmm_mode)m, &w[m]);
+		finish(vm, s, vm_run(vm, UINT64_MAX), &w[m], "one run");
+		ran += vm_retired(vm);
+		vm_destroy(vm);
+	}
+	for (int m = 1; m < MODE_COUNT; m++) {
+		const char *what = differs(&w[MODE_BARE], &w[m]);
+		if (what && claims_equivalence((enum vmm_mode)m, s->opt.nonvirt, w[MODE_BARE].hcalls))
+			explain(s, (enum vmm_mode)m, what);
+	}
+	check_pieces(s, &w[s->pieces_mode]);
+	check_bystander();
+	for (int m = 0; m < MODE_COUNT; m++)
+		vmm_observation_free(&w[m].o);
+	free(s);
+	fuzz_tally(H, ran);
+	return 0;
+}
+
+#ifdef TRAPEZE_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_vmm(data, size);
+}
+#endif

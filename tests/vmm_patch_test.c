@@ -1,0 +1,251 @@
+/*
+ * tests/vmm_patch_test.c: code patching (vmm/patch.c).
+ * Owns: patch mode being trap-and-emulate when there is nothing to patch;
+ *       each flagged kernel instruction patched and emulated; new code
+ *       scanned on first execution; writes over scanned code found at the
+ *       next exit; the traces a guest sees when it reads its code, as the
+ *       equivalence diff reports them; the guest OS under patch.
+ * Not:  the matrix (vmm_matrix_test.c); binary translation (vmm_bt_test.c).
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmm/vmtest.h"
+
+static void options(struct vm_options *o, const char *nonvirt)
+{
+	const char *bad = NULL;
+
+	vm_options_init(o);
+	o->nonvirt = nonvirt ? (unsigned)cpu_parse_nonvirt(nonvirt, &bad) : 0;
+	o->step_limit = 100000;
+}
+
+/* Run a fixture under mode m to its halt: the code, the statistics, and
+ * whether vm_patched_word says the word at gpa was patched (from what). */
+static uint32_t run_fixture(const char *fixture, enum vmm_mode m, const struct vm_options *o,
+			    struct vm_stats *s, uint32_t gpa, uint32_t *original, bool *patched)
+{
+	struct image img;
+	struct vm *vm;
+	uint32_t code = 0, orig = 0;
+
+	vt_assemble(fixture, &img);
+	vm = vt_vm_image(o, m, &img);
+	cr_assert_eq(vm_run(vm, UINT64_MAX), STOP_HALT, "%s under %s", fixture, vmm_mode_name(m));
+	vm_halted(vm, &code);
+	if (s)
+		vm_get_stats(vm, s);
+	if (patched)
+		*patched = vm_patched_word(vm, gpa, &orig);
+	if (original)
+		*original = orig;
+	cr_expect(vm_vmm_intact(vm));
+	vm_destroy(vm);
+	image_free(&img);
+	return code;
+}
+
+/* Compare fixture under bare and patch; the divergence is the caller's to free. */
+static void compare(const char *fixture, const struct vm_options *o, struct vmm_divergence *d)
+{
+	struct image img;
+
+	vt_assemble(fixture, &img);
+	vt_equivalent(o, MODE_BARE, MODE_PATCH, vt_load_image, &img, d);
+	image_free(&img);
+}
+
+Test(patch, with_nothing_to_patch_it_is_trap_and_emulate)
+{
+	struct image img;
+	struct vm_options o;
+	struct vm_stats t, p;
+	struct vmm_divergence d;
+	char disk[64];
+	struct vm *vm;
+
+	vt_assemble("everything", &img);
+	vt_make_disk(disk, 8);
+	options(&o, NULL);
+	o.disk_path = disk;
+	o.input = "ok";
+	o.input_len = 2;
+	cr_expect(vt_equivalent(&o, MODE_BARE, MODE_PATCH, vt_load_image, &img, &d));
+	vmm_divergence_free(&d);
+	vm = vt_vm_image(&o, MODE_TRAP, &img);
+	cr_assert_eq(vm_run(vm, UINT64_MAX), STOP_HALT);
+	vm_get_stats(vm, &t);
+	vm_destroy(vm);
+	vm = vt_vm_image(&o, MODE_PATCH, &img);
+	cr_assert_eq(vm_run(vm, UINT64_MAX), STOP_HALT);
+	vm_get_stats(vm, &p);
+	vm_destroy(vm);
+	cr_expect_eq(p.patch.scanned, 0, "every sensitive instruction traps: nothing to scan");
+	cr_expect_eq(p.cycles, t.cycles, "the same clock as trap mode");
+	cr_expect_eq(p.exits, t.exits);
+	cr_expect_eq(p.native, t.native);
+	image_free(&img);
+	unlink(disk);
+}
+
+/* Where trap-and-emulate diverges (vmm_nonvirt_test.c), patch does not. */
+Test(patch, each_flagged_kernel_instruction_is_patched_and_emulated)
+{
+	static const char *const names[] = { "getpsw", "setpsw", "getbase", "rfe", "jru" };
+
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+		char fixture[32];
+		struct vm_options o;
+		struct vm_stats s;
+		struct vmm_divergence d;
+
+		snprintf(fixture, sizeof fixture, "nonvirt_%s", names[k]);
+		options(&o, names[k]);
+		compare(fixture, &o, &d);
+		cr_expect(d.equivalent, "%s: differ after %llu (%s) at pc 0x%x", names[k],
+			  (unsigned long long)d.index, d.what ? d.what : "?", d.pc);
+		vmm_divergence_free(&d);
+		run_fixture(fixture, MODE_PATCH, &o, &s, 0, NULL, NULL);
+		cr_expect_geq(s.patch.patched, 1, "%s", names[k]);
+		cr_expect_geq(s.patch.hits, 1, "%s: the patch ran", names[k]);
+		cr_expect_eq(s.exits_by_cause[CAUSE_ILLEGAL], s.patch.hits + s.guest_traps[CAUSE_ILLEGAL],
+			     "%s: each patch that runs is an ILLEGAL exit", names[k]);
+	}
+}
+
+/* The lecture's point: the guest can read the patches. */
+Test(patch, a_kernel_reading_its_code_sees_the_patch)
+{
+	struct vm_options o;
+	struct vmm_divergence d;
+	uint32_t orig;
+	bool patched;
+
+	options(&o, "getpsw");
+	cr_expect_eq(run_fixture("readcode", MODE_BARE, &o, NULL, 0, NULL, NULL), 102);
+	cr_expect_eq(run_fixture("readcode", MODE_PATCH, &o, NULL, 0, &orig, &patched), 255,
+		     "the patch's opcode, 0xFF");
+	cr_expect(patched && orig == isa_enc_r(OP_getpsw, 2, 0, 0), "the original is kept: 0x%08x",
+		  orig);
+	run_fixture("readcode", MODE_BT, &o, NULL, 0, NULL, &patched);
+	cr_expect(!patched, "bt patches nothing");
+	compare("readcode", &o, &d);
+	cr_expect(!d.equivalent && !d.diverged, "traces, and nothing else");
+	cr_expect_eq(d.ntraces, 1);
+	cr_expect_eq(d.trace_index, 1);
+	cr_expect_eq(d.trace_addr, 0);
+	cr_expect_eq(isa_op(d.trace_word), OP_ldw);
+	vmm_divergence_free(&d);
+	/* Nothing to patch, no traces. */
+	options(&o, NULL);
+	cr_expect_eq(run_fixture("readcode", MODE_PATCH, &o, NULL, 0, NULL, NULL), 102);
+}
+
+Test(patch, new_code_is_scanned_before_it_first_runs)
+{
+	struct vm_options o;
+	struct vm_stats s;
+	struct vmm_divergence d;
+	uint32_t orig;
+	bool patched;
+
+	options(&o, "getpsw");
+	cr_expect_eq(run_fixture("newcode", MODE_TRAP, &o, NULL, 0, NULL, NULL), 0);
+	cr_expect_eq(run_fixture("newcode", MODE_PATCH, &o, &s, 0x2000, &orig, &patched), 1);
+	cr_expect(patched && isa_op(orig) == OP_getpsw, "the copied getpsw at 0x2000 was patched");
+	cr_expect_geq(s.patch.watched, 2, "jalr and the new code's ret are watched");
+	compare("newcode", &o, &d);
+	cr_expect(d.equivalent, "differ after %llu (%s)", (unsigned long long)d.index,
+		  d.what ? d.what : "?");
+	vmm_divergence_free(&d);
+}
+
+Test(patch, writes_over_scanned_code_are_found_at_the_next_exit)
+{
+	struct vm_options o;
+	struct vm_stats s;
+	struct vmm_divergence d;
+
+	struct vm_stats bare;
+
+	options(&o, "x86");
+	cr_expect_eq(run_fixture("smc", MODE_BARE, &o, &bare, 0, NULL, NULL), 15);
+	cr_expect_eq(run_fixture("smc", MODE_PATCH, &o, &s, 0, NULL, NULL), 15);
+	cr_expect_geq(s.patch.rewritten, 3, "three words rewritten: %llu",
+		      (unsigned long long)s.patch.rewritten);
+	cr_expect_eq(s.guest_cycles, bare.cycles, "the guest's own work costs what it does bare");
+	cr_expect_eq(s.native + s.emulated + s.interpreted, s.retired);
+	compare("smc", &o, &d);
+	cr_expect(d.equivalent, "differ after %llu (%s)", (unsigned long long)d.index,
+		  d.what ? d.what : "?");
+	vmm_divergence_free(&d);
+}
+
+/* ---- the guest OS, through the command ------------------------------- */
+
+static char *guest(const char *options, int *status)
+{
+	const char *build = getenv("BUILD");
+	char args[1024];
+
+	cr_assert(build && *build, "BUILD must name the build directory (make test sets it)");
+	snprintf(args, sizeof args, "%s --disk '%s/guest/disk.img' '%s/guest/kernel.elf'", options,
+		 build, build);
+	return vt_trapeze(args, VT_BOTH, status);
+}
+
+static void has(const char *out, const char *what)
+{
+	cr_expect(strstr(out, what), "expected \"%s\" in:\n%s", what, out);
+}
+
+Test(patch_guest_os, boots_as_trap_and_emulate_without_nonvirt, .timeout = 120)
+{
+	int status;
+	char *out = guest("diff --modes bare,patch", &status);
+
+	cr_expect_eq(status, 0, "%s", out);
+	has(out, "equivalent: bare = patch");
+	free(out);
+}
+
+/* The kernel works again under x86's flaws, but selfcheck sees the patches. */
+Test(patch_guest_os, with_x86_the_kernel_works_and_selfcheck_sees_the_patches, .timeout = 120)
+{
+	int status;
+	char *out = guest("run --mode patch --nonvirt --stats", &status);
+
+	cr_expect_eq(status, 0, "no panic:\n%s", out);
+	has(out, "critical section: OK");
+	has(out, "selfcheck: the kernel text has CHANGED since boot");
+	has(out, "code patching ");
+	cr_expect(!strstr(out, "kernel panic"), "%s", out);
+	free(out);
+	/* Trap-and-emulate, for contrast, does not survive it. */
+	out = guest("run --mode trap --nonvirt", &status);
+	has(out, "kernel panic");
+	free(out);
+}
+
+Test(patch_guest_os, diff_reports_the_traces_at_the_read, .timeout = 120)
+{
+	int status;
+	char *out = guest("diff --modes bare,patch --nonvirt=pdp10", &status);
+
+	/* pdp10: nothing in the kernel needed fixing, but the watched indirect
+	 * jumps are patches too, and the kernel checksums its text. */
+	cr_expect_eq(status, 1, "traces fail the diff:\n%s", out);
+	has(out, "traces: bare and patch first differ at guest instruction");
+	has(out, "a word the monitor patched");
+	cr_expect(!strstr(out, "divergence:"), "only traces:\n%s", out);
+	free(out);
+	out = guest("diff --modes bare,patch --nonvirt", &status);
+	cr_expect_eq(status, 1);
+	has(out, "traces: bare and patch");
+	has(out, "divergence: bare and patch differ");
+	has(out, "(user mode): getbase");
+	free(out);
+}

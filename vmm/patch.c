@@ -1,0 +1,312 @@
+/*
+ * vmm/patch.c: code patching: trap-and-emulate, with the guest kernel's
+ *       non-trapping instructions rewritten in place before they first run.
+ * Owns: the patch mode's run loop; the scanner, which examines guest kernel
+ *       code before it first runs; the patches (which words were rewritten,
+ *       and the originals they replaced); what a patched word does when it
+ *       traps; finding the guest's own writes to code already scanned.
+ * Not:  emulating the original (trap_emulate.c, vcpu.c); running the guest
+ *       (native.c); what a word does to the flow of control (flow.c).
+ * Implements: the lecture's "code patching leaves traces of virtualisation
+ *       (violates equivalence)". Under --nonvirt some sensitive instructions
+ *       do not trap, so P&G's Theorem 1 fails and trap-and-emulate breaks.
+ *       This monitor keeps trap-and-emulate's efficiency and repairs its
+ *       equivalence by rewriting each such instruction, in the guest's own
+ *       memory, into a word that does trap, and emulating the original when
+ *       it does. The guest then behaves as on the bare machine, except that
+ *       its code is no longer what it wrote: a guest that reads its own code
+ *       (the guest OS's selfcheck, any checksum of the kernel) sees the
+ *       patches. P&G's equivalence is given up where it can be observed;
+ *       resource control is kept (the patches are guest words, in the
+ *       guest's region). Imitates VirtualBox's raw mode: its CSAM scanned
+ *       guest ring-0 code before it first ran and its PATM patched it.
+ *
+ * The scanner follows the code the way control will (CSAM's recursive
+ * descent): from an entry point through every fall-through and direct
+ * branch target. It cannot follow an indirect jump (jr, jalr), so it patches
+ * those too and looks where each one goes when it traps. Every other way
+ * into kernel code passes through the monitor already: the trap vector (the
+ * monitor delivers traps), rfe and jru (privileged, or patched). So no
+ * kernel code runs before it has been scanned: at the start, from the entry
+ * point ("before the guest kernel runs"), and later from each place control
+ * first reaches ("on first execution of newly written code").
+ *
+ * A patched word is PATCH_SENSITIVE or PATCH_INDIRECT: opcode 0xFF, which
+ * is never assigned (ISA.md, Encoding), so it traps ILLEGAL before anything
+ * retires, as the int3 that PATM sometimes wrote did. With an empty nonvirt
+ * set every sensitive instruction traps: nothing is scanned or patched and
+ * this is trap mode exactly.
+ *
+ * Limitation, on purpose: VirtualBox write-protected the pages it had
+ * scanned, so a guest write to them trapped at once. This machine has no
+ * pages to protect; the monitor compares the code it scanned with guest
+ * memory after each VM exit instead, so code the guest overwrites and then
+ * runs before the next exit runs unscanned.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm_internal.h"
+
+static const uint32_t PATCH_SENSITIVE = 0xFF000001u; /* a nonvirt-flagged instruction */
+static const uint32_t PATCH_INDIRECT = 0xFF000002u;  /* jr or jalr: watched, not fixed */
+
+/* Code pages: only for finding writes quickly; the guest has no pages. */
+enum { PAGE_SHIFT = 10, PAGE_WORDS = 1 << (PAGE_SHIFT - 2) };
+
+struct patcher {
+	bool active;          /* the nonvirt set is not empty: there is work */
+	uint32_t nwords;      /* guest-physical words */
+	uint32_t *seen;       /* bitmap: word scanned */
+	uint32_t *patched;    /* bitmap: word rewritten by the monitor */
+	uint32_t *orig;       /* per word scanned: the guest's own word */
+	uint32_t *expect;     /* per word of a code page: what memory held at the
+	                       * last look, patches included */
+	uint8_t *code_page;   /* per 1 KiB of guest memory: holds a scanned word */
+	uint32_t *todo;       /* the scanner's work list of entry points */
+	uint32_t ntodo;
+	bool check;           /* an exit was taken: look for rewritten code */
+};
+
+static bool bit(const uint32_t *map, uint32_t w) { return map[w / 32] >> (w % 32) & 1; }
+static void set_bit(uint32_t *map, uint32_t w) { map[w / 32] |= 1u << (w % 32); }
+static void clear_bit(uint32_t *map, uint32_t w) { map[w / 32] &= ~(1u << (w % 32)); }
+
+bool vmm_patch_create(struct vm *vm, char *err, size_t errlen)
+{
+	struct patcher *p = calloc(1, sizeof *p);
+	uint32_t nwords = vm->region_size / 4, nmap = nwords / 32 + 1;
+
+	vm->patcher = p;
+	if (p) {
+		p->active = vm->opt.nonvirt != 0;
+		p->nwords = nwords;
+		p->seen = calloc(nmap, sizeof *p->seen);
+		p->patched = calloc(nmap, sizeof *p->patched);
+		p->orig = calloc(nwords + 1, sizeof *p->orig);
+		p->expect = calloc(nwords + PAGE_WORDS, sizeof *p->expect);
+		p->code_page = calloc((vm->region_size >> PAGE_SHIFT) + 1, 1);
+		/* Each word is queued at most once (queue marks it): never more. */
+		p->todo = calloc(nwords + 1, sizeof *p->todo);
+	}
+	if (!p || !p->seen || !p->patched || !p->orig || !p->expect || !p->code_page || !p->todo) {
+		snprintf(err, errlen, "out of host memory for the patch tables");
+		return false;
+	}
+	return true;
+}
+
+void vmm_patch_destroy(struct vm *vm)
+{
+	struct patcher *p = vm->patcher;
+
+	if (!p)
+		return;
+	free(p->seen);
+	free(p->patched);
+	free(p->orig);
+	free(p->expect);
+	free(p->code_page);
+	free(p->todo);
+	free(p);
+	vm->patcher = NULL;
+}
+
+/* The words of a page, clipped to memory. */
+static uint32_t page_words(const struct patcher *p, uint32_t pg)
+{
+	uint32_t first = pg * PAGE_WORDS;
+	return p->nwords - first < PAGE_WORDS ? p->nwords - first : PAGE_WORDS;
+}
+
+
+bool vm_patched_word(const struct vm *vm, uint32_t gpa, uint32_t *original)
+{
+	const struct patcher *p = vm->patcher;
+	uint32_t w = gpa / 4;
+
+	if (vm->opt.mode != MODE_PATCH || !p || (gpa & 3) || w >= p->nwords || !bit(p->patched, w) ||
+	    mem_load32(&vm->vcpu.mem, gpa) != p->expect[w])
+		return false;
+	*original = p->orig[w];
+	return true;
+}
+
+/* True when the nonvirt flag takes this word's trap away in user mode:
+ * run deprivileged, it would not come to the monitor. */
+static bool is_flagged(const struct vm *vm, uint32_t word)
+{
+	const struct isa_insn *in = isa_decode_row(word);
+	return in && in->nonvirt != NV_NONE && (vm->opt.nonvirt & (1u << in->nonvirt));
+}
+
+/* Rewrite the scanned word at w to trap. */
+static void patch_word(struct vm *vm, struct patcher *p, uint32_t w)
+{
+	uint32_t word;
+
+	set_bit(p->patched, w);
+	word = isa_op(p->orig[w]) == OP_jr || isa_op(p->orig[w]) == OP_jalr ? PATCH_INDIRECT
+									   : PATCH_SENSITIVE;
+	mem_write(&vm->vcpu.mem, w * 4, &word, 4);
+	p->expect[w] = word;
+	if (word == PATCH_INDIRECT)
+		vm->stats.patch.watched++;
+	else
+		vm->stats.patch.patched++;
+	vmm_charge(vm, vmm_cost(vm, VMM_C_PATCH));
+}
+
+/* Queue gpa as a place control may reach, unless it is scanned or queued. */
+static void queue(struct patcher *p, uint32_t gpa)
+{
+	uint32_t w = gpa / 4;
+
+	if ((gpa & 3) || w >= p->nwords || bit(p->seen, w))
+		return;
+	set_bit(p->seen, w); /* queued: scanned before anything runs it */
+	p->todo[p->ntodo++] = w;
+}
+
+/* Examine one word; true when control may go on to the next one. */
+static bool scan_word(struct vm *vm, struct patcher *p, uint32_t w)
+{
+	uint32_t word = mem_load32(&vm->vcpu.mem, w * 4), target;
+	enum vmm_flow flow = vmm_flow_of(word, w * 4, &target);
+
+	p->orig[w] = word;
+	if (!p->code_page[w / PAGE_WORDS]) {
+		/* A page with code: remember it as it is, to see writes to it. */
+		uint32_t pg = w / PAGE_WORDS;
+		memcpy(&p->expect[pg * PAGE_WORDS], vm->vcpu.mem.bytes + pg * PAGE_WORDS * 4,
+		       4 * (size_t)page_words(p, pg));
+		p->code_page[pg] = 1;
+	}
+	p->expect[w] = word;
+	vm->stats.patch.scanned++;
+	vmm_charge(vm, vmm_cost(vm, VMM_C_SCAN));
+	if (is_flagged(vm, word) || flow == FLOW_INDIRECT)
+		patch_word(vm, p, w);
+	switch (flow) {
+	case FLOW_NEXT:
+		return true;
+	case FLOW_BRANCH:
+	case FLOW_CALL: /* the call returns to the next word: scan it too */
+		queue(p, target);
+		return true;
+	case FLOW_JUMP:
+		queue(p, target);
+		return false;
+	default:
+		/* Indirect (now watched), a trap (the monitor delivers it), rfe or
+		 * jru (privileged, or patched): the monitor sees where it goes. */
+		return false;
+	}
+}
+
+/* CSAM's recursive descent from what is queued: every word control can
+ * reach from there without passing through the monitor is scanned. */
+static void scan_queued(struct vm *vm, struct patcher *p)
+{
+	while (p->ntodo) {
+		uint32_t w = p->todo[--p->ntodo];
+		while (scan_word(vm, p, w)) {
+			w++;
+			if (w >= p->nwords || bit(p->seen, w))
+				break; /* off the end (the fetch will fault), or known code */
+			set_bit(p->seen, w);
+		}
+	}
+}
+
+/*
+ * After an exit: has the guest (a store, or the disk's DMA) written over
+ * code the monitor scanned? Such a word is the guest's new code: it is
+ * forgotten (with its patch, which the guest's write has replaced) and
+ * scanned again from there, as new code is on first execution.
+ */
+static void find_rewrites(struct vm *vm, struct patcher *p)
+{
+	const struct mem *m = &vm->vcpu.mem;
+
+	for (uint32_t pg = 0; pg <= (p->nwords - 1) / PAGE_WORDS; pg++) {
+		uint32_t first = pg * PAGE_WORDS, n = page_words(p, pg);
+		if (!p->code_page[pg] || !memcmp(m->bytes + first * 4, &p->expect[first], 4 * (size_t)n))
+			continue;
+		for (uint32_t w = first; w < first + n; w++) {
+			uint32_t now = mem_load32(m, w * 4);
+			if (now == p->expect[w])
+				continue;
+			p->expect[w] = now;
+			if (!bit(p->seen, w))
+				continue; /* data beside the code */
+			clear_bit(p->seen, w);
+			clear_bit(p->patched, w);
+			vm->stats.patch.rewritten++;
+			queue(p, w * 4);
+		}
+	}
+	scan_queued(vm, p);
+}
+
+/*
+ * A patched word trapped ILLEGAL. A sensitive instruction from virtual
+ * supervisor mode is emulated exactly as trap mode emulates it. Anything
+ * else (a watched indirect jump; a patched word some user program shares)
+ * is run by putting the original back for one interpreted instruction: the
+ * real CPU's own semantics, faults and all. The monitor then knows where
+ * control went, and scans it on the next round if it is new.
+ */
+static int patch_hit(struct vm *vm, struct patcher *p, uint32_t gpa)
+{
+	struct cpu *v = &vm->vcpu;
+	uint32_t w = gpa / 4, word = p->expect[w];
+	enum cpu_stop s;
+
+	vm->stats.patch.hits++;
+	if (word == PATCH_SENSITIVE && cpu_in_supervisor(v))
+		return vmm_emulate_privileged(vm, p->orig[w]);
+	mem_write(&v->mem, gpa, &p->orig[w], 4);
+	s = vmm_interpret_one(vm);
+	mem_write(&v->mem, gpa, &word, 4);
+	return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
+}
+
+/* The exit was one of our patched words trapping; *gpa is where. */
+static bool is_patch_hit(const struct vm *vm, const struct patcher *p, uint32_t *gpa)
+{
+	const struct cpu_trap *t = &vm->real.trap;
+
+	return t->cause == CAUSE_ILLEGAL && cpu_translate(&vm->vcpu, t->pc, gpa) &&
+	       !(*gpa & 3) && *gpa / 4 < p->nwords && bit(p->patched, *gpa / 4) &&
+	       t->detail == p->expect[*gpa / 4];
+}
+
+int vmm_round_patch(struct vm *vm, uint64_t end)
+{
+	struct patcher *p = vm->patcher;
+	struct cpu *v = &vm->vcpu;
+	uint64_t delivered = vm->delivered;
+	uint32_t gpa;
+	int why;
+
+	why = vmm_inject_interrupt(vm);
+	if (why != VMM_GO_ON || vm->delivered != delivered)
+		return why;
+	if (p->active) {
+		if (p->check)
+			find_rewrites(vm, p);
+		p->check = false;
+		/* Guest kernel code about to run for the first time: scan it. */
+		if (cpu_in_supervisor(v)) {
+			queue(p, v->pc);
+			scan_queued(vm, p);
+		}
+	}
+	if (vmm_run_native(vm, end - v->retired) == STOP_LIMIT)
+		return VMM_GO_ON;
+	p->check = p->active;
+	if (p->active && is_patch_hit(vm, p, &gpa))
+		return patch_hit(vm, p, gpa);
+	return vmm_trap_exit(vm);
+}
