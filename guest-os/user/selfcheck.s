@@ -1,8 +1,9 @@
 ; guest-os/user/selfcheck.s: is the kernel's code what it was at boot?
 ; The kernel checksummed its own text at boot; ksum checksums it again now.
 ; Trap-and-emulate runs the guest kernel's code as it is: OK. A VMM that
-; patches sensitive instructions in the guest's code (as VMware's binary
-; translator and Xen's paravirtual kernels do) leaves a trace: CHANGED.
+; patches sensitive instructions in place in the guest's code (as
+; VirtualBox's PATM did; --mode patch) leaves a trace: CHANGED. A binary
+; translator (--mode bt) runs copies elsewhere and leaves the code alone.
 
         .include "syscall.inc"
         .text

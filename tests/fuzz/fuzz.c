@@ -79,6 +79,44 @@ uint32_t fuzz_insn(struct fuzz_in *in)
 	return w & isa_used_bits(row);
 }
 
+void fuzz_kernel(uint32_t w[FUZZ_K_END / 4], uint32_t base, uint32_t limit, uint16_t timer,
+                 bool ie)
+{
+	const uint32_t boot[] = {
+		isa_enc_i(OP_addi, 1, 0, FUZZ_K_TVEC),
+		isa_enc_i(OP_mtsr, 0, 1, SR_tvec),
+		isa_enc_i(OP_lui, 1, 0, base >> 16),
+		isa_enc_i(OP_ori, 1, 1, base & 0xFFFF),
+		isa_enc_i(OP_mtsr, 0, 1, SR_base),
+		isa_enc_i(OP_lui, 1, 0, limit >> 16),
+		isa_enc_i(OP_ori, 1, 1, limit & 0xFFFF),
+		isa_enc_i(OP_mtsr, 0, 1, SR_limit),
+		isa_enc_i(OP_ori, 1, 0, timer),
+		isa_enc_i(OP_mtsr, 0, 1, SR_timer),
+		isa_enc_i(OP_addi, 1, 0, ie ? PSW_IE : 0),
+		isa_enc_i(OP_mtsr, 0, 1, SR_epsw),
+		isa_enc_i(OP_mtsr, 0, 0, SR_epc),
+		isa_enc_r(OP_rfe, 0, 0, 0),
+	};
+	const uint32_t handler[] = {
+		isa_enc_i(OP_mtsr, 0, 1, SR_scratch),      /* 0x40 */
+		isa_enc_i(OP_ldw, 1, 0, FUZZ_K_COUNT),
+		isa_enc_i(OP_addi, 1, 1, 1),
+		isa_enc_i(OP_stw, 1, 0, FUZZ_K_COUNT),
+		isa_enc_i(OP_cmpi, 0, 1, FUZZ_K_MAX_TRAPS), /* 0x50 */
+		isa_enc_j(OP_bge, 5),                       /* to 0x6c */
+		isa_enc_i(OP_mfsr, 1, 0, SR_epc),
+		isa_enc_i(OP_addi, 1, 1, 4),
+		isa_enc_i(OP_mtsr, 0, 1, SR_epc),           /* 0x60 */
+		isa_enc_i(OP_mfsr, 1, 0, SR_scratch),
+		isa_enc_r(OP_rfe, 0, 0, 0),
+		isa_enc_i(OP_out, 0, 1, PORT_POWER),        /* 0x6c */
+	};
+	memset(w, 0, FUZZ_K_END);
+	memcpy(w, boot, sizeof boot);
+	memcpy(w + FUZZ_K_TVEC / 4, handler, sizeof handler);
+}
+
 void fuzz_fail(const char *harness, const char *fmt, ...)
 {
 	va_list ap;

@@ -42,6 +42,16 @@ const uint8_t *fuzz_bytes(struct fuzz_in *in, size_t n, size_t *len);
  * result differs between modes by design (P&G's temporal exception). */
 uint32_t fuzz_insn(struct fuzz_in *in);
 
+/* The trusted kernel of a confined run: words for physical 0 up to
+ * FUZZ_K_END. At 0, boot code that sets the trap vector, the relocation
+ * (base, limit) and the timer, and enters user mode at virtual 0 (rfe, with
+ * interrupts on when ie). At FUZZ_K_TVEC, a handler that counts each trap
+ * in the word at FUZZ_K_COUNT, skips the instruction that trapped, returns,
+ * and after FUZZ_K_MAX_TRAPS halts with the count. r1 is saved in scratch. */
+enum { FUZZ_K_TVEC = 0x40, FUZZ_K_COUNT = 0x80, FUZZ_K_MAX_TRAPS = 64, FUZZ_K_END = 0x100 };
+void fuzz_kernel(uint32_t w[FUZZ_K_END / 4], uint32_t base, uint32_t limit, uint16_t timer,
+                 bool ie);
+
 /* A broken invariant: print "fuzz: HARNESS: invariant broken: ..." and abort. */
 void fuzz_fail(const char *harness, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));

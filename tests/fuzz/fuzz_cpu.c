@@ -28,11 +28,7 @@ enum {
 	MAX_STEPS = 4000,   /* instructions per run */
 	MAX_WORDS = 1024,   /* of program */
 	OUT_LIMIT = 256,    /* console bytes */
-	/* The fixed kernel of a confined run: its vector and its trap counter. */
-	K_TVEC = 0x40,
-	K_COUNT = 0x80,
-	K_MAX_TRAPS = 64,
-	USER_MIN = 0x1000,  /* user windows start above the kernel */
+	USER_MIN = 0x1000,  /* user windows start above the kernel (fuzz_kernel) */
 };
 
 struct setup {
@@ -87,27 +83,6 @@ static void read_setup(struct fuzz_in *in, struct setup *s)
 		s->prog[s->nprog++] = fuzz_insn(in);
 }
 
-/* The confined run's kernel: count the trap, skip the instruction that
- * trapped, return; after K_MAX_TRAPS traps, halt. r1 is saved in scratch. */
-static void put_kernel(struct rig *g)
-{
-	const uint32_t w[] = {
-		isa_enc_i(OP_mtsr, 0, 1, SR_scratch),     /* 0x40 */
-		isa_enc_i(OP_ldw, 1, 0, K_COUNT),
-		isa_enc_i(OP_addi, 1, 1, 1),
-		isa_enc_i(OP_stw, 1, 0, K_COUNT),
-		isa_enc_i(OP_cmpi, 0, 1, K_MAX_TRAPS),    /* 0x50 */
-		isa_enc_j(OP_bge, 5),                      /* to 0x6c */
-		isa_enc_i(OP_mfsr, 1, 0, SR_epc),
-		isa_enc_i(OP_addi, 1, 1, 4),
-		isa_enc_i(OP_mtsr, 0, 1, SR_epc),          /* 0x60 */
-		isa_enc_i(OP_mfsr, 1, 0, SR_scratch),
-		isa_enc_r(OP_rfe, 0, 0, 0),
-		isa_enc_i(OP_out, 0, 1, PORT_POWER),       /* 0x6c */
-	};
-	mem_write(&g->c.mem, K_TVEC, w, sizeof w);
-}
-
 static void rig_init(struct rig *g, const struct setup *s)
 {
 	static const uint8_t pattern[] = "Trapeze disk sector";
@@ -134,8 +109,11 @@ static void rig_init(struct rig *g, const struct setup *s)
 	g->c.nonvirt = s->nonvirt;
 	g->c.sr[SR_timer] = s->timer;
 	if (s->user) {
-		put_kernel(g);
-		g->c.sr[SR_tvec] = K_TVEC;
+		/* The kernel's boot code is not run: the state is set here. */
+		uint32_t k[FUZZ_K_END / 4];
+		fuzz_kernel(k, s->base, s->limit, (uint16_t)s->timer, s->psw & PSW_IE);
+		mem_write(&g->c.mem, 0, k, sizeof k);
+		g->c.sr[SR_tvec] = FUZZ_K_TVEC;
 		g->c.sr[SR_base] = s->base;
 		g->c.sr[SR_limit] = s->limit;
 	}
@@ -192,7 +170,7 @@ static void check_run(const struct rig *g, const struct setup *s, enum cpu_stop 
 	/* Resource control on the bare machine: base and limit confine user mode. */
 	for (uint32_t a = 0; a < s->mem_size; a++) {
 		bool in_window = a >= s->base && a - s->base < s->limit;
-		bool counter = a >= K_COUNT && a < K_COUNT + 4;
+		bool counter = a >= FUZZ_K_COUNT && a < FUZZ_K_COUNT + 4;
 		FUZZ_CHECK(H, in_window || counter || c->mem.bytes[a] == before[a],
 		           "%s: user code (window 0x%x+0x%x, nonvirt 0x%x) changed physical 0x%x",
 		           how, s->base, s->limit, s->nonvirt, a);
