@@ -349,35 +349,19 @@ Test(bt, random_guests_see_the_bare_machine, .timeout = 120)
 
 /* ---- the guest OS, through the command ------------------------------- */
 
-static char *guest(const char *options, int *status)
-{
-	const char *build = getenv("BUILD");
-	char args[1024];
-
-	cr_assert(build && *build, "BUILD must name the build directory (make test sets it)");
-	snprintf(args, sizeof args, "%s --disk '%s/guest/disk.img' '%s/guest/kernel.elf'", options,
-		 build, build);
-	return vt_trapeze(args, VT_BOTH, status);
-}
-
-static void has(const char *out, const char *what)
-{
-	cr_expect(strstr(out, what), "expected \"%s\" in:\n%s", what, out);
-}
-
 Test(bt_guest_os, boots_as_on_the_bare_machine, .timeout = 120)
 {
 	int status;
-	char *out = guest("diff --modes bare,bt", &status);
+	char *out = vt_guest_os("diff --modes bare,bt", &status);
 
 	cr_expect_eq(status, 0, "%s", out);
-	has(out, "equivalent: bare = bt");
+	vt_has(out, "equivalent: bare = bt");
 	free(out);
-	out = guest("diff --modes bare,bt --nonvirt=pdp10", &status);
+	out = vt_guest_os("diff --modes bare,bt --nonvirt=pdp10", &status);
 	cr_expect_eq(status, 0, "%s", out);
 	free(out);
 	/* Every x86 flaw the kernel could trip over, but not the user-mode one. */
-	out = guest("diff --modes bare,bt --nonvirt=getpsw,setpsw,rfe,jru", &status);
+	out = vt_guest_os("diff --modes bare,bt --nonvirt=getpsw,setpsw,rfe,jru", &status);
 	cr_expect_eq(status, 0, "%s", out);
 	free(out);
 }
@@ -387,37 +371,37 @@ Test(bt_guest_os, boots_as_on_the_bare_machine, .timeout = 120)
 Test(bt_guest_os, with_x86_the_red_pill_still_sees_through, .timeout = 120)
 {
 	int status;
-	char *out = guest("run --mode bt --nonvirt", &status);
+	char *out = vt_guest_os("run --mode bt --nonvirt", &status);
 
 	cr_expect_eq(status, 0, "the kernel itself runs correctly:\n%s", out);
-	has(out, "critical section: OK");
-	has(out, "selfcheck: the kernel text is as it was at boot: OK");
-	has(out, "redpill: virtual machine detected via getbase");
+	vt_has(out, "critical section: OK");
+	vt_has(out, "selfcheck: the kernel text is as it was at boot: OK");
+	vt_has(out, "redpill: virtual machine detected via getbase");
 	free(out);
-	out = guest("diff --modes bare,bt --nonvirt", &status);
+	out = vt_guest_os("diff --modes bare,bt --nonvirt", &status);
 	cr_expect_eq(status, 1);
-	has(out, "divergence: bare and bt differ");
-	has(out, "(user mode): getbase");
+	vt_has(out, "divergence: bare and bt differ");
+	vt_has(out, "(user mode): getbase");
 	free(out);
 }
 
 Test(bt_guest_os, stats_show_the_translator, .timeout = 120)
 {
 	int status;
-	char *out = guest("run --mode bt --stats --tc-size 2K", &status);
+	char *out = vt_guest_os("run --mode bt --stats --tc-size 2K", &status);
 
 	cr_expect_eq(status, 0);
-	has(out, "translated ");
-	has(out, "guest kernel code, run from the translation cache");
-	has(out, "translation cache      ");
-	has(out, "of 2048 bytes in use");
-	has(out, "hit rate");
-	has(out, "by chained jumps");
-	has(out, "callouts ");
+	vt_has(out, "translated ");
+	vt_has(out, "guest kernel code, run from the translation cache");
+	vt_has(out, "translation cache      ");
+	vt_has(out, "of 2048 bytes in use");
+	vt_has(out, "hit rate");
+	vt_has(out, "by chained jumps");
+	vt_has(out, "callouts ");
 	cr_expect(!strstr(out, "; 0 flushes"), "2 KiB must be flushed:\n%s", out);
 	free(out);
-	out = guest("run --mode bt --tc-size 12", &status);
+	out = vt_guest_os("run --mode bt --tc-size 12", &status);
 	cr_expect_eq(status, 1);
-	has(out, "--tc-size: '12' is not a cache size");
+	vt_has(out, "--tc-size: '12' is not a cache size");
 	free(out);
 }

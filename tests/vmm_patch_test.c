@@ -186,29 +186,13 @@ Test(patch, writes_over_scanned_code_are_found_at_the_next_exit)
 
 /* ---- the guest OS, through the command ------------------------------- */
 
-static char *guest(const char *options, int *status)
-{
-	const char *build = getenv("BUILD");
-	char args[1024];
-
-	cr_assert(build && *build, "BUILD must name the build directory (make test sets it)");
-	snprintf(args, sizeof args, "%s --disk '%s/guest/disk.img' '%s/guest/kernel.elf'", options,
-		 build, build);
-	return vt_trapeze(args, VT_BOTH, status);
-}
-
-static void has(const char *out, const char *what)
-{
-	cr_expect(strstr(out, what), "expected \"%s\" in:\n%s", what, out);
-}
-
 Test(patch_guest_os, boots_as_trap_and_emulate_without_nonvirt, .timeout = 120)
 {
 	int status;
-	char *out = guest("diff --modes bare,patch", &status);
+	char *out = vt_guest_os("diff --modes bare,patch", &status);
 
 	cr_expect_eq(status, 0, "%s", out);
-	has(out, "equivalent: bare = patch");
+	vt_has(out, "equivalent: bare = patch");
 	free(out);
 }
 
@@ -216,36 +200,36 @@ Test(patch_guest_os, boots_as_trap_and_emulate_without_nonvirt, .timeout = 120)
 Test(patch_guest_os, with_x86_the_kernel_works_and_selfcheck_sees_the_patches, .timeout = 120)
 {
 	int status;
-	char *out = guest("run --mode patch --nonvirt --stats", &status);
+	char *out = vt_guest_os("run --mode patch --nonvirt --stats", &status);
 
 	cr_expect_eq(status, 0, "no panic:\n%s", out);
-	has(out, "critical section: OK");
-	has(out, "selfcheck: the kernel text has CHANGED since boot");
-	has(out, "code patching ");
+	vt_has(out, "critical section: OK");
+	vt_has(out, "selfcheck: the kernel text has CHANGED since boot");
+	vt_has(out, "code patching ");
 	cr_expect(!strstr(out, "kernel panic"), "%s", out);
 	free(out);
 	/* Trap-and-emulate, for contrast, does not survive it. */
-	out = guest("run --mode trap --nonvirt", &status);
-	has(out, "kernel panic");
+	out = vt_guest_os("run --mode trap --nonvirt", &status);
+	vt_has(out, "kernel panic");
 	free(out);
 }
 
 Test(patch_guest_os, diff_reports_the_traces_at_the_read, .timeout = 120)
 {
 	int status;
-	char *out = guest("diff --modes bare,patch --nonvirt=pdp10", &status);
+	char *out = vt_guest_os("diff --modes bare,patch --nonvirt=pdp10", &status);
 
 	/* pdp10: nothing in the kernel needed fixing, but the watched indirect
 	 * jumps are patches too, and the kernel checksums its text. */
 	cr_expect_eq(status, 1, "traces fail the diff:\n%s", out);
-	has(out, "traces: bare and patch first differ at guest instruction");
-	has(out, "a word the monitor patched");
+	vt_has(out, "traces: bare and patch first differ at guest instruction");
+	vt_has(out, "a word the monitor patched");
 	cr_expect(!strstr(out, "divergence:"), "only traces:\n%s", out);
 	free(out);
-	out = guest("diff --modes bare,patch --nonvirt", &status);
+	out = vt_guest_os("diff --modes bare,patch --nonvirt", &status);
 	cr_expect_eq(status, 1);
-	has(out, "traces: bare and patch");
-	has(out, "divergence: bare and patch differ");
-	has(out, "(user mode): getbase");
+	vt_has(out, "traces: bare and patch");
+	vt_has(out, "divergence: bare and patch differ");
+	vt_has(out, "(user mode): getbase");
 	free(out);
 }

@@ -190,3 +190,19 @@ char *vt_trapeze(const char *args, enum vt_streams which, int *status)
 	*status = (n != -1 && WIFEXITED(n)) ? WEXITSTATUS(n) : -1;
 	return out;
 }
+
+char *vt_guest_os(const char *options, int *status)
+{
+	const char *build = getenv("BUILD");
+	char args[1024];
+
+	cr_assert(build && *build, "BUILD must name the build directory (make test sets it)");
+	snprintf(args, sizeof args, "%s --disk '%s/guest/disk.img' '%s/guest/kernel.elf'", options,
+		 build, build);
+	return vt_trapeze(args, VT_BOTH, status);
+}
+
+void vt_has(const char *out, const char *what)
+{
+	cr_expect(strstr(out, what), "expected \"%s\" in:\n%s", what, out);
+}

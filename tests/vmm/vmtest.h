@@ -59,5 +59,10 @@ enum vt_streams { VT_STDOUT, VT_BOTH, VT_STDERR };
 /* Run `$TRAPEZE ARGS` (build/trapeze when TRAPEZE is not set) with stdin from /dev/null; what it wrote on the
  * chosen streams in a malloc'd string, its exit status in *status. */
 char *vt_trapeze(const char *args, enum vt_streams which, int *status);
+/* `trapeze OPTIONS --disk BUILD/guest/disk.img BUILD/guest/kernel.elf`,
+ * stdout and stderr together (BUILD from the environment). */
+char *vt_guest_os(const char *options, int *status);
+/* Expect what among out's text. */
+void vt_has(const char *out, const char *what);
 
 #endif
