@@ -64,7 +64,8 @@ static const uint16_t branch_taken[OP_ble - OP_beq + 1] = {
 #define LESS(psw) ((((psw) >> 5) ^ ((psw) >> 7)) & 1)
 
 /* A compare followed by a conditional branch becomes one superinstruction.
- * Safe: writing the branch's word also forgets the compare's (STORED). */
+ * Safe: writing the branch's word also forgets the compare's (STORED), and
+ * the fused handler checks that the branch is still decoded there. */
 static inline void fuse(struct cpu *c, struct insn *ip)
 {
 	struct insn *next = ip + 1;
@@ -410,7 +411,12 @@ dispatch:
 #endif
 		psw = (psw & ~PSW_FLAGS) | flags_of_compare(RS, IMM);
 	fused_branch:
-		if (unlikely(left < 2))
+		/* The branch's entry may have been forgotten since the two were
+		 * fused: a store to the word after it forgets it as "the word
+		 * before" (STORED). Then run the compare alone; the branch is
+		 * decoded when it is reached. (fuzz_vmm found it; cpu,
+		 * a_store_after_a_fused_compare_and_branch_regression.) */
+		if (unlikely(left < 2 || (uint8_t)(ip[1].op - OP_beq) > OP_ble - OP_beq))
 			NEXT(cmp);
 		left--;
 		ip++;

@@ -18,6 +18,7 @@
 #include "dis.h"
 #include "equiv.h"
 #include "image.h"
+#include "cpu/machine.h"
 #include "vmm/vmtest.h"
 
 Test(limits, every_limit_has_a_finite_default_that_help_states)
@@ -165,4 +166,38 @@ Test(asm, listing_of_a_program_with_an_empty_section_regression)
 	cr_assert(asm_assemble(&in, 1, &opt, &r));
 	cr_expect(r.listing && strstr(r.listing, "nop"), "%s", r.listing);
 	asm_result_free(&r);
+}
+
+Test(cpu, a_store_after_a_fused_compare_and_branch_regression)
+{
+	/* fuzz_vmm: a store forgets the word before the one it writes (it may
+	 * be a fused compare); here that word is the branch of a fused pair,
+	 * and the compare ran fused with a branch no longer decoded (an index
+	 * out of bounds, then a branch taken at random: caught by the UBSan of
+	 * make sanitize; a plain build read whatever lay before the table). */
+	const uint32_t halt = isa_enc_i(OP_out, 0, 2, PORT_POWER);
+	const uint32_t prog[] = {
+		isa_enc_i(OP_addi, 2, 0, 0),             /* 0x00 */
+		isa_enc_i(OP_lui, 4, 0, halt >> 16),
+		isa_enc_i(OP_ori, 4, 4, halt & 0xFFFF),
+		isa_enc_i(OP_addi, 3, 0, 0x20),
+		isa_enc_i(OP_addi, 2, 2, 1),             /* 0x10: loop */
+		isa_enc_i(OP_stw, 4, 3, 0),              /* the word after the branch */
+		isa_enc_i(OP_cmpi, 0, 2, 3),
+		isa_enc_j(OP_blt, -4),                   /* to loop */
+		halt,                                    /* 0x20 */
+	};
+	static const engine_fn engines[] = { cpu_exec_goto, cpu_exec_switch };
+
+	for (size_t e = 0; e < sizeof engines / sizeof engines[0]; e++) {
+		struct machine m;
+		tm_boot(&m, false, engines[e]);
+		m.c.pc = 0;
+		cr_assert(mem_write(&m.c.mem, 0, prog, sizeof prog));
+		cr_expect_eq(tm_run(&m, 1000), STOP_HALT, "engine %zu", e);
+		cr_expect_eq(m.d.halt_code, 3, "engine %zu: the loop ran %u times, not 3", e,
+		             m.d.halt_code);
+		cr_expect_eq(m.c.retired, 4 + 3 * 4 + 1);
+		tm_free(&m);
+	}
 }

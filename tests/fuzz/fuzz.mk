@@ -8,6 +8,11 @@
 # with clang's coverage instrumentation, ASan and UBSan, from the same
 # sources. Without libFuzzer the same harnesses are linked into the test
 # binary and `make test` replays their corpora (tests/fuzz_replay_test.c).
+#
+# tests/fuzz/corpus/H holds a small seed corpus (real programs, images and
+# monitor scripts, and a few random inputs); what a session finds stays in
+# build/fuzz/corpus/H for the next one. To see one input fail again, with
+# its message: build/fuzz/H FILE (or the replay test, under gdb).
 
 FUZZ_CC        ?= clang
 FUZZ_SECONDS   ?= 60

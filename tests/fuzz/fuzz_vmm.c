@@ -12,8 +12,9 @@
  *       all is never touched.
  * Not:  the bare CPU's own invariants (fuzz_cpu.c).
  *
- * Input: a header (struct setup), console input, then the guest program,
- * placed at guest-physical 0 (fuzz_insn).
+ * Input: a header (read_setup), console input, how the guest starts
+ * (place_program), then the guest program (fuzz_insn), placed at
+ * guest-physical 0 or in a user window above fuzz_kernel.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,12 +27,18 @@
 
 static const char H[] = "fuzz_vmm";
 
-enum { MAX_WORDS = 2048, MAX_OUTPUT = 512, DISK_BYTES = 4 * 512 };
+enum { MAX_WORDS = 2048, MAX_OUTPUT = 512, DISK_BYTES = 4 * 512, MAX_MEM = 65536 };
+
+/* How the guest starts: its program at 0 in supervisor mode, or confined
+ * to a user window under fuzz_kernel (whose handler may be random too):
+ * the way to reach user mode, where the monitors run code natively. */
+enum start { START_KERNEL, START_USER, START_USER_WILD_KERNEL };
 
 struct setup {
 	struct vm_options opt;
-	uint32_t prog[MAX_WORDS];
-	uint32_t nprog;
+	enum start start;
+	uint32_t image[MAX_MEM / 4]; /* guest-physical memory from 0 */
+	uint32_t nimage;             /* words of it to load */
 	uint8_t disk[DISK_BYTES];
 	size_t disk_len;
 	uint64_t pieces_seed;
@@ -76,6 +83,31 @@ static bool claims_equivalence(enum vmm_mode m, unsigned nonvirt, uint64_t bare_
 	}
 }
 
+/* The program: at 0, or in a user window above the kernel. */
+static void place_program(struct fuzz_in *in, struct setup *s)
+{
+	uint8_t how = fuzz_byte(in), window = fuzz_byte(in), timer = fuzz_byte(in);
+	uint32_t at = 0, n = 0;
+
+	s->start = how < 0x80 ? START_KERNEL : how < 0xC0 ? START_USER : START_USER_WILD_KERNEL;
+	if (s->start != START_KERNEL) {
+		uint32_t base = 0x400 + (uint32_t)(window & 7) * 0x100;
+		uint32_t limit = 64 + (uint32_t)(window >> 3) * 128; /* may pass the end: clamped */
+		if (s->opt.mem_size < 4096)
+			s->opt.mem_size = 4096;
+		fuzz_kernel(s->image, base, limit, timer & 0x80 ? timer & 0x7F : 0, how & 1);
+		if (s->start == START_USER_WILD_KERNEL)
+			for (uint32_t a = FUZZ_K_TVEC; a < FUZZ_K_END; a += 4)
+				s->image[a / 4] = fuzz_insn(in);
+		at = base;
+	}
+	while (in->n && n < MAX_WORDS && at + 4 * n < s->opt.mem_size)
+		s->image[at / 4 + n++] = fuzz_insn(in);
+	s->nimage = at / 4 + n;
+	if (s->start != START_KERNEL && s->nimage < FUZZ_K_END / 4)
+		s->nimage = FUZZ_K_END / 4;
+}
+
 static void read_setup(struct fuzz_in *in, struct setup *s)
 {
 	static const uint32_t sizes[] = { 256, 1024, 4096, 65536 };
@@ -104,15 +136,14 @@ static void read_setup(struct fuzz_in *in, struct setup *s)
 		s->disk[i] = (uint8_t)(i * 31 + (i >> 9));
 	s->pieces_seed = (uint64_t)nv << 8 | flags | 1;
 	s->pieces_mode = (enum vmm_mode)((nv ^ flags) % MODE_COUNT);
-	while (in->n && s->nprog < MAX_WORDS && s->nprog * 4 < s->opt.mem_size)
-		s->prog[s->nprog++] = fuzz_insn(in);
+	place_program(in, s);
 }
 
 /* The equivalence diff's loader: the program and the disk. */
 static bool load(void *ctx, struct vm *vm, char *err, size_t errlen)
 {
 	const struct setup *s = ctx;
-	if (!vm_load(vm, 0, s->prog, s->nprog * 4)) {
+	if (!vm_load(vm, 0, s->image, s->nimage * 4)) {
 		snprintf(err, errlen, "the program does not fit");
 		return false;
 	}
