@@ -60,12 +60,6 @@
 	X(HYPERCALL, 20, "pv: serving one hypercall (the trap into the VMM is EXIT and ENTRY)") \
 	X(PV_REQUEST, 10, "pv: the block backend serving one request of the shared ring")
 
-enum vmm_cost {
-#define VMM_COST_ENUM(name, cyc, doc) VMM_COST_##name = (cyc),
-	VMM_COSTS(VMM_COST_ENUM)
-#undef VMM_COST_ENUM
-};
-
 /*
  * The column above is the "toy" processor, the default. --cpu early and
  * --cpu modern price the same rows after published figures (vmm/costs.c,
