@@ -403,22 +403,22 @@ static const struct row monitor[] = {
 
 #define N(t) (sizeof t / sizeof t[0])
 
-Test(badinput, the_assembler_says_what_is_wrong, .timeout = 120)
+Test(badinput, the_assembler_says_what_is_wrong)
 {
 	check_table(assembler, N(assembler));
 }
 
-Test(badinput, the_loader_says_what_is_wrong, .timeout = 120)
+Test(badinput, the_loader_says_what_is_wrong)
 {
 	check_table(loader, N(loader));
 }
 
-Test(badinput, the_command_line_says_what_is_wrong, .timeout = 120)
+Test(badinput, the_command_line_says_what_is_wrong)
 {
 	check_table(command_line, N(command_line));
 }
 
-Test(badinput, the_monitor_says_what_is_wrong, .timeout = 120)
+Test(badinput, the_monitor_says_what_is_wrong)
 {
 	check_table(monitor, N(monitor));
 }

@@ -43,17 +43,17 @@ static struct asm_file *cached(struct asm_state *st, const char *real)
 /* Why load failed when errno cannot say: a file too big to be source (say
  * /dev/zero), or an include that is not a regular file (say /dev/stdin,
  * which would wait for a terminal). */
-#define ETOOBIG (-1)
-#define ENOTREG (-2)
+enum { LOAD_TOO_BIG = -1, LOAD_NOT_REGULAR = -2 }; /* beside errno's positive values */
 
 static const char *load_error(int e)
 {
-	return e == ETOOBIG ? "larger than 64 MiB, not a source file" :
-	       e == ENOTREG ? "not a regular file" : strerror(e);
+	return e == LOAD_TOO_BIG ? "larger than 64 MiB, not a source file" :
+	       e == LOAD_NOT_REGULAR ? "not a regular file" : strerror(e);
 }
 
 /* Load the file at path (or find it loaded); NULL with *e set to an errno
- * value, ETOOBIG or ENOTREG. Only a regular file will do when regular. */
+ * value, LOAD_TOO_BIG or LOAD_NOT_REGULAR. When regular, only a regular
+ * file will do. */
 static struct asm_file *load(struct asm_state *st, const char *path, bool regular, int *e)
 {
 	char real[PATH_MAX];
@@ -71,9 +71,10 @@ static struct asm_file *load(struct asm_state *st, const char *path, bool regula
 		*e = errno;
 		return NULL;
 	}
-	if (fstat(fileno(fp), &sb) == 0 && (S_ISDIR(sb.st_mode) || (regular && !S_ISREG(sb.st_mode)))) {
+	if (fstat(fileno(fp), &sb) == 0 &&
+	    (S_ISDIR(sb.st_mode) || (regular && !S_ISREG(sb.st_mode)))) {
 		fclose(fp);
-		*e = S_ISDIR(sb.st_mode) ? EISDIR : ENOTREG;
+		*e = S_ISDIR(sb.st_mode) ? EISDIR : LOAD_NOT_REGULAR;
 		return NULL;
 	}
 	struct strbuf b = { 0 };
@@ -81,7 +82,7 @@ static struct asm_file *load(struct asm_state *st, const char *path, bool regula
 	size_t n;
 	while (b.len <= ASM_MAX_SOURCE && (n = fread(buf, 1, sizeof buf, fp)) > 0)
 		sb_put(&b, buf, n);
-	*e = b.len > ASM_MAX_SOURCE ? ETOOBIG : ferror(fp) ? (errno ? errno : EIO) : 0;
+	*e = b.len > ASM_MAX_SOURCE ? LOAD_TOO_BIG : ferror(fp) ? (errno ? errno : EIO) : 0;
 	fclose(fp);
 	if (*e) {
 		free(b.s);
