@@ -18,6 +18,8 @@ if [ "$need" = test ]; then
 	have_pc criterion || missing="$missing libcriterion-dev"
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 	command -v readelf >/dev/null 2>&1 || missing="$missing binutils"
+	command -v zip >/dev/null 2>&1 || missing="$missing zip"     # the labs' Gradescope zip
+	command -v unzip >/dev/null 2>&1 || missing="$missing unzip"
 fi
 if [ "$need" = fuzz ]; then
 	# libFuzzer ships in clang's runtime package, versioned like clang itself.
