@@ -206,3 +206,25 @@ Test(cpu, a_store_after_a_fused_compare_and_branch_regression)
 		tm_free(&m);
 	}
 }
+
+Test(equiv, a_clock_read_first_in_a_trap_handler_is_permitted_regression)
+{
+	/* fuzz_vmm: a fault (it retires nothing) and the handler's first
+	 * instruction, reading the clock, are one step of the diff's lockstep;
+	 * it looked for the rdcyc at the faulting pc, found a divu, and called
+	 * the clock's permitted difference a divergence. */
+	struct prog p = { .n = 0 };
+	struct vmm_divergence d;
+	struct vm_options o;
+
+	prog_emit(&p, isa_enc_r(OP_rdcyc, 2, 0, 0)); /* 0: the trap vector too */
+	prog_emit(&p, isa_enc_r(OP_divu, 0, 0, 0));  /* by zero: DIVZERO */
+	vm_options_init(&o);
+	o.step_limit = 1000;
+	for (int m = MODE_EMULATE; m < MODE_COUNT; m++) {
+		cr_expect(vt_equivalent(&o, MODE_BARE, (enum vmm_mode)m, vt_load_prog, &p, &d),
+		          "%s: %s after %llu at 0x%x", vmm_mode_name((enum vmm_mode)m),
+		          d.what ? d.what : "?", (unsigned long long)d.index, d.pc);
+		vmm_divergence_free(&d);
+	}
+}

@@ -11,7 +11,7 @@
  *       loop, and single steps (cpu_step promises cpu_run's semantics).
  * Not:  any VMM (fuzz_vmm.c).
  *
- * Input: a header of configuration bytes (see struct setup), console input,
+ * Input: a header of configuration bytes (read_setup), console input,
  * then the program, one instruction per few bytes (fuzz_insn).
  */
 #include <stdlib.h>
