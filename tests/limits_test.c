@@ -228,3 +228,43 @@ Test(equiv, a_clock_read_first_in_a_trap_handler_is_permitted_regression)
 		vmm_divergence_free(&d);
 	}
 }
+
+/* A kernel block that rewrites its own words ahead of where it runs. */
+static void rewrite_ahead(struct prog *p, uint32_t new_word, unsigned at)
+{
+	prog_li(p, 1, new_word);
+	prog_li(p, 2, 0x1000);                        /* a jru target, for the second case */
+	prog_emit(p, isa_enc_i(OP_stw, 1, 0, at));    /* no branch: all one block */
+	while ((unsigned)p->n * 4 < at)
+		prog_emit(p, isa_enc_r(OP_add, 0, 0, 0));
+	prog_emit(p, isa_enc_r(OP_getpsw, 3, 0, 0)); /* at: what the block was translated with */
+	prog_halt(p, 3);
+}
+
+Test(bt, a_block_that_rewrites_itself_runs_the_new_words_regression)
+{
+	/* fuzz_vmm: a store in a translated kernel block wrote the block's own
+	 * later words. The callout then emulated the sensitive word it had
+	 * replaced (here a getpsw, now an illegal word); and a jru written
+	 * there under --nonvirt=pdp10 ran natively, a plain jump, the guest
+	 * left in virtual supervisor mode. Binary translation claims both. */
+	const char *bad;
+	struct prog p = { .n = 0 };
+	struct vmm_divergence d;
+	struct vm_options o;
+
+	vm_options_init(&o);
+	o.step_limit = 200;
+	rewrite_ahead(&p, 0, 0x20);
+	cr_expect(vt_equivalent(&o, MODE_BARE, MODE_BT, vt_load_prog, &p, &d),
+	          "the callout: %s after %llu at 0x%x", d.what ? d.what : "?",
+	          (unsigned long long)d.index, d.pc);
+	vmm_divergence_free(&d);
+	memset(&p, 0, sizeof p);
+	rewrite_ahead(&p, isa_enc_r(OP_jru, 0, 2, 0), 0x20);
+	o.nonvirt = (unsigned)cpu_parse_nonvirt("pdp10", &bad);
+	cr_expect(vt_equivalent(&o, MODE_BARE, MODE_BT, vt_load_prog, &p, &d),
+	          "jru under pdp10: %s after %llu at 0x%x", d.what ? d.what : "?",
+	          (unsigned long long)d.index, d.pc);
+	vmm_divergence_free(&d);
+}

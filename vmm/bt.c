@@ -42,7 +42,9 @@
  * there is the translation. That check, at every block entry, is how a
  * write to translated code invalidates it (Valgrind's --smc-check=all;
  * VMware write-protected the pages instead): the translation is dropped and
- * the new code translated. Branch targets are rewritten into the block's
+ * the new code translated. A block's own store may write its words still to
+ * come, so its copies run only up to each store, and the check is made
+ * again before the rest of the block runs. Branch targets are rewritten into the block's
  * exits, and an exit, once followed, is chained to the translation of its
  * target: the next block is entered without looking anything up.
  *
@@ -242,8 +244,19 @@ static struct bt_block *locate(struct vm *vm, struct bt *t)
 	if (!cur || v->pc != t->cur_pc || v->retired != t->cur_retired ||
 	    vm->delivered != t->cur_delivered)
 		return enter(vm, t, NULL); /* a trap, an interrupt, a debugger: look it up */
-	if (!t->at_exit && v->pc >= cur->pc && (v->pc - cur->pc) / 4 <= cur->nrun)
-		return cur; /* a budget ran out inside it, or the timer: carry on */
+	if (!t->at_exit && v->pc >= cur->pc && (v->pc - cur->pc) / 4 <= cur->nrun) {
+		/* A budget ran out inside it, the timer, or a store (run_copies):
+		 * carry on, unless the guest has written the block's words since
+		 * (fuzz_vmm found both: a callout emulating the word it replaced,
+		 * a jru written ahead run natively as a plain jump; see bt,
+		 * a_block_that_rewrites_itself_runs_the_new_words_regression). */
+		if (is_fresh(vm, cur))
+			return cur;
+		bt_cache_drop(&t->tc, cur);
+		vm->stats.bt.invalidated++;
+		t->cur = NULL;
+		return enter(vm, t, NULL);
+	}
 	for (int i = 0; i < 2; i++)
 		if (cur->exit[i].pc == v->pc)
 			return enter(vm, t, &cur->exit[i]);
@@ -259,6 +272,12 @@ static void remember(struct vm *vm, struct bt *t, struct bt_block *b, bool at_ex
 	t->cur_delivered = vm->delivered;
 }
 
+static bool is_store(uint32_t word)
+{
+	unsigned op = isa_op(word);
+	return op == OP_stw || op == OP_sth || op == OP_stb;
+}
+
 /* Run the copies of b from word off on the real CPU, within the budget. */
 static int run_copies(struct vm *vm, struct bt *t, struct bt_block *b, uint32_t off, uint64_t end)
 {
@@ -268,6 +287,15 @@ static int run_copies(struct vm *vm, struct bt *t, struct bt_block *b, uint32_t 
 
 	if (n > end - before)
 		n = end - before;
+	/* Stop after a store: it may have written the block's own words still
+	 * to come, which must not then run as they are; locate checks the
+	 * block before the rest runs. (A native run is charged per exit, not
+	 * per call: splitting it costs the guest's clock nothing.) */
+	for (uint64_t i = 0; i < n; i++)
+		if (is_store(b->words[off + i])) {
+			n = i + 1;
+			break;
+		}
 	s = vmm_run_native(vm, n);
 	/* They ran on the real CPU, but as the monitor's translation. */
 	vm->stats.native -= v->retired - before;
