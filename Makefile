@@ -61,6 +61,7 @@ help:
 	@echo "make sanitize   the test suite under ASan and UBSan (build/asan)"
 	@echo "make fuzz       each libFuzzer harness for FUZZ_SECONDS (60); finds become regression tests"
 	@echo "make fuzz-smoke the same for a few seconds each (CI)"
+	@echo "make fuzz-corpus fold the inputs sessions found into tests/fuzz/corpus (new coverage only)"
 	@echo "make bench      speed: guest MIPS against native C, per mode; the techniques compared"
 	@echo "make install    install trapeze under PREFIX (DESTDIR honoured)"
 	@echo "make clean      remove build/"

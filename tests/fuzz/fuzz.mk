@@ -3,6 +3,8 @@
 #   make fuzz [FUZZ_SECONDS=60]   each harness for FUZZ_SECONDS; finds are kept
 #                                 as regression cases in tests/fuzz/regressions/
 #   make fuzz-smoke               the same for a few seconds each (CI)
+#   make fuzz-corpus              fold what sessions found into the seed corpus
+#                                 (libFuzzer -merge: only inputs with new coverage)
 #
 # libFuzzer comes with clang: every object is built again under build/fuzz
 # with clang's coverage instrumentation, ASan and UBSan, from the same
@@ -27,7 +29,7 @@ FUZZ_CFLAGS    := -std=c11 -D_DEFAULT_SOURCE -DTRAPEZE_LIBFUZZER $(filter-out -W
 FUZZ_LIB_OBJ   := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BINS      := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
 
-.PHONY: fuzz fuzz-smoke fuzz-deps
+.PHONY: fuzz fuzz-smoke fuzz-corpus fuzz-deps
 
 $(FUZZ_DIR)/obj/tools/tui.o $(FUZZ_DIR)/obj/tools/tui_draw.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
 $(FUZZ_DIR)/obj/tools/mon.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
@@ -59,3 +61,14 @@ fuzz: fuzz-deps
 fuzz-smoke: fuzz-deps
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
 	$(Q)scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) $(FUZZ_HARNESSES)
+
+# The seed corpus is replayed by every make test: merge sparingly.
+fuzz-corpus: fuzz-deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)for h in $(FUZZ_HARNESSES); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$h && \
+		$(FUZZ_DIR)/$$h -merge=1 tests/fuzz/corpus/$$h $(FUZZ_DIR)/corpus/$$h \
+			>$(FUZZ_DIR)/$$h.merge.log 2>&1 && \
+		echo "fuzz: $$h: $$(ls tests/fuzz/corpus/$$h | wc -l) inputs in tests/fuzz/corpus/$$h" || \
+		{ echo "fuzz: $$h: merge failed (see $(FUZZ_DIR)/$$h.merge.log)"; exit 1; }; \
+	done
