@@ -13,8 +13,8 @@
  * the same tests; `make DISPATCH=switch` makes the switch build cpu_run's.
  *
  * Hot state lives in locals: ip (the pre-decoded instruction at pc), the
- * window of the current mode (lo, nwin, mb, lim), psw and the countdown
- * `left`. SYNC() writes it back before anything can observe it. The timer,
+ * window of the current mode (lo, nwin, mb, lim), psw (its flags kept lazily
+ * as the last compared values) and the countdown `left`. SYNC() writes it back before anything can observe it. The timer,
  * the instruction limit and the end of the window are all folded into `left`:
  * one decrement and one test per instruction, and a straight run of code can
  * never pass the window's end unnoticed. A taken jump checks its target and,
@@ -43,46 +43,104 @@ static inline uint32_t flags_of_compare(uint32_t a, uint32_t b)
 }
 
 /*
- * Whether each conditional branch (beq ... ble, in opcode order) is taken,
- * for each of the 16 values of the flags nibble (bit 0 Z, 1 N, 2 C, 3 V):
- * the fused compare-and-branch reads it; tests/cpu/trap_test.c checks it
- * against the branches' own handlers.
+ * Flags are computed lazily. Only cmp and cmpi set them, and almost every
+ * compare is read by the branch after it and by nothing else, so the loop
+ * keeps the compared values (fa, fb) and `lazy` instead of the four flag
+ * bits: a branch tests the values natively, and the bits are made only when
+ * something outside the loop can see the psw (SYNC).
  */
-static const uint16_t branch_taken[OP_ble - OP_beq + 1] = {
-	0xAAAA, /* beq:  Z */
-	0x5555, /* bne:  !Z */
-	0x33CC, /* blt:  N != V */
-	0xCC33, /* bge:  N == V */
-	0xF0F0, /* bltu: C */
-	0x0F0F, /* bgeu: !C */
-	0x4411, /* bgt:  !Z && N == V */
-	0xBBEE, /* ble:  Z || N != V */
-};
-#define TAKEN(branch_op, psw) ((branch_taken[(branch_op) - OP_beq] >> (((psw) >> 4) & 15)) & 1)
+#define FLAGS_NOW() (psw = (psw & ~PSW_FLAGS) | flags_of_compare(fa, fb), lazy = false)
 
+/* Each conditional branch (beq ... ble, in opcode order) as a test of the
+ * compared values a and b, and as a test of the flags (from setpsw or rfe). */
+#define COND_beq(a, b)  ((a) == (b))
+#define COND_bne(a, b)  ((a) != (b))
+#define COND_blt(a, b)  ((int32_t)(a) < (int32_t)(b))
+#define COND_bge(a, b)  ((int32_t)(a) >= (int32_t)(b))
+#define COND_bltu(a, b) ((a) < (b))
+#define COND_bgeu(a, b) ((a) >= (b))
+#define COND_bgt(a, b)  ((int32_t)(a) > (int32_t)(b))
+#define COND_ble(a, b)  ((int32_t)(a) <= (int32_t)(b))
 /* Signed less-than from the flags: N != V. */
 #define LESS(psw) ((((psw) >> 5) ^ ((psw) >> 7)) & 1)
+#define FLAG_beq(p)  ((p) & PSW_Z)
+#define FLAG_bne(p)  (!((p) & PSW_Z))
+#define FLAG_blt(p)  LESS(p)
+#define FLAG_bge(p)  (!LESS(p))
+#define FLAG_bltu(p) ((p) & PSW_C)
+#define FLAG_bgeu(p) (!((p) & PSW_C))
+#define FLAG_bgt(p)  (!((p) & PSW_Z) && !LESS(p))
+#define FLAG_ble(p)  (((p) & PSW_Z) || LESS(p))
+#define BRANCH_TAKEN(k) (lazy ? COND_##k(fa, fb) : FLAG_##k(psw))
+#define FOR_EACH_BRANCH(X) X(beq) X(bne) X(blt) X(bge) X(bltu) X(bgeu) X(bgt) X(ble)
 
-/* A compare followed by a conditional branch becomes one superinstruction.
- * Safe: writing the branch's word also forgets the compare's (STORED), and
- * the fused handler checks that the branch is still decoded there. */
-static inline void fuse(struct cpu *c, struct insn *ip)
+/*
+ * Superinstructions, made when their first word is decoded, one opcode per
+ * shape and branch (see mem.h):
+ *   cmp or cmpi, then a conditional branch          FUSE_CMP, FUSE_CMPI
+ *   add or addi, then such a compare and branch     FUSE_ADD_CMP ... FUSE_ADDI_CMPI
+ * the second is the step, test and branch that close a counted loop. Safe:
+ * only the first entry changes, and each handler checks, before it runs the
+ * group, that the entries after it still say what they said when it was made
+ * (a store forgets the entry of the word it wrote).
+ */
+enum { FUSE_CMP, FUSE_CMPI, FUSE_ADD_CMP, FUSE_ADDI_CMP, FUSE_ADD_CMPI, FUSE_ADDI_CMPI, FUSE_SHAPES };
+#define NBRANCH (OP_ble - OP_beq + 1)
+#define FUSED_OP(shape, branch_op) (OP_FUSED_FIRST + (shape) * NBRANCH + ((branch_op) - OP_beq))
+_Static_assert(FUSED_OP(FUSE_SHAPES - 1, OP_ble) == OP_FUSED_LAST, "mem.h reserves every fused opcode");
+
+static inline bool is_branch(uint8_t op)
+{
+	return (uint8_t)(op - OP_beq) < NBRANCH;
+}
+
+/* The entry after ip, decoded; NULL past the end of memory. */
+static inline struct insn *decoded_next(struct cpu *c, struct insn *ip)
 {
 	struct insn *next = ip + 1;
-	uint32_t next_pa = (uint32_t)(next - c->mem.dec) * 4;
-	if ((ip->op != OP_cmp && ip->op != OP_cmpi) || next >= c->mem.dec + c->mem.size / 4)
-		return;
+	if (next >= c->mem.dec + c->mem.size / 4)
+		return NULL;
 	if (next->op == OP_UNDECODED)
-		cpu_decode(next, mem_load32(&c->mem, next_pa));
-	if (next->op >= OP_beq && next->op <= OP_ble)
-		ip->op = ip->op == OP_cmp ? OP_CMP_BRANCH : OP_CMPI_BRANCH;
+		cpu_decode(next, mem_load32(&c->mem, (uint32_t)(next - c->mem.dec) * 4));
+	return next;
+}
+
+static inline void fuse_compare(struct cpu *c, struct insn *ip)
+{
+	struct insn *next = decoded_next(c, ip);
+	if (next && is_branch(next->op))
+		ip->op = (uint8_t)FUSED_OP(ip->op == OP_cmp ? FUSE_CMP : FUSE_CMPI, next->op);
+}
+
+static inline void fuse(struct cpu *c, struct insn *ip)
+{
+	struct insn *next;
+	unsigned shape, branch;
+	if (ip->op == OP_cmp || ip->op == OP_cmpi) {
+		fuse_compare(c, ip);
+	} else if (ip->op == OP_add || ip->op == OP_addi) {
+		next = decoded_next(c, ip);
+		if (next && (next->op == OP_cmp || next->op == OP_cmpi))
+			fuse_compare(c, next);
+		if (!next || next->op < OP_FUSED_FIRST || next->op > OP_FUSED_LAST)
+			return;
+		shape = (next->op - OP_FUSED_FIRST) / NBRANCH;
+		branch = OP_beq + (next->op - OP_FUSED_FIRST) % NBRANCH;
+		if (shape != FUSE_CMP && shape != FUSE_CMPI)
+			return;
+		ip->op = (uint8_t)FUSED_OP(shape == FUSE_CMP ? (ip->op == OP_add ? FUSE_ADD_CMP : FUSE_ADDI_CMP)
+							     : (ip->op == OP_add ? FUSE_ADD_CMPI : FUSE_ADDI_CMPI),
+					   branch);
+	}
 }
 
 #if EXEC_GOTO
 #define CASE(n) L_##n
+#define SUPER(n, op) L_##n
 #define DISPATCH() goto *labels[ip->op]
 #else
 #define CASE(n) case OP_##n
+#define SUPER(n, op) case op
 #define DISPATCH() goto dispatch
 #endif
 
@@ -90,6 +148,8 @@ static inline void fuse(struct cpu *c, struct insn *ip)
 #define SYNC()                                                   \
 	do {                                                     \
 		c->pc = (uint32_t)(ip - lo) * 4;                 \
+		if (lazy)                                        \
+			FLAGS_NOW();                             \
 		c->psw = psw;                                    \
 		cpu_account(c, (uint64_t)(chunk - left), extra); \
 		chunk = left;                                    \
@@ -188,8 +248,15 @@ enum cpu_stop EXEC_NAME(struct cpu *c, uint64_t max, bool step)
 	static const void *const labels[256] = {
 		[0 ... 255] = &&L_bad,
 		[OP_UNDECODED] = &&L_undecoded,
-		[OP_CMP_BRANCH] = &&L_cmp_branch,
-		[OP_CMPI_BRANCH] = &&L_cmpi_branch,
+#define FUSED_LABELS(k)                                                  \
+		[FUSED_OP(FUSE_CMP, OP_##k)] = &&L_cmp_##k,               \
+		[FUSED_OP(FUSE_CMPI, OP_##k)] = &&L_cmpi_##k,             \
+		[FUSED_OP(FUSE_ADD_CMP, OP_##k)] = &&L_add_cmp_##k,       \
+		[FUSED_OP(FUSE_ADDI_CMP, OP_##k)] = &&L_addi_cmp_##k,     \
+		[FUSED_OP(FUSE_ADD_CMPI, OP_##k)] = &&L_add_cmpi_##k,     \
+		[FUSED_OP(FUSE_ADDI_CMPI, OP_##k)] = &&L_addi_cmpi_##k,
+		FOR_EACH_BRANCH(FUSED_LABELS)
+#undef FUSED_LABELS
 #define INSN(n, op, ...) [op] = &&L_##n,
 #include "../isa-spec/isa.def"
 #undef INSN
@@ -203,7 +270,8 @@ enum cpu_stop EXEC_NAME(struct cpu *c, uint64_t max, bool step)
 	uint32_t *const r = c->r;
 	uint8_t *const bytes = c->mem.bytes;
 	const uint64_t end = c->retired + max;
-	uint32_t psw, base, lim, bad_target, fault_addr, fault_size;
+	uint32_t psw, fa = 0, fb = 0, base, lim, bad_target, fault_addr, fault_size;
+	bool lazy = false;
 	uint8_t *mb;
 	struct insn *lo, *ip;
 	ptrdiff_t nwin;
@@ -224,6 +292,7 @@ resync:
 			return STOP_LIMIT;
 	}
 	psw = c->psw;
+	lazy = false;
 	cpu_window(c, &base, &lim);
 	mb = bytes + base;
 	lo = c->mem.dec + base / 4;
@@ -295,8 +364,8 @@ dispatch:
 	CASE(slti): RD = (int32_t)RS < ip->imm; NEXT(slti);
 	CASE(sltiu): RD = RS < IMM; NEXT(sltiu);
 
-	CASE(cmp):  psw = (psw & ~PSW_FLAGS) | flags_of_compare(RS, RT); NEXT(cmp);
-	CASE(cmpi): psw = (psw & ~PSW_FLAGS) | flags_of_compare(RS, IMM); NEXT(cmpi);
+	CASE(cmp):  fa = RS; fb = RT; lazy = true; NEXT(cmp);
+	CASE(cmpi): fa = RS; fb = IMM; lazy = true; NEXT(cmpi);
 
 	CASE(ldw): {
 		uint32_t a = RS + IMM;
@@ -356,14 +425,9 @@ dispatch:
 	}
 
 	CASE(jmp): JUMP_REL(jmp, ip->imm);
-	CASE(beq):  if (psw & PSW_Z) JUMP_REL(beq, ip->imm); NEXT(beq);
-	CASE(bne):  if (!(psw & PSW_Z)) JUMP_REL(bne, ip->imm); NEXT(bne);
-	CASE(blt):  if (LESS(psw)) JUMP_REL(blt, ip->imm); NEXT(blt);
-	CASE(bge):  if (!LESS(psw)) JUMP_REL(bge, ip->imm); NEXT(bge);
-	CASE(bltu): if (psw & PSW_C) JUMP_REL(bltu, ip->imm); NEXT(bltu);
-	CASE(bgeu): if (!(psw & PSW_C)) JUMP_REL(bgeu, ip->imm); NEXT(bgeu);
-	CASE(bgt):  if (!(psw & PSW_Z) && !LESS(psw)) JUMP_REL(bgt, ip->imm); NEXT(bgt);
-	CASE(ble):  if ((psw & PSW_Z) || LESS(psw)) JUMP_REL(ble, ip->imm); NEXT(ble);
+#define BRANCH(k) CASE(k): if (BRANCH_TAKEN(k)) JUMP_REL(k, ip->imm); NEXT(k);
+	FOR_EACH_BRANCH(BRANCH)
+#undef BRANCH
 	CASE(jal):
 		r[REG_LR] = (uint32_t)(ip - lo) * 4 + 4;
 		JUMP_REL(jal, ip->imm);
@@ -393,36 +457,67 @@ dispatch:
 		NEXT(cpuid);
 	}
 
-	/* The superinstruction: a compare and the conditional branch after it,
-	 * one dispatch for two instructions. Only when both fit in the
-	 * countdown, so that timers and single steps see every instruction.
-	 * make bench: checksum 8% faster, sieve 1.5% (user time, paired runs). */
-#if EXEC_GOTO
-	L_cmp_branch:
-#else
-	case OP_CMP_BRANCH:
-#endif
-		psw = (psw & ~PSW_FLAGS) | flags_of_compare(RS, RT);
-		goto fused_branch;
-#if EXEC_GOTO
-	L_cmpi_branch:
-#else
-	case OP_CMPI_BRANCH:
-#endif
-		psw = (psw & ~PSW_FLAGS) | flags_of_compare(RS, IMM);
-	fused_branch:
-		/* The branch's entry may have been forgotten since the two were
-		 * fused: a store to the word after it forgets it as "the word
-		 * before" (STORED). Then run the compare alone; the branch is
-		 * decoded when it is reached. (fuzz_vmm found it; cpu,
-		 * a_store_after_a_fused_compare_and_branch_regression.) */
-		if (unlikely(left < 2 || (uint8_t)(ip[1].op - OP_beq) > OP_ble - OP_beq))
-			NEXT(cmp);
-		left--;
-		ip++;
-		if (TAKEN(ip->op, psw))
-			JUMP_REL(beq, ip->imm);
-		NEXT(beq);
+	/*
+	 * The superinstructions: a compare and the conditional branch after it,
+	 * and an add before the two (see fuse): one dispatch, one countdown
+	 * test, and the branch a native test of the compared values. Only when
+	 * the whole group fits in the countdown, so that timers and single
+	 * steps see every instruction; only when the entries after the first
+	 * still say what they said (a store may have forgotten them: fuzz_vmm
+	 * found it; cpu, a_store_after_a_fused_compare_and_branch_regression).
+	 * Otherwise the first instruction runs alone. make bench, paired runs
+	 * against the compare-and-branch pair with eager flags: the loop-closing
+	 * group and lazy flags took the sieve to 0.71x the time, the checksum
+	 * to 0.86x.
+	 */
+#define CMP_BRANCH(k, B)                                              \
+	do {                                                          \
+		fa = RS;                                              \
+		fb = (B);                                             \
+		lazy = true;                                          \
+		if (unlikely(left < 2 || ip[1].op != OP_##k))         \
+			NEXT(cmp);                                    \
+		extra += XCYC_cmp;                                    \
+		left--;                                               \
+		ip++;                                                 \
+		if (COND_##k(fa, fb))                                 \
+			JUMP_REL(k, ip->imm);                         \
+		NEXT(k);                                              \
+	} while (0)
+#define STEP_CMP_BRANCH(k, first, STEP, cmp_shape, B)                                  \
+	do {                                                                           \
+		uint32_t sum_ = RS + (STEP);                                           \
+		if (unlikely(left < 3 || ip[1].op != FUSED_OP(cmp_shape, OP_##k) ||   \
+			     ip[2].op != OP_##k)) {                                    \
+			RD = sum_;                                                     \
+			NEXT(first);                                                   \
+		}                                                                      \
+		RD = sum_;                                                             \
+		fa = r[ip[1].rs];                                                      \
+		fb = (B);                                                              \
+		lazy = true;                                                           \
+		extra += XCYC_##first + XCYC_cmp;                                      \
+		left -= 2;                                                             \
+		ip += 2;                                                               \
+		if (COND_##k(fa, fb))                                                  \
+			JUMP_REL(k, ip->imm);                                          \
+		NEXT(k);                                                               \
+	} while (0)
+#define FUSED_HANDLERS(k)                                                                          \
+	SUPER(cmp_##k, FUSED_OP(FUSE_CMP, OP_##k)) : CMP_BRANCH(k, RT);                            \
+	SUPER(cmpi_##k, FUSED_OP(FUSE_CMPI, OP_##k)) : CMP_BRANCH(k, IMM);                         \
+	SUPER(add_cmp_##k, FUSED_OP(FUSE_ADD_CMP, OP_##k)) :                                       \
+		STEP_CMP_BRANCH(k, add, RT, FUSE_CMP, r[ip[1].rt]);                                \
+	SUPER(addi_cmp_##k, FUSED_OP(FUSE_ADDI_CMP, OP_##k)) :                                     \
+		STEP_CMP_BRANCH(k, addi, IMM, FUSE_CMP, r[ip[1].rt]);                              \
+	SUPER(add_cmpi_##k, FUSED_OP(FUSE_ADD_CMPI, OP_##k)) :                                     \
+		STEP_CMP_BRANCH(k, add, RT, FUSE_CMPI, (uint32_t)ip[1].imm);                       \
+	SUPER(addi_cmpi_##k, FUSED_OP(FUSE_ADDI_CMPI, OP_##k)) :                                   \
+		STEP_CMP_BRANCH(k, addi, IMM, FUSE_CMPI, (uint32_t)ip[1].imm);
+	FOR_EACH_BRANCH(FUSED_HANDLERS)
+#undef FUSED_HANDLERS
+#undef STEP_CMP_BRANCH
+#undef CMP_BRANCH
 
 	CASE(mfsr): CASE(mtsr): CASE(in): CASE(out): CASE(wfi): CASE(rfe):
 	CASE(getpsw): CASE(setpsw): CASE(getbase): CASE(jru):

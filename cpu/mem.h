@@ -15,9 +15,11 @@
 /*
  * A pre-decoded instruction: the fast path reads this, never the word.
  * op is the opcode, or OP_UNDECODED (decode on next fetch) or OP_BAD (no such
- * instruction), or a superinstruction: OP_CMP_BRANCH / OP_CMPI_BRANCH, a
- * compare whose next word is a conditional branch, run as one dispatch (the
- * branch's own entry, at the next word, still says what it is).
+ * instruction), or a superinstruction (OP_FUSED_FIRST ... OP_FUSED_LAST): a
+ * compare and the conditional branch after it, or an add before those two
+ * (the step, test and branch that close a loop), run as one dispatch; the
+ * opcode says which shape and which branch (cpu/exec.c). Only the first entry
+ * changes: the entries after it still say what they are.
  * A write of rd = r0 is redirected to the sink register r[16], so r0 reads
  * zero without a test on the fast path.
  */
@@ -27,7 +29,13 @@ struct insn {
 	int32_t imm;
 };
 /* Opcodes no isa.def row may use (a test checks). */
-enum { OP_UNDECODED = 0x00, OP_CMPI_BRANCH = 0xFD, OP_CMP_BRANCH = 0xFE, OP_BAD = 0xFF, REG_SINK = 16 };
+enum {
+	OP_UNDECODED = 0x00,
+	OP_FUSED_FIRST = 0xC0,
+	OP_FUSED_LAST = 0xEF,
+	OP_BAD = 0xFF,
+	REG_SINK = 16
+};
 
 struct mem {
 	uint8_t *bytes;
