@@ -19,7 +19,7 @@
 #include "image.h"
 #include "vmm.h"
 
-enum { MAX_RUNS = 21, EMULATE_BUDGET = 30000000 };
+enum { MAX_RUNS = 21, DEFAULT_RUNS = 7, EMULATE_BUDGET = 30000000 };
 
 /* The compute-bound pair has native twins; the guest OS (its whole boot and
  * every user program) shows what a workload heavy in exits does. */
@@ -64,59 +64,52 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Run dir/NAME-native runs times: the median seconds and its result. */
-static bool time_native(const char *dir, const char *work, int runs, double *sec, uint32_t *result)
+/* Run dir/NAME-native once: the seconds it reports and its result. */
+static bool time_native(const char *dir, const char *work, double *sec, uint32_t *result)
 {
-	double t[MAX_RUNS];
 	char cmd[1024];
+	unsigned res;
 	snprintf(cmd, sizeof cmd, "%s/%s-native", dir, work);
-	for (int i = 0; i < runs; i++) {
-		FILE *p = popen(cmd, "r");
-		unsigned res;
-		if (!p || fscanf(p, "%u %lf", &res, &t[i]) != 2) {
-			if (p)
-				pclose(p);
-			fprintf(stderr, "trapeze: bench: error: cannot run %s\n", cmd);
-			return false;
-		}
-		pclose(p);
-		*result = res;
+	FILE *p = popen(cmd, "r");
+	if (!p || fscanf(p, "%u %lf", &res, sec) != 2) {
+		if (p)
+			pclose(p);
+		fprintf(stderr, "trapeze: bench: error: cannot run %s\n", cmd);
+		return false;
 	}
-	*sec = median(t, runs);
+	pclose(p);
+	*result = res;
 	return true;
 }
 
-/* Run the image under a mode runs times: median seconds and instructions. */
-static bool time_guest(const struct image *img, const char *disk, enum vmm_mode mode, int runs,
-		       uint64_t budget, double *sec, uint64_t *insns, uint64_t *exits, uint32_t *result)
+/* Run the image under a mode once, for at most budget instructions: the
+ * seconds vm_run took (not the set-up), instructions, exits and r11. */
+static bool time_guest(const struct image *img, const char *disk, enum vmm_mode mode, uint64_t budget,
+		       double *sec, uint64_t *insns, uint64_t *exits, uint32_t *result)
 {
-	double t[MAX_RUNS];
-	for (int i = 0; i < runs; i++) {
-		struct vm_options o;
-		struct vm_stats st;
-		struct vm *vm;
-		char err[256];
-		vm_options_init(&o);
-		o.mode = mode;
-		o.disk_path = disk;
-		if (!vm_create(&vm, &o, err, sizeof err) || !vm_load_image(vm, img, err, sizeof err)) {
-			fprintf(stderr, "trapeze: bench: error: %s\n", err);
-			return false;
-		}
-		double t0 = now();
-		enum cpu_stop why = vm_run(vm, budget);
-		t[i] = now() - t0;
-		*insns = vm_retired(vm);
-		*result = vm_reg(vm, 11);
-		vm_get_stats(vm, &st);
-		*exits = st.exits;
-		vm_destroy(vm);
-		if (why != STOP_HALT && why != STOP_LIMIT) {
-			fprintf(stderr, "trapeze: bench: error: %s stopped: %s\n", vmm_mode_name(mode), vm_stop_name(why));
-			return false;
-		}
+	struct vm_options o;
+	struct vm_stats st;
+	struct vm *vm;
+	char err[256];
+	vm_options_init(&o);
+	o.mode = mode;
+	o.disk_path = disk;
+	if (!vm_create(&vm, &o, err, sizeof err) || !vm_load_image(vm, img, err, sizeof err)) {
+		fprintf(stderr, "trapeze: bench: error: %s\n", err);
+		return false;
 	}
-	*sec = median(t, runs);
+	double t0 = now();
+	enum cpu_stop why = vm_run(vm, budget);
+	*sec = now() - t0;
+	*insns = vm_retired(vm);
+	*result = vm_reg(vm, 11);
+	vm_get_stats(vm, &st);
+	*exits = st.exits;
+	vm_destroy(vm);
+	if (why != STOP_HALT && why != STOP_LIMIT) {
+		fprintf(stderr, "trapeze: bench: error: %s stopped: %s\n", vmm_mode_name(mode), vm_stop_name(why));
+		return false;
+	}
 	return true;
 }
 
@@ -171,7 +164,7 @@ int cmd_bench(int argc, char **argv)
 			return bench_techniques_main(argc, argv); /* tools/bench_report.c */
 	const char *dir = "build/bench", *modes = "bare,trap,hybrid,emulate";
 	char root[1024];
-	int runs = 5;
+	int runs = DEFAULT_RUNS;
 	struct row rows[NWORK * (MODE_COUNT + 1)];
 	int nrows = 0;
 
@@ -179,11 +172,12 @@ int cmd_bench(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			printf("Times tools/bench's sieve and checksum guests under each mode (median of N\n"
-			       "runs, default 5) and the same algorithms in native C, and prints guest MIPS,\n"
-			       "the slowdown against native and each mode's host time relative to bare.\n"
+			       "rounds, default %d) and the same algorithms in native C, and prints guest MIPS,\n"
+			       "the slowdown against native and each mode's host time relative to bare. Each\n"
+			       "round runs native and every mode once; a ratio is the median of the rounds'.\n"
 			       "Emulation is timed on its first %d instructions. Writes DIR/bench.csv\n"
 			       "(and DIR/bench.svg when gnuplot is installed). DIR defaults to build/bench.\n",
-			       EMULATE_BUDGET);
+			       DEFAULT_RUNS, EMULATE_BUDGET);
 			return 0;
 		} else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
 			dir = argv[++i];
@@ -205,6 +199,22 @@ int cmd_bench(int argc, char **argv)
 		}
 	}
 
+	/* The modes, checked before anything is timed. */
+	enum vmm_mode mode_of[MODE_COUNT];
+	int nmodes = 0, bare = -1;
+	char list[256];
+	snprintf(list, sizeof list, "%s", modes);
+	for (char *m = strtok(list, ","); m; m = strtok(NULL, ",")) {
+		if (!vmm_mode_parse(m, &mode_of[nmodes])) {
+			fprintf(stderr, "trapeze: bench: error: unknown mode '%s' (modes: %s)\n", m, vmm_mode_names());
+			return 2;
+		}
+		if (mode_of[nmodes] == MODE_BARE)
+			bare = nmodes;
+		if (++nmodes == MODE_COUNT)
+			break;
+	}
+
 	snprintf(root, sizeof root, "%s/..", dir);
 	printf("%-9s %-8s %11s %9s %8s %11s %10s %9s\n", "workload", "mode", "guest insns", "median s", "MIPS",
 	       "exits/s", "vs native", "vs bare");
@@ -212,53 +222,58 @@ int cmd_bench(int argc, char **argv)
 		const struct workload *wl = &workloads[w];
 		char path[2048], disk[2048], err[512];
 		struct image img;
-		double native_s = 0, bare_s = 0, bare_mips = 0;
-		uint32_t native_res = 0;
+		double tn[MAX_RUNS], tg[MODE_COUNT][MAX_RUNS], v[MAX_RUNS];
+		uint64_t insns[MODE_COUNT] = { 0 }, exits[MODE_COUNT] = { 0 };
+		uint32_t native_res = 0, res = 0;
 		snprintf(path, sizeof path, "%s/%s", root, wl->image);
 		snprintf(disk, sizeof disk, "%s/%s", root, wl->disk ? wl->disk : "");
 		if (!image_read(path, &img, err, sizeof err)) {
 			fprintf(stderr, "trapeze: bench: error: %s\n", err);
 			return 1;
 		}
-		if (wl->native) {
-			if (!time_native(dir, wl->name, runs, &native_s, &native_res))
+		/* Round by round, native then every mode, so that the machine's
+		 * drift falls on all of them alike; each ratio is the median of
+		 * the ratios within a round. */
+		for (int k = 0; k < runs; k++) {
+			if (wl->native && !time_native(dir, wl->name, &tn[k], &native_res))
 				return 1;
-			rows[nrows] = (struct row){ wl->name, "native", 0, native_s, 0, 0, 1.0, 0 };
+			for (int m = 0; m < nmodes; m++) {
+				/* Interpreting modes are timed on a prefix: their rate is what counts. */
+				bool partial = wl->native && (mode_of[m] == MODE_EMULATE || mode_of[m] == MODE_HYBRID);
+				if (!time_guest(&img, wl->disk ? disk : NULL, mode_of[m],
+						partial ? EMULATE_BUDGET : UINT64_MAX / 2, &tg[m][k], &insns[m],
+						&exits[m], &res))
+					return 1;
+				if (wl->native && !partial && res != native_res) {
+					fprintf(stderr, "trapeze: bench: error: %s under %s computed %u, native C %u\n",
+						wl->name, vmm_mode_name(mode_of[m]), res, native_res);
+					return 1;
+				}
+			}
+		}
+		if (wl->native) {
+			memcpy(v, tn, sizeof v);
+			rows[nrows] = (struct row){ wl->name, "native", 0, median(v, runs), 0, 0, 1.0, 0 };
 			print_row(stdout, &rows[nrows++], false);
 		}
-
-		char list[256];
-		snprintf(list, sizeof list, "%s", modes);
-		for (char *m = strtok(list, ","); m; m = strtok(NULL, ",")) {
-			enum vmm_mode mode;
-			double s;
-			uint64_t insns = 0, exits = 0;
-			uint32_t res = 0;
-			if (!vmm_mode_parse(m, &mode)) {
-				fprintf(stderr, "trapeze: bench: error: unknown mode '%s' (modes: %s)\n", m, vmm_mode_names());
-				return 2;
-			}
-			/* Interpreting modes are timed on a prefix: their rate is what counts. */
-			bool partial = wl->native && (mode == MODE_EMULATE || mode == MODE_HYBRID);
-			if (!time_guest(&img, wl->disk ? disk : NULL, mode, runs,
-					partial ? EMULATE_BUDGET : UINT64_MAX / 2, &s, &insns, &exits, &res))
-				return 1;
-			if (wl->native && !partial && res != native_res) {
-				fprintf(stderr, "trapeze: bench: error: %s under %s computed %u, native C %u\n",
-					wl->name, m, res, native_res);
-				return 1;
-			}
+		for (int m = 0; m < nmodes; m++) {
+			bool partial = wl->native && (mode_of[m] == MODE_EMULATE || mode_of[m] == MODE_HYBRID);
 			struct row *r = &rows[nrows++];
-			*r = (struct row){ wl->name, vmm_mode_name(mode), insns, s, (double)insns / s / 1e6,
-					   (double)exits / s, 0, 0 };
-			if (mode == MODE_BARE) {
-				bare_s = s;
-				bare_mips = r->mips;
+			memcpy(v, tg[m], sizeof v);
+			double sec = median(v, runs);
+			*r = (struct row){ wl->name, vmm_mode_name(mode_of[m]), insns[m], sec,
+					   (double)insns[m] / sec / 1e6, (double)exits[m] / sec, 0, 0 };
+			if (wl->native && !partial) {
+				for (int k = 0; k < runs; k++)
+					v[k] = tg[m][k] / tn[k];
+				r->vs_native = median(v, runs);
 			}
-			if (wl->native && !partial)
-				r->vs_native = s / native_s;
-			if (mode != MODE_BARE && bare_mips > 0)
-				r->vs_bare = partial ? bare_mips / r->mips : s / bare_s;
+			if (bare >= 0 && m != bare) {
+				/* as time per instruction when the two ran different counts */
+				for (int k = 0; k < runs; k++)
+					v[k] = (tg[m][k] / (double)insns[m]) / (tg[bare][k] / (double)insns[bare]);
+				r->vs_bare = median(v, runs);
+			}
 			print_row(stdout, r, false);
 		}
 		image_free(&img);
@@ -267,10 +282,12 @@ int cmd_bench(int argc, char **argv)
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak memory: %ld KiB (default 1 MiB guest memory)\n", ru.ru_maxrss);
-	printf("vs native: guest time / native C time for the same algorithm; vs bare: host time\n"
-	       "relative to bare (hybrid and emulate on sieve and checksum: measured on their first\n"
-	       "%d instructions, compared as instruction rates). guest-os: the whole boot and\n"
-	       "every user program; exits/s: VM exits per second of host time.\n", EMULATE_BUDGET);
+	printf("%d rounds, each running native and every mode once; ratios are the median of\n"
+	       "the rounds' ratios. vs native: guest time / native C time for the same algorithm;\n"
+	       "vs bare: host time relative to bare (hybrid and emulate on sieve and checksum:\n"
+	       "measured on their first %d instructions, compared as instruction rates).\n"
+	       "guest-os: the whole boot and every user program; exits/s: VM exits per second\n"
+	       "of host time.\n", runs, EMULATE_BUDGET);
 
 	char csv[1100];
 	snprintf(csv, sizeof csv, "%s/bench.csv", dir);
