@@ -200,8 +200,21 @@ static inline void fuse(struct cpu *c, struct insn *ip)
 		left = new_;                                    \
 	} while (0)
 
-/* Jump by off words from pc + 4. */
-#define JUMP_REL(n, off) LAND(n, (ip - lo) + 1 + (int64_t)(off))
+/* Jump by off words from pc + 4: LAND in bytes of the decoded window, so
+ * that the new ip is one add from the old (the chain from one taken jump to
+ * the next is what a loop's speed rests on). */
+#define JUMP_REL(n, off)                                                              \
+	do {                                                                          \
+		uintptr_t to_ = (uintptr_t)ip + sizeof *ip * (uintptr_t)(1 + (intptr_t)(off)); \
+		if (unlikely(to_ - (uintptr_t)lo >= wbytes)) {                        \
+			bad_target = (uint32_t)(((ip - lo) + 1 + (int64_t)(off)) * 4); \
+			goto jump_fault;                                              \
+		}                                                                     \
+		ip = (struct insn *)to_;                                              \
+		if (unlikely((uintptr_t)lo + wbytes - to_ < (uintptr_t)left * sizeof *ip)) \
+			RECLAMP(nwin - (ip - lo));                                    \
+		NEXT_JUMPED(n);                                                       \
+	} while (0)
 
 /* Jump to an absolute address of the current mode. */
 #define JUMP_ABS(n, addr)                                            \
@@ -275,6 +288,7 @@ enum cpu_stop EXEC_NAME(struct cpu *c, uint64_t max, bool step)
 	uint8_t *mb;
 	struct insn *lo, *ip;
 	ptrdiff_t nwin;
+	uintptr_t wbytes; /* nwin * sizeof *ip */
 	int64_t left, chunk, slack;
 	uint64_t extra;
 	int why;
@@ -297,6 +311,7 @@ resync:
 	mb = bytes + base;
 	lo = c->mem.dec + base / 4;
 	nwin = lim / 4;
+	wbytes = (uintptr_t)nwin * sizeof *ip;
 	if (unlikely((c->pc & 3) | (c->pc >= lim))) {
 		why = cpu_trap(c, c->pc & 3 ? CAUSE_MISALIGNED : CAUSE_BOUNDS, c->pc, c->pc, c->pc);
 		if (why != GO_ON || step)
