@@ -94,44 +94,72 @@ static inline bool is_branch(uint8_t op)
 	return (uint8_t)(op - OP_beq) < NBRANCH;
 }
 
-/* The entry after ip, decoded; NULL past the end of memory. */
-static inline struct insn *decoded_next(struct cpu *c, struct insn *ip)
+/* The entry after ip, decoded (fresh: by this call); NULL past the end of
+ * memory. A caller that decoded it only to look, and does not keep it in a
+ * group, forgets it again: it may start a group of its own, made when it is
+ * reached (an add looking at the add after it must not leave that add
+ * decoded and never fused). */
+static inline struct insn *look_ahead(struct cpu *c, struct insn *ip, bool *fresh)
 {
 	struct insn *next = ip + 1;
 	if (next >= c->mem.dec + c->mem.size / 4)
 		return NULL;
-	if (next->op == OP_UNDECODED)
+	*fresh = next->op == OP_UNDECODED;
+	if (*fresh)
 		cpu_decode(next, mem_load32(&c->mem, (uint32_t)(next - c->mem.dec) * 4));
 	return next;
 }
 
-static inline void fuse_compare(struct cpu *c, struct insn *ip)
+static inline bool is_fused(uint8_t op)
 {
-	struct insn *next = decoded_next(c, ip);
-	if (next && is_branch(next->op))
-		ip->op = (uint8_t)FUSED_OP(ip->op == OP_cmp ? FUSE_CMP : FUSE_CMPI, next->op);
+	return op >= OP_FUSED_FIRST && op <= OP_FUSED_LAST;
 }
 
+/* cmp or cmpi at ip: with the branch after it. */
+static inline void fuse_compare(struct cpu *c, struct insn *ip)
+{
+	bool fresh;
+	struct insn *next = look_ahead(c, ip, &fresh);
+	if (!next)
+		return;
+	if (is_branch(next->op))
+		ip->op = (uint8_t)FUSED_OP(ip->op == OP_cmp ? FUSE_CMP : FUSE_CMPI, next->op);
+	else if (fresh)
+		next->op = OP_UNDECODED;
+}
+
+/* add or addi at ip: with a compare and the branch after it. */
+static inline void fuse_step(struct cpu *c, struct insn *ip)
+{
+	bool fresh;
+	unsigned shape, branch;
+	struct insn *next = look_ahead(c, ip, &fresh);
+	if (!next)
+		return;
+	if (next->op == OP_cmp || next->op == OP_cmpi)
+		fuse_compare(c, next);
+	if (!is_fused(next->op)) {
+		if (fresh && next->op != OP_cmp && next->op != OP_cmpi)
+			next->op = OP_UNDECODED;
+		return;
+	}
+	shape = (next->op - OP_FUSED_FIRST) / NBRANCH;
+	branch = OP_beq + (next->op - OP_FUSED_FIRST) % NBRANCH;
+	if (shape != FUSE_CMP && shape != FUSE_CMPI)
+		return;
+	ip->op = (uint8_t)FUSED_OP(shape == FUSE_CMP ? (ip->op == OP_add ? FUSE_ADD_CMP : FUSE_ADDI_CMP)
+						     : (ip->op == OP_add ? FUSE_ADD_CMPI : FUSE_ADDI_CMPI),
+				   branch);
+}
+
+/* The instruction at ip has just been decoded: make it the first of a
+ * group when it can be. */
 static inline void fuse(struct cpu *c, struct insn *ip)
 {
-	struct insn *next;
-	unsigned shape, branch;
-	if (ip->op == OP_cmp || ip->op == OP_cmpi) {
+	if (ip->op == OP_cmp || ip->op == OP_cmpi)
 		fuse_compare(c, ip);
-	} else if (ip->op == OP_add || ip->op == OP_addi) {
-		next = decoded_next(c, ip);
-		if (next && (next->op == OP_cmp || next->op == OP_cmpi))
-			fuse_compare(c, next);
-		if (!next || next->op < OP_FUSED_FIRST || next->op > OP_FUSED_LAST)
-			return;
-		shape = (next->op - OP_FUSED_FIRST) / NBRANCH;
-		branch = OP_beq + (next->op - OP_FUSED_FIRST) % NBRANCH;
-		if (shape != FUSE_CMP && shape != FUSE_CMPI)
-			return;
-		ip->op = (uint8_t)FUSED_OP(shape == FUSE_CMP ? (ip->op == OP_add ? FUSE_ADD_CMP : FUSE_ADDI_CMP)
-							     : (ip->op == OP_add ? FUSE_ADD_CMPI : FUSE_ADDI_CMPI),
-					   branch);
-	}
+	else if (ip->op == OP_add || ip->op == OP_addi)
+		fuse_step(c, ip);
 }
 
 #if EXEC_GOTO

@@ -163,6 +163,25 @@ Test(fused, a_branch_after_setpsw_reads_the_new_flags)
 	}
 }
 
+/* An add that looks ahead at the next word decodes it to look; when that
+ * word starts a group of its own (here another add before a compare and
+ * branch), it is still fused when it is reached. */
+Test(fused, a_word_decoded_to_look_ahead_is_fused_when_reached)
+{
+	/* loop: addi r1, r1, 1; addi r2, r2, 1; cmpi r2, 5; blt loop */
+	const uint32_t prog[] = { I(addi, 1, 1, 1), I(addi, 2, 2, 1), I(cmpi, 0, 2, 5), J(blt, -4), NOP };
+	struct machine m;
+	tm_boot(&m, false, cpu_exec_goto);
+	program(&m, TM_PC, prog, 5);
+	tm_run(&m, 8);
+	uint8_t op = m.c.mem.dec[TM_PC / 4 + 1].op;
+	cr_assert(op >= OP_FUSED_FIRST && op <= OP_FUSED_LAST, "the second add is fused (op 0x%02x)", op);
+	tm_run(&m, 100);
+	cr_assert_eq(m.c.r[1], 5);
+	cr_assert_eq(m.c.r[2], 5);
+	tm_free(&m);
+}
+
 Test(fused, rewriting_the_branch_unfuses_the_compare)
 {
 	struct machine m;
