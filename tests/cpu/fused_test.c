@@ -9,18 +9,6 @@
 
 #include "machine.h"
 
-#define R(op, d, s, t) isa_enc_r(OP_##op, d, s, t)
-#define I(op, d, s, imm) isa_enc_i(OP_##op, d, s, (uint32_t)(imm))
-#define J(op, off) isa_enc_j(OP_##op, off)
-#define K(op, code) isa_enc_j(OP_##op, (int32_t)(code))
-#define NOP R(add, 0, 0, 0)
-
-static void program(struct machine *m, uint32_t at, const uint32_t *words, int n)
-{
-	for (int i = 0; i < n; i++)
-		tm_put(m, at + 4 * (uint32_t)i, words[i]);
-}
-
 /* The same program and registers on two machines: a runs n instructions in
  * one go (fused where it can), b one step at a time (never fused: a single
  * step has no room for a group). Everything they leave must agree. */
@@ -30,7 +18,7 @@ static void agree(const char *what, const uint32_t *prog, int len, const uint32_
 	for (int e = 0; e < 2; e++) {
 		struct machine *m = e ? &b : &a;
 		tm_boot(m, false, e ? cpu_exec_switch : cpu_exec_goto);
-		program(m, TM_PC, prog, len);
+		tm_program(m, TM_PC, prog, len);
 		memcpy(&m->c.r[1], regs, 4 * sizeof regs[0]);
 	}
 	tm_run(&a, n);
@@ -51,7 +39,7 @@ static bool fused_at_start(const uint32_t *prog, int len)
 {
 	struct machine m;
 	tm_boot(&m, false, cpu_exec_goto);
-	program(&m, TM_PC, prog, len);
+	tm_program(&m, TM_PC, prog, len);
 	tm_run(&m, 1);
 	uint8_t op = m.c.mem.dec[TM_PC / 4].op;
 	tm_free(&m);
@@ -136,7 +124,7 @@ Test(fused, a_trap_after_a_group_saves_its_flags)
 	const uint32_t prog[] = { I(addi, 1, 1, 1), I(cmpi, 0, 1, 1), J(beq, 1), K(sys, 0), NOP };
 	struct machine m;
 	tm_boot(&m, false, cpu_exec_goto);
-	program(&m, TM_PC, prog, 5);
+	tm_program(&m, TM_PC, prog, 5);
 	m.c.r[1] = 0x7FFFFFFF;
 	tm_run(&m, 4);
 	cr_assert_eq(m.c.sr[SR_cause], CAUSE_SYSCALL);
@@ -154,7 +142,7 @@ Test(fused, a_branch_after_setpsw_reads_the_new_flags)
 	for (int e = 0; e < 2; e++) {
 		struct machine m;
 		tm_boot(&m, false, e ? cpu_exec_switch : cpu_exec_goto);
-		program(&m, TM_PC, prog, 5);
+		tm_program(&m, TM_PC, prog, 5);
 		m.c.r[5] = PSW_S | PSW_Z;
 		tm_run(&m, 3);
 		cr_assert_eq(m.c.pc, TM_PC + 16, "engine %d: beq was taken (pc 0x%x)", e, m.c.pc);
@@ -172,7 +160,7 @@ Test(fused, a_word_decoded_to_look_ahead_is_fused_when_reached)
 	const uint32_t prog[] = { I(addi, 1, 1, 1), I(addi, 2, 2, 1), I(cmpi, 0, 2, 5), J(blt, -4), NOP };
 	struct machine m;
 	tm_boot(&m, false, cpu_exec_goto);
-	program(&m, TM_PC, prog, 5);
+	tm_program(&m, TM_PC, prog, 5);
 	tm_run(&m, 8);
 	uint8_t op = m.c.mem.dec[TM_PC / 4 + 1].op;
 	cr_assert(op >= OP_FUSED_FIRST && op <= OP_FUSED_LAST, "the second add is fused (op 0x%02x)", op);
@@ -187,7 +175,7 @@ Test(fused, rewriting_the_branch_unfuses_the_compare)
 	struct machine m;
 	tm_boot(&m, false, cpu_exec_goto);
 	/* loop: cmp r1, r2; beq done; addi r1, r1, 1; jmp loop; done: */
-	program(&m, TM_PC, (const uint32_t[]){ R(cmp, 0, 1, 2), J(beq, 2), I(addi, 1, 1, 1), J(jmp, -4), NOP }, 5);
+	tm_program(&m, TM_PC, (const uint32_t[]){ R(cmp, 0, 1, 2), J(beq, 2), I(addi, 1, 1, 1), J(jmp, -4), NOP }, 5);
 	m.c.r[2] = 3;
 	tm_run(&m, 14);
 	cr_assert_eq(m.c.r[1], 3, "the fused loop ran to its end");
@@ -215,7 +203,7 @@ Test(fused, a_loop_that_rewrites_its_compare_and_branch_runs_the_new_words)
 	for (int e = 0; e < 2; e++) {
 		struct machine m;
 		tm_boot(&m, false, e ? cpu_exec_switch : cpu_exec_goto);
-		program(&m, TM_PC, prog, 6);
+		tm_program(&m, TM_PC, prog, 6);
 		m.c.r[6] = prog[3];
 		m.c.r[7] = prog[4];
 		tm_run(&m, 2 * 5);

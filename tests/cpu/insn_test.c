@@ -9,11 +9,6 @@
 
 #include "machine.h"
 
-#define R(op, d, s, t) isa_enc_r(OP_##op, d, s, t)
-#define I(op, d, s, imm) isa_enc_i(OP_##op, d, s, (uint32_t)(imm))
-#define J(op, off) isa_enc_j(OP_##op, off)
-#define K(op, code) isa_enc_j(OP_##op, (int32_t)(code))
-
 static void next_ok(struct machine *m)
 {
 	TM_PCIS(m, TM_PC + 4);

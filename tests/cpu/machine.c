@@ -37,6 +37,12 @@ void tm_put(struct machine *m, uint32_t va, uint32_t word)
 	cr_assert(mem_write(&m->c.mem, tm_phys(m, va), &word, 4));
 }
 
+void tm_program(struct machine *m, uint32_t va, const uint32_t *words, int n)
+{
+	for (int i = 0; i < n; i++)
+		tm_put(m, va + 4 * (uint32_t)i, words[i]);
+}
+
 uint32_t tm_get(const struct machine *m, uint32_t va)
 {
 	return mem_load32(&m->c.mem, tm_phys(m, va));

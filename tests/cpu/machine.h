@@ -54,6 +54,13 @@ struct machine {
 		cr_assert(!((m)->c.psw & PSW_IE), "%s: trap entry disables interrupts", (m)->what); \
 	} while (0)
 
+/* One instruction's word, by mnemonic. */
+#define R(op, d, s, t) isa_enc_r(OP_##op, d, s, t)
+#define I(op, d, s, imm) isa_enc_i(OP_##op, d, s, (uint32_t)(imm))
+#define J(op, off) isa_enc_j(OP_##op, off)
+#define K(op, code) isa_enc_j(OP_##op, (int32_t)(code))
+#define NOP R(add, 0, 0, 0)
+
 void tm_boot(struct machine *m, bool user, engine_fn engine);
 void tm_free(struct machine *m);
 /* Physical address of a virtual address in the machine's mode. */
@@ -61,6 +68,8 @@ uint32_t tm_phys(const struct machine *m, uint32_t va);
 /* Put word at virtual address va. */
 void tm_put(struct machine *m, uint32_t va, uint32_t word);
 uint32_t tm_get(const struct machine *m, uint32_t va);
+/* Put n words from virtual address va on. */
+void tm_program(struct machine *m, uint32_t va, const uint32_t *words, int n);
 /* Place word at the pc and run it: one step. */
 enum cpu_stop tm_exec(struct machine *m, uint32_t word);
 /* Run up to max instructions with cpu_run semantics on this engine. */

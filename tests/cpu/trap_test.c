@@ -8,18 +8,6 @@
 
 #include "machine.h"
 
-#define R(op, d, s, t) isa_enc_r(OP_##op, d, s, t)
-#define I(op, d, s, imm) isa_enc_i(OP_##op, d, s, (uint32_t)(imm))
-#define J(op, off) isa_enc_j(OP_##op, off)
-#define K(op, code) isa_enc_j(OP_##op, (int32_t)(code))
-#define NOP R(add, 0, 0, 0)
-
-static void program(struct machine *m, uint32_t at, const uint32_t *words, int n)
-{
-	for (int i = 0; i < n; i++)
-		tm_put(m, at + 4 * (uint32_t)i, words[i]);
-}
-
 /* ---- every cause, delivered through the vector ---- */
 
 struct cause_case {
@@ -65,7 +53,7 @@ Test(trap, rfe_returns_to_epc_with_epsw)
 	m.c.sr[SR_timer] = 0;
 	uint32_t rfe = K(rfe, 0);
 	cr_assert(mem_write(&m.c.mem, TM_TVEC, &rfe, 4)); /* the vector is physical */
-	program(&m, TM_PC, (const uint32_t[]){ K(sys, 1), I(addi, 1, 0, 7), K(brk, 0) }, 3);
+	tm_program(&m, TM_PC, (const uint32_t[]){ K(sys, 1), I(addi, 1, 0, 7), K(brk, 0) }, 3);
 	cr_assert_eq(tm_run(&m, 3), STOP_LIMIT);
 	cr_assert_eq(m.c.r[1], 7, "back in user mode after the handler");
 	cr_assert_eq(m.c.psw, PSW_IE, "user mode, interrupts on, as before");
@@ -98,7 +86,7 @@ Test(trap, masked_timer_waits_until_interrupts_are_enabled)
 	tm_boot(&m, false, cpu_exec_goto);
 	m.c.sr[SR_timer] = 2;
 	m.c.r[2] = PSW_S | PSW_IE;
-	program(&m, TM_PC, (const uint32_t[]){ NOP, NOP, NOP, R(setpsw, 0, 2, 0), NOP }, 5);
+	tm_program(&m, TM_PC, (const uint32_t[]){ NOP, NOP, NOP, R(setpsw, 0, 2, 0), NOP }, 5);
 	tm_run(&m, 4);
 	cr_assert_eq(m.c.traps[CAUSE_TIMER], 0, "masked");
 	m.engine(&m.c, 1, true);
@@ -115,7 +103,7 @@ Test(trap, console_input_raises_device_interrupt)
 	dev_con_feed(&m.d, "x", 1);
 	m.c.r[2] = 1;
 	m.c.psw = PSW_S | PSW_IE;
-	program(&m, TM_PC, (const uint32_t[]){ I(out, 0, 2, PORT_CON_CTRL), NOP }, 2);
+	tm_program(&m, TM_PC, (const uint32_t[]){ I(out, 0, 2, PORT_CON_CTRL), NOP }, 2);
 	tm_put(&m, TM_TVEC, I(in, 1, 0, PORT_CON_DATA));
 	tm_run(&m, 2);
 	cr_assert_eq(m.c.sr[SR_cause], CAUSE_DEVICE);
@@ -337,7 +325,7 @@ Test(devices, power_port_halts_with_code)
 	struct machine m;
 	tm_boot(&m, false, cpu_exec_goto);
 	m.c.r[2] = 3;
-	program(&m, TM_PC, (const uint32_t[]){ I(out, 0, 2, PORT_POWER), NOP }, 2);
+	tm_program(&m, TM_PC, (const uint32_t[]){ I(out, 0, 2, PORT_POWER), NOP }, 2);
 	cr_assert_eq(tm_run(&m, 10), STOP_HALT);
 	cr_assert_eq(m.d.halt_code, 3);
 	cr_assert_eq(m.c.retired, 1);
@@ -374,7 +362,7 @@ Test(exec, store_over_the_next_instruction_runs_the_new_one)
 {
 	struct machine m;
 	tm_boot(&m, false, cpu_exec_goto);
-	program(&m, TM_PC, (const uint32_t[]){ I(stw, 2, 0, TM_PC + 4), I(addi, 1, 0, 1) }, 2);
+	tm_program(&m, TM_PC, (const uint32_t[]){ I(stw, 2, 0, TM_PC + 4), I(addi, 1, 0, 1) }, 2);
 	tm_run(&m, 1); /* decode both */
 	m.c.pc = TM_PC;
 	m.c.r[2] = I(addi, 1, 0, 55);
@@ -406,7 +394,7 @@ static void busy_program(struct machine *m)
 		J(jmp, -11),
 	};
 	cr_assert(mem_write(&m->c.mem, TM_TVEC, kernel, sizeof kernel)); /* physical */
-	program(m, 0, user, 11);
+	tm_program(m, 0, user, 11);
 	m->c.pc = 0;
 	m->c.r[7] = 37;
 	m->c.sr[SR_timer] = 37;

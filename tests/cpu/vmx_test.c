@@ -14,10 +14,6 @@
 #include "machine.h"
 #include "vmx.h"
 
-#define R(op, d, s, t) isa_enc_r(OP_##op, d, s, t)
-#define I(op, d, s, imm) isa_enc_i(OP_##op, d, s, (uint32_t)(imm))
-#define K(op, code) isa_enc_j(OP_##op, (int32_t)(code))
-
 /* The guest's region of the test machine, and where its code runs. */
 enum {
 	RB = 0x8000,       /* region base: guest-physical 0 */
