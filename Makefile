@@ -121,7 +121,7 @@ $(BENCH_DIR)/%-native: tools/bench/%.c
 run: deps all
 	$(Q)scripts/demo.sh $(BUILD)
 
-test: deps all $(TESTBIN)
+test: deps all $(TESTBIN) $(BENCH_FILES)
 	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) $(TESTBIN) --jobs 2 $(TESTFLAGS)
 	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) scripts/script-tests.sh
 

@@ -179,3 +179,51 @@ Test(bench, the_command_prints_the_table_and_writes_the_csv)
 	snprintf(args, sizeof args, "rm -rf '%s'", dir);
 	cr_expect_eq(system(args), 0);
 }
+
+/* The speed table (make bench): one round, two modes. What it measures is
+ * never asserted, only that every row is there, that pv ran its own kernel
+ * on the guest OS, and that the CSV says the same. */
+Test(bench, the_speed_table_has_every_workload_and_mode_and_a_csv)
+{
+	alarm(300); /* under make sanitize a round takes seconds */
+	char args[1024], dir[] = "/tmp/trapeze-speed-XXXXXX", path[128], line[256];
+	unsigned long long bare_insns = 0, pv_insns = 0, n;
+	int status, rows = 0;
+	char *out, work[16], mode[16];
+
+	cr_assert(mkdtemp(dir));
+	snprintf(args, sizeof args, "bench --build '%s' --dir %s --runs 1 --modes bare,pv", build(), dir);
+	out = vt_trapeze(args, VT_STDOUT, &status);
+	cr_assert_eq(status, 0, "%s", out);
+	for (const char *p = out; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		if (sscanf(p, "%15s %15s %llu", work, mode, &n) != 3 ||
+		    (strcmp(work, "sieve") && strcmp(work, "checksum") && strcmp(work, "guest-os")))
+			continue;
+		rows++;
+		if (!strcmp(work, "guest-os") && !strcmp(mode, "bare"))
+			bare_insns = n;
+		if (!strcmp(work, "guest-os") && !strcmp(mode, "pv"))
+			pv_insns = n;
+	}
+	cr_expect_eq(rows, 2 + 3 * 2, "native twice, then bare and pv for each workload:\n%s", out);
+	cr_expect(strstr(out, "sieve     native"), "%s", out);
+	cr_expect(strstr(out, "checksum  pv"), "%s", out);
+	cr_expect(bare_insns > 0 && pv_insns > 0 && pv_insns != bare_insns,
+		  "pv runs the paravirtualised kernel (%llu instructions, bare %llu)", pv_insns, bare_insns);
+	snprintf(path, sizeof path, "%s/bench.csv", dir);
+	FILE *f = fopen(path, "r");
+	cr_assert(f, "%s was not written", path);
+	rows = 0;
+	while (fgets(line, sizeof line, f))
+		rows++;
+	fclose(f);
+	cr_expect_eq(rows, 1 + 2 + 3 * 2, "a header and a row per line of the table");
+	free(out);
+
+	out = vt_trapeze("bench --modes bare,warp", VT_BOTH, &status);
+	cr_expect_eq(status, 2);
+	cr_expect(strstr(out, "unknown mode 'warp'"), "%s", out);
+	free(out);
+	snprintf(args, sizeof args, "rm -rf '%s'", dir);
+	cr_expect_eq(system(args), 0);
+}
