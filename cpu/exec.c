@@ -84,6 +84,7 @@ static inline uint32_t flags_of_compare(uint32_t a, uint32_t b)
  * group, that the entries after it still say what they said when it was made
  * (a store forgets the entry of the word it wrote).
  */
+/* In this order: an add's shape is FUSE_ADD_CMP + 2 * (its compare's shape) + (addi). */
 enum { FUSE_CMP, FUSE_CMPI, FUSE_ADD_CMP, FUSE_ADDI_CMP, FUSE_ADD_CMPI, FUSE_ADDI_CMPI, FUSE_SHAPES };
 #define NBRANCH (OP_ble - OP_beq + 1)
 #define FUSED_OP(shape, branch_op) (OP_FUSED_FIRST + (shape) * NBRANCH + ((branch_op) - OP_beq))
@@ -110,9 +111,10 @@ static inline struct insn *look_ahead(struct cpu *c, struct insn *ip, bool *fres
 	return next;
 }
 
-static inline bool is_fused(uint8_t op)
+/* A compare fused with its branch: FUSE_CMP or FUSE_CMPI. */
+static inline bool is_fused_compare(uint8_t op)
 {
-	return op >= OP_FUSED_FIRST && op <= OP_FUSED_LAST;
+	return (unsigned)(op - FUSED_OP(FUSE_CMP, OP_beq)) < 2 * NBRANCH;
 }
 
 /* cmp or cmpi at ip: with the branch after it. */
@@ -128,28 +130,23 @@ static inline void fuse_compare(struct cpu *c, struct insn *ip)
 		next->op = OP_UNDECODED;
 }
 
-/* add or addi at ip: with a compare and the branch after it. */
+/* add or addi at ip: with a compare and the branch after it. A compare
+ * decoded here stays decoded, fused or not: it starts no other group. */
 static inline void fuse_step(struct cpu *c, struct insn *ip)
 {
 	bool fresh;
-	unsigned shape, branch;
 	struct insn *next = look_ahead(c, ip, &fresh);
 	if (!next)
 		return;
 	if (next->op == OP_cmp || next->op == OP_cmpi)
 		fuse_compare(c, next);
-	if (!is_fused(next->op)) {
-		if (fresh && next->op != OP_cmp && next->op != OP_cmpi)
-			next->op = OP_UNDECODED;
+	else if (fresh && !is_fused_compare(next->op))
+		next->op = OP_UNDECODED;
+	if (!is_fused_compare(next->op))
 		return;
-	}
-	shape = (next->op - OP_FUSED_FIRST) / NBRANCH;
-	branch = OP_beq + (next->op - OP_FUSED_FIRST) % NBRANCH;
-	if (shape != FUSE_CMP && shape != FUSE_CMPI)
-		return;
-	ip->op = (uint8_t)FUSED_OP(shape == FUSE_CMP ? (ip->op == OP_add ? FUSE_ADD_CMP : FUSE_ADDI_CMP)
-						     : (ip->op == OP_add ? FUSE_ADD_CMPI : FUSE_ADDI_CMPI),
-				   branch);
+	/* next->op - OP_FUSED_FIRST is its shape (0 cmp, 1 cmpi) * NBRANCH + its branch */
+	unsigned k = next->op - OP_FUSED_FIRST;
+	ip->op = (uint8_t)FUSED_OP(FUSE_ADD_CMP + 2 * (k / NBRANCH) + (ip->op == OP_addi), OP_beq + k % NBRANCH);
 }
 
 /* The instruction at ip has just been decoded: make it the first of a
@@ -203,19 +200,23 @@ static inline void fuse(struct cpu *c, struct insn *ip)
 		DISPATCH();                \
 	} while (0)
 
-/* Land on word index to_ of the window: a fault outside it, a re-clamp of
- * the countdown when a straight run from there could pass its end. */
-#define LAND(n, to)                                                   \
-	do {                                                          \
-		int64_t at_ = (to);                                   \
-		if (unlikely((uint64_t)at_ >= (uint64_t)nwin)) {      \
-			bad_target = (uint32_t)(at_ * 4);             \
-			goto jump_fault;                              \
-		}                                                     \
-		ip = lo + at_;                                        \
-		if (unlikely(nwin - at_ < left))                      \
-			RECLAMP(nwin - at_);                          \
-		NEXT_JUMPED(n);                                       \
+/* Land on the entry at address to (an integer: it may lie outside the
+ * window) for the guest address target: a fault outside the window, a
+ * re-clamp of the countdown when a straight run from there could pass its
+ * end. In bytes of the decoded window, so that a relative jump's new ip is
+ * one add from the old (the chain from one taken jump to the next is what a
+ * loop's speed rests on). */
+#define LAND(n, to, target)                                                        \
+	do {                                                                       \
+		uintptr_t to_ = (to);                                              \
+		if (unlikely(to_ - (uintptr_t)lo >= wbytes)) {                     \
+			bad_target = (target);                                     \
+			goto jump_fault;                                           \
+		}                                                                  \
+		ip = (struct insn *)to_;                                           \
+		if (unlikely((uintptr_t)lo + wbytes - to_ < (uintptr_t)left * sizeof *ip)) \
+			RECLAMP(nwin - (ip - lo));                                 \
+		NEXT_JUMPED(n);                                                    \
 	} while (0)
 
 /* Let at most d more instructions run before the loop looks again. */
@@ -228,31 +229,20 @@ static inline void fuse(struct cpu *c, struct insn *ip)
 		left = new_;                                    \
 	} while (0)
 
-/* Jump by off words from pc + 4: LAND in bytes of the decoded window, so
- * that the new ip is one add from the old (the chain from one taken jump to
- * the next is what a loop's speed rests on). */
-#define JUMP_REL(n, off)                                                              \
-	do {                                                                          \
-		uintptr_t to_ = (uintptr_t)ip + sizeof *ip * (uintptr_t)(1 + (intptr_t)(off)); \
-		if (unlikely(to_ - (uintptr_t)lo >= wbytes)) {                        \
-			bad_target = (uint32_t)(((ip - lo) + 1 + (int64_t)(off)) * 4); \
-			goto jump_fault;                                              \
-		}                                                                     \
-		ip = (struct insn *)to_;                                              \
-		if (unlikely((uintptr_t)lo + wbytes - to_ < (uintptr_t)left * sizeof *ip)) \
-			RECLAMP(nwin - (ip - lo));                                    \
-		NEXT_JUMPED(n);                                                       \
-	} while (0)
+/* Jump by off words from pc + 4. */
+#define JUMP_REL(n, off)                                                                       \
+	LAND(n, (uintptr_t)ip + sizeof *ip * (uintptr_t)(1 + (intptr_t)(off)),                \
+	     (uint32_t)(((ip - lo) + 1 + (int64_t)(off)) * 4))
 
 /* Jump to an absolute address of the current mode. */
-#define JUMP_ABS(n, addr)                                            \
-	do {                                                         \
-		uint32_t to_ = (addr);                               \
-		if (unlikely(to_ & 3)) {                             \
-			bad_target = to_;                            \
-			goto jump_fault;                             \
-		}                                                    \
-		LAND(n, (int64_t)(to_ / 4));                         \
+#define JUMP_ABS(n, addr)                                                 \
+	do {                                                              \
+		uint32_t abs_ = (addr);                                   \
+		if (unlikely(abs_ & 3)) {                                 \
+			bad_target = abs_;                                \
+			goto jump_fault;                                  \
+		}                                                         \
+		LAND(n, (uintptr_t)lo + sizeof *ip * (uintptr_t)(abs_ / 4), abs_); \
 	} while (0)
 
 /* A data access of sz bytes at a: aligned and below the limit, or a fault.
