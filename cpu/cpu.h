@@ -80,6 +80,11 @@ enum cpu_stop cpu_step(struct cpu *c);
 
 /* The interrupts pending now (ipend register value). */
 uint32_t cpu_ipend(const struct cpu *c);
+/* wfi's wait: with nothing pending, the time to the timer's expiry passes at
+ * once (counted as idle ticks, as spinning would count them), then the
+ * console may wake the machine. True when an interrupt is pending after.
+ * A monitor calls it on its virtual CPU: the guest waits in virtual time. */
+bool cpu_idle_until_interrupt(struct cpu *c);
 /* True when supervisor mode. */
 static inline bool cpu_in_supervisor(const struct cpu *c) { return c->psw & PSW_S; }
 /* Set the nonvirt set from a spec: "" or "x86" (all five), "pdp10" (jru only),

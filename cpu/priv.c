@@ -24,8 +24,7 @@ static int illegal(struct cpu *c)
 	return cpu_trap(c, CAUSE_ILLEGAL, mem_load32(&c->mem, cpu_phys_pc(c)), c->pc, c->pc);
 }
 
-/* wfi: time passes until an interrupt is pending, then wfi completes. */
-static int wait_for_interrupt(struct cpu *c, const struct isa_insn *in)
+bool cpu_idle_until_interrupt(struct cpu *c)
 {
 	if (!cpu_ipend(c) && c->sr[SR_timer]) {
 		/* Nothing pending yet but the timer: skip the idle time at once.
@@ -38,7 +37,13 @@ static int wait_for_interrupt(struct cpu *c, const struct isa_insn *in)
 	}
 	if (!cpu_ipend(c) && c->dev)
 		dev_con_wait(c->dev);
-	if (!cpu_ipend(c))
+	return cpu_ipend(c) != 0;
+}
+
+/* wfi: time passes until an interrupt is pending, then wfi completes. */
+static int wait_for_interrupt(struct cpu *c, const struct isa_insn *in)
+{
+	if (!cpu_idle_until_interrupt(c))
 		return STOP_IDLE;
 	return retire(c, in, c->pc + 4);
 }

@@ -189,16 +189,7 @@ static int hc_idle(struct vm *vm, uint32_t hcall_pc)
 {
 	struct cpu *v = &vm->vcpu;
 
-	if (!cpu_ipend(v) && v->sr[SR_timer]) {
-		uint64_t t = v->sr[SR_timer];
-		v->idle_ticks += t;
-		v->cycles += t * COST_WFI_IDLE;
-		v->sr[SR_timer] = 0;
-		v->ipend_timer = 1;
-	}
-	if (!cpu_ipend(v))
-		dev_con_wait(v->dev);
-	if (!cpu_ipend(v)) {
+	if (!cpu_idle_until_interrupt(v)) {
 		v->pc = hcall_pc;
 		return STOP_IDLE;
 	}

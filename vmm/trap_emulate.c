@@ -74,16 +74,7 @@ static int emulate_wfi(struct vm *vm, const struct isa_insn *in)
 	struct cpu *v = &vm->vcpu;
 
 	/* LAB 2 BEGIN: emulate wfi: let virtual time pass to the next virtual interrupt */
-	if (!cpu_ipend(v) && v->sr[SR_timer]) {
-		uint64_t t = v->sr[SR_timer];
-		v->idle_ticks += t;
-		v->cycles += t * COST_WFI_IDLE;
-		v->sr[SR_timer] = 0;
-		v->ipend_timer = 1;
-	}
-	if (!cpu_ipend(v))
-		dev_con_wait(v->dev);
-	if (!cpu_ipend(v))
+	if (!cpu_idle_until_interrupt(v))
 		return STOP_IDLE;
 	vmm_retire(vm, in, v->pc + 4);
 	return VMM_GO_ON;
