@@ -33,7 +33,7 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static bool fail(char *err, size_t len, const char *path, const char *fmt, ...)
+bool image_fail(char *err, size_t len, const char *path, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(err, len, "%s: error: ", path);
@@ -100,32 +100,32 @@ static bool check_header(const struct file *f, const Elf32_Ehdr *h, char *err, s
 {
 	size_t magic = f->n < SELFMAG ? f->n : SELFMAG;
 	if (f->n == 0)
-		return fail(err, len, path, "empty file, not an ELF image");
+		return image_fail(err, len, path, "empty file, not an ELF image");
 	if (memcmp(f->b, ELFMAG, magic) != 0)
-		return fail(err, len, path, "not an ELF file");
+		return image_fail(err, len, path, "not an ELF file");
 	if (f->n < sizeof(Elf32_Ehdr))
-		return fail(err, len, path, "truncated ELF header");
+		return image_fail(err, len, path, "truncated ELF header");
 	if (h->e_ident[EI_CLASS] != ELFCLASS32)
-		return fail(err, len, path, "not a 32-bit ELF file (class %u)", h->e_ident[EI_CLASS]);
+		return image_fail(err, len, path, "not a 32-bit ELF file (class %u)", h->e_ident[EI_CLASS]);
 	if (h->e_ident[EI_DATA] != ELFDATA2LSB)
-		return fail(err, len, path, "not a little-endian ELF file");
+		return image_fail(err, len, path, "not a little-endian ELF file");
 	if (h->e_ident[EI_VERSION] != EV_CURRENT || h->e_version != EV_CURRENT)
-		return fail(err, len, path, "unsupported ELF version %u", h->e_ident[EI_VERSION]);
+		return image_fail(err, len, path, "unsupported ELF version %u", h->e_ident[EI_VERSION]);
 	if (h->e_machine != EM_TRAPEZE)
-		return fail(err, len, path, "wrong machine type 0x%x (a Trapeze image has 0x%x)",
+		return image_fail(err, len, path, "wrong machine type 0x%x (a Trapeze image has 0x%x)",
 		            h->e_machine, EM_TRAPEZE);
 	if (h->e_type != ET_EXEC)
-		return fail(err, len, path, "not an executable ELF file (type %u)", h->e_type);
+		return image_fail(err, len, path, "not an executable ELF file (type %u)", h->e_type);
 	if (h->e_phnum > MAX_PHDRS)
-		return fail(err, len, path, "too many program headers (%u)", h->e_phnum);
+		return image_fail(err, len, path, "too many program headers (%u)", h->e_phnum);
 	if (h->e_phnum && h->e_phentsize != sizeof(Elf32_Phdr))
-		return fail(err, len, path, "bad program header size %u", h->e_phentsize);
+		return image_fail(err, len, path, "bad program header size %u", h->e_phentsize);
 	if (!in_file(f, h->e_phoff, (uint64_t)h->e_phnum * sizeof(Elf32_Phdr)))
-		return fail(err, len, path, "truncated program headers");
+		return image_fail(err, len, path, "truncated program headers");
 	if (h->e_shnum && h->e_shentsize != sizeof(Elf32_Shdr))
-		return fail(err, len, path, "bad section header size %u", h->e_shentsize);
+		return image_fail(err, len, path, "bad section header size %u", h->e_shentsize);
 	if (!in_file(f, h->e_shoff, (uint64_t)h->e_shnum * sizeof(Elf32_Shdr)))
-		return fail(err, len, path, "truncated section headers");
+		return image_fail(err, len, path, "truncated section headers");
 	return true;
 }
 
@@ -161,7 +161,7 @@ static bool read_segments(const struct file *f, const Elf32_Ehdr *h, struct imag
 {
 	img->segs = calloc(h->e_phnum + 1u, sizeof *img->segs);
 	if (!img->segs)
-		return fail(err, len, path, "out of memory");
+		return image_fail(err, len, path, "out of memory");
 	for (unsigned i = 0; i < h->e_phnum; i++) {
 		Elf32_Phdr p;
 		get_phdr(f->b + h->e_phoff + (size_t)i * sizeof p, &p);
@@ -169,10 +169,10 @@ static bool read_segments(const struct file *f, const Elf32_Ehdr *h, struct imag
 			continue;
 		if (p.p_memsz > MAX_SEGMENT || p.p_filesz > p.p_memsz ||
 		    (uint64_t)p.p_vaddr + p.p_memsz > 0x100000000u)
-			return fail(err, len, path, "segment at 0x%08x has an absurd size (%u bytes)",
+			return image_fail(err, len, path, "segment at 0x%08x has an absurd size (%u bytes)",
 			            p.p_vaddr, p.p_memsz);
 		if (!in_file(f, p.p_offset, p.p_filesz))
-			return fail(err, len, path, "truncated segment data at 0x%08x", p.p_vaddr);
+			return image_fail(err, len, path, "truncated segment data at 0x%08x", p.p_vaddr);
 		struct image_seg *s = &img->segs[img->nsegs++];
 		const char *name = section_name(f, h, p.p_vaddr);
 		s->addr = p.p_vaddr;
@@ -180,14 +180,14 @@ static bool read_segments(const struct file *f, const Elf32_Ehdr *h, struct imag
 		s->data = calloc(p.p_memsz, 1);
 		s->name = strdup(name ? name : (p.p_flags & PF_X) ? ".text" : ".data");
 		if (!s->data || !s->name)
-			return fail(err, len, path, "out of memory");
+			return image_fail(err, len, path, "out of memory");
 		memcpy(s->data, f->b + p.p_offset, p.p_filesz);
 	}
 	qsort(img->segs, (size_t)img->nsegs, sizeof *img->segs, by_addr);
 	for (int i = 1; i < img->nsegs; i++) {
 		const struct image_seg *a = &img->segs[i - 1], *b = &img->segs[i];
 		if ((uint64_t)a->addr + a->size > b->addr)
-			return fail(err, len, path, "segments at 0x%08x and 0x%08x overlap", a->addr,
+			return image_fail(err, len, path, "segments at 0x%08x and 0x%08x overlap", a->addr,
 			            b->addr);
 	}
 	return true;
@@ -215,16 +215,16 @@ static bool read_symbols(const struct file *f, const Elf32_Ehdr *h, struct image
 		if (s.sh_type != SHT_SYMTAB)
 			continue;
 		if (s.sh_entsize != sizeof(Elf32_Sym) || s.sh_link >= h->e_shnum)
-			return fail(err, len, path, "malformed symbol table");
+			return image_fail(err, len, path, "malformed symbol table");
 		get_shdr(f->b + h->e_shoff + (size_t)s.sh_link * sizeof s, &str);
 		if (!in_file(f, s.sh_offset, s.sh_size) || !in_file(f, str.sh_offset, str.sh_size))
-			return fail(err, len, path, "truncated symbol table");
+			return image_fail(err, len, path, "truncated symbol table");
 		size_t n = s.sh_size / sizeof(Elf32_Sym);
 		if (n > MAX_SYMS)
-			return fail(err, len, path, "too many symbols (%zu)", n);
+			return image_fail(err, len, path, "too many symbols (%zu)", n);
 		img->syms = calloc(n + 1, sizeof *img->syms);
 		if (!img->syms)
-			return fail(err, len, path, "out of memory");
+			return image_fail(err, len, path, "out of memory");
 		for (size_t k = 1; k < n; k++) {
 			const uint8_t *p = f->b + s.sh_offset + k * sizeof(Elf32_Sym);
 			uint32_t name = get32(p), value = get32(p + 4);
@@ -232,13 +232,13 @@ static bool read_symbols(const struct file *f, const Elf32_Ehdr *h, struct image
 			unsigned type = ELF32_ST_TYPE(info), bind = ELF32_ST_BIND(info);
 			if (name >= str.sh_size || !memchr(f->b + str.sh_offset + name, 0,
 			                                    str.sh_size - name))
-				return fail(err, len, path, "bad symbol name in symbol %zu", k);
+				return image_fail(err, len, path, "bad symbol name in symbol %zu", k);
 			const char *nm = (const char *)f->b + str.sh_offset + name;
 			if (!*nm || shndx == SHN_UNDEF || shndx == SHN_COMMON ||
 			    (type != STT_NOTYPE && type != STT_FUNC && type != STT_OBJECT))
 				continue;
 			if (!add_symbol(img, nm, value, bind == STB_GLOBAL || bind == STB_WEAK))
-				return fail(err, len, path, "out of memory");
+				return image_fail(err, len, path, "out of memory");
 		}
 		break;
 	}
@@ -265,11 +265,11 @@ static bool slurp(const char *path, struct file *f, char *err, size_t len)
 	FILE *fp = fopen(path, "rb");
 	struct stat st;
 	if (!fp)
-		return fail(err, len, path, "cannot open: %s", strerror(errno));
+		return image_fail(err, len, path, "cannot open: %s", strerror(errno));
 	/* fopen opens a directory; only the first read fails, with a vaguer word. */
 	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(fp);
-		return fail(err, len, path, "is a directory, not an image");
+		return image_fail(err, len, path, "is a directory, not an image");
 	}
 	size_t cap = 0, n = 0;
 	uint8_t *b = NULL;
@@ -280,7 +280,7 @@ static bool slurp(const char *path, struct file *f, char *err, size_t len)
 			if (!nb) {
 				free(b);
 				fclose(fp);
-				return fail(err, len, path, "file too large for an image");
+				return image_fail(err, len, path, "file too large for an image");
 			}
 			b = nb;
 		}
@@ -293,8 +293,8 @@ static bool slurp(const char *path, struct file *f, char *err, size_t len)
 	fclose(fp);
 	if (bad || n > IMAGE_MAX_FILE) {
 		free(b);
-		return bad ? fail(err, len, path, "read error") :
-		             fail(err, len, path, "file too large for an image");
+		return bad ? image_fail(err, len, path, "read error") :
+		             image_fail(err, len, path, "file too large for an image");
 	}
 	f->b = b;
 	f->n = n;
@@ -310,7 +310,7 @@ bool image_parse(const void *bytes, size_t len, const char *name, struct image *
 	if (ok) {
 		out->path = strdup(name);
 		if (!out->path)
-			ok = fail(err, errlen, name, "out of memory");
+			ok = image_fail(err, errlen, name, "out of memory");
 	}
 	if (!ok)
 		image_free(out);
@@ -334,12 +334,12 @@ bool image_place(const struct image *img, struct mem *m, char *err, size_t errle
 	for (int i = 0; i < img->nsegs; i++) {
 		const struct image_seg *s = &img->segs[i];
 		if (s->size && !mem_in_range(m, s->addr, s->size))
-			return fail(err, errlen, path,
+			return image_fail(err, errlen, path,
 			            "segment at 0x%08x (%u bytes) lies outside the %u-byte memory",
 			            s->addr, s->size, m->size);
 	}
 	if (!mem_in_range(m, img->entry, 4))
-		return fail(err, errlen, path, "entry point 0x%08x lies outside the %u-byte memory",
+		return image_fail(err, errlen, path, "entry point 0x%08x lies outside the %u-byte memory",
 		            img->entry, m->size);
 	for (int i = 0; i < img->nsegs; i++)
 		if (img->segs[i].size)

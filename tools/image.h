@@ -78,4 +78,9 @@ const struct image_sym *image_symbol_near(const struct image *img, uint32_t addr
 /* The address of the symbol called name; false if there is none. */
 bool image_lookup(const struct image *img, const char *name, uint32_t *addr);
 
+/* For the reader and the writer: "PATH: error: " and the message into
+ * err (errlen bytes); always false. */
+bool image_fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif

@@ -12,7 +12,6 @@
 
 #include <elf.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,18 +215,6 @@ static void build(const struct image *img, struct out *o)
 	free(shstr.b);
 }
 
-static bool fail(char *err, size_t len, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	int n = snprintf(err, len, "%s: error: ", path);
-	if (n >= 0 && (size_t)n < len) {
-		va_start(ap, fmt);
-		vsnprintf(err + n, len - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
-
 static bool write_all(int fd, const uint8_t *b, size_t n)
 {
 	while (n > 0) {
@@ -252,11 +239,11 @@ bool image_encode(const struct image *img, const char *name, uint8_t **bytes, si
 	*bytes = NULL;
 	*len = 0;
 	if (img->nsegs > 1000)
-		return fail(err, errlen, name, "too many segments (%d)", img->nsegs);
+		return image_fail(err, errlen, name, "too many segments (%d)", img->nsegs);
 	build(img, &o);
 	if (o.oom) {
 		free(o.b);
-		return fail(err, errlen, name, "out of memory");
+		return image_fail(err, errlen, name, "out of memory");
 	}
 	*bytes = o.b;
 	*len = o.n;
@@ -272,7 +259,7 @@ bool image_write(const char *path, const struct image *img, char *err, size_t er
 	char *tmp = malloc(plen + 8);
 	if (!tmp) {
 		free(o.b);
-		return fail(err, errlen, path, "out of memory");
+		return image_fail(err, errlen, path, "out of memory");
 	}
 	memcpy(tmp, path, plen);
 	memcpy(tmp + plen, ".XXXXXX", 8);
@@ -291,6 +278,6 @@ bool image_write(const char *path, const struct image *img, char *err, size_t er
 	free(tmp);
 	free(o.b);
 	if (e)
-		return fail(err, errlen, path, "cannot write: %s", strerror(e));
+		return image_fail(err, errlen, path, "cannot write: %s", strerror(e));
 	return true;
 }
