@@ -164,16 +164,6 @@ Test(bt, each_flagged_kernel_instruction_becomes_a_callout)
 	}
 }
 
-static void everything_options(struct vm_options *o, char *disk)
-{
-	vt_make_disk(disk, 8);
-	vm_options_init(o);
-	o->disk_path = disk;
-	o->input = "ok";
-	o->input_len = 2;
-	o->step_limit = 1000000;
-}
-
 Test(bt, everything_guest_statistics_add_up)
 {
 	struct image img;
@@ -183,7 +173,7 @@ Test(bt, everything_guest_statistics_add_up)
 	struct vm *vm;
 
 	vt_assemble("everything", &img);
-	everything_options(&o, disk);
+	vt_everything_options(&o, disk);
 	for (int k = 0; k < 2; k++) {
 		o.nonvirt = nonvirt_of(k ? "x86" : NULL);
 		fixture_equivalent("everything", &o, MODE_BT);
@@ -225,7 +215,7 @@ Test(bt, a_small_cache_is_flushed_and_nothing_changes_for_the_guest)
 	struct vm *vm;
 
 	vt_assemble("everything", &img);
-	everything_options(&o, disk);
+	vt_everything_options(&o, disk);
 	o.tc_size = 16; /* raised to VM_MIN_TC */
 	fixture_equivalent("everything", &o, MODE_BT);
 	vm = vt_vm_image(&o, MODE_BT, &img);
@@ -249,7 +239,7 @@ Test(bt, runs_in_pieces_end_where_one_run_ends)
 	char disk[64];
 
 	vt_assemble("everything", &img);
-	everything_options(&o, disk);
+	vt_everything_options(&o, disk);
 	for (int k = 0; k < 2; k++) {
 		struct vm *whole, *split;
 		struct vmm_observation a, b;

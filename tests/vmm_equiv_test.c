@@ -16,17 +16,6 @@
 
 static const enum vmm_mode modes[] = VT_ALL_MODES;
 
-/* The options the everything guest needs: a disk and two bytes of input. */
-static void everything_options(struct vm_options *o, char *disk)
-{
-	vt_make_disk(disk, 8);
-	vm_options_init(o);
-	o->disk_path = disk;
-	o->input = "ok";
-	o->input_len = 2;
-	o->step_limit = 1000000;
-}
-
 Test(equiv, every_mode_is_equivalent_to_bare_on_the_everything_guest)
 {
 	struct image img;
@@ -34,7 +23,7 @@ Test(equiv, every_mode_is_equivalent_to_bare_on_the_everything_guest)
 	char disk[64];
 
 	vt_assemble("everything", &img);
-	everything_options(&o, disk);
+	vt_everything_options(&o, disk);
 	for (int m = 1; m < 4; m++) {
 		struct vmm_divergence d;
 		bool same = vt_equivalent(&o, MODE_BARE, modes[m], vt_load_image, &img, &d);
@@ -62,7 +51,7 @@ Test(equiv, everything_guest_runs_every_instruction_and_takes_every_trap)
 	enum cpu_stop stop;
 
 	vt_assemble("everything", &img);
-	everything_options(&o, disk);
+	vt_everything_options(&o, disk);
 	vm = vt_vm_image(&o, MODE_BARE, &img);
 	do {
 		uint32_t gpa;
@@ -90,7 +79,7 @@ Test(equiv, guest_time_and_efficiency_per_mode)
 	char disk[64];
 
 	vt_assemble("everything", &img);
-	everything_options(&o, disk);
+	vt_everything_options(&o, disk);
 	for (int m = 0; m < 4; m++) {
 		struct vm *vm = vt_vm_image(&o, modes[m], &img);
 		cr_assert_eq(vm_run(vm, UINT64_MAX), STOP_HALT, "%s", vmm_mode_name(modes[m]));
@@ -128,7 +117,7 @@ Test(equiv, runs_in_pieces_end_where_one_run_ends)
 	char disk[64];
 
 	vt_assemble("everything", &img);
-	everything_options(&o, disk);
+	vt_everything_options(&o, disk);
 	for (int m = 0; m < 4; m++) {
 		struct vm *whole = vt_vm_image(&o, modes[m], &img), *split = vt_vm_image(&o, modes[m], &img);
 		struct vmm_observation a, b;
@@ -202,7 +191,7 @@ Test(equiv, one_long_run_equals_single_steps_in_every_mode)
 	image_free(&img);
 
 	vt_assemble("everything", &img);
-	everything_options(&o, disk);
+	vt_everything_options(&o, disk);
 	for (int m = 0; m < 4; m++)
 		one_run_and_steps(&img, &o, modes[m]);
 	image_free(&img);

@@ -157,10 +157,7 @@ Test(nonvirt, x86_breaks_trap_and_emulate_on_the_everything_guest)
 
 	vt_assemble("everything", &img);
 	options(&o, "x86");
-	vt_make_disk(disk, 8);
-	o.disk_path = disk;
-	o.input = "ok";
-	o.input_len = 2;
+	vt_everything_inputs(&o, disk);
 	cr_expect(!vt_equivalent(&o, MODE_BARE, MODE_TRAP, vt_load_image, &img, &d));
 	/* Its first flagged instruction is getbase, in the kernel's banner. */
 	cr_expect(d.have_word && isa_op(d.word) == OP_getbase, "at 0x%08x", d.word);

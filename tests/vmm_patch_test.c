@@ -68,11 +68,8 @@ Test(patch, with_nothing_to_patch_it_is_trap_and_emulate)
 	struct vm *vm;
 
 	vt_assemble("everything", &img);
-	vt_make_disk(disk, 8);
 	options(&o, NULL);
-	o.disk_path = disk;
-	o.input = "ok";
-	o.input_len = 2;
+	vt_everything_inputs(&o, disk);
 	cr_expect(vt_equivalent(&o, MODE_BARE, MODE_PATCH, vt_load_image, &img, &d));
 	vmm_divergence_free(&d);
 	vm = vt_vm_image(&o, MODE_TRAP, &img);

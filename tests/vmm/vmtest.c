@@ -129,6 +129,21 @@ void vt_make_disk(char *path, unsigned nsectors)
 	cr_assert(fclose(f) == 0);
 }
 
+void vt_everything_inputs(struct vm_options *o, char *disk)
+{
+	vt_make_disk(disk, 8);
+	o->disk_path = disk;
+	o->input = "ok";
+	o->input_len = 2;
+}
+
+void vt_everything_options(struct vm_options *o, char *disk)
+{
+	vm_options_init(o);
+	o->step_limit = 1000000;
+	vt_everything_inputs(o, disk);
+}
+
 void vt_make_file(char *path, const char *text)
 {
 	int fd;

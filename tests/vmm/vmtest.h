@@ -46,6 +46,12 @@ struct vm *vt_vm_image(const struct vm_options *o, enum vmm_mode m, const struct
  * fresh temporary file; its name in path (at least 64 bytes). */
 void vt_make_disk(char *path, unsigned nsectors);
 
+/* What the everything guest needs on top of options o: a fresh disk of 8
+ * sectors (its name in disk, at least 64 bytes) and two bytes of input. */
+void vt_everything_inputs(struct vm_options *o, char *disk);
+/* Default options, a million-instruction limit, and the inputs above. */
+void vt_everything_options(struct vm_options *o, char *disk);
+
 /* Write text to a fresh temporary file; its name in path (at least 64 bytes). */
 void vt_make_file(char *path, const char *text);
 
