@@ -20,45 +20,14 @@ KERNEL="$BUILD/guest/kernel.elf"
 # kprintf moves as the kernel grows: its address from the kernel's listing.
 KPRINTF=$(awk '/^ *kprintf:$/ { getline; print $1; exit }' "$BUILD/guest/kernel.lst")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/trapeze-mon-tty.XXXXXX") || exit 1
-passed=0
-failed=0
-
-tm() { tmux -L "$SOCK" "$@"; }
+PANE=mon
+. "$(dirname "$0")/tmux_lib.sh"
 cleanup() {
-	tm kill-server >/dev/null 2>&1
+	tmux_cleanup
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'cleanup; exit 1' INT TERM HUP
-
-screen() { tm capture-pane -p -t mon 2>/dev/null; }
-
-wait_for() {
-	i=0
-	while [ "$i" -lt "${2:-100}" ]; do
-		if screen | grep -F -q -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-	screen | sed 's/^/     | /'
-}
-
-check() {
-	if wait_for "$2"; then pass "$1"; else fail "$1: '$2' never appeared"; fi
-}
 
 keys() { tm send-keys -t mon "$@"; }
 

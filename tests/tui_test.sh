@@ -25,44 +25,10 @@ DISK="$BUILD/guest/disk.img"
 LST="$BUILD/guest/kernel.lst"
 KPRINTF=$(awk '/^ *kprintf:$/ { getline; print $1; exit }' "$LST")
 OUTBYTE=$(awk '/out +PORT_CON_DATA, r1/ { print $1; exit }' "$LST")
-passed=0
-failed=0
-
-tm() { tmux -L "$SOCK" "$@"; }
-cleanup() { tm kill-server >/dev/null 2>&1; }
-trap cleanup EXIT
-trap 'cleanup; exit 1' INT TERM HUP
-
-screen() { tm capture-pane -p -t tui 2>/dev/null; }
-
-# wait_for TEXT [TENTHS]: poll the screen until TEXT is on it (default 10 s).
-wait_for() {
-	i=0
-	while [ "$i" -lt "${2:-100}" ]; do
-		if screen | grep -F -q -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-	screen | sed 's/^/     | /'
-}
-
-# check NAME TEXT: the step passes when TEXT shows up on the screen.
-check() {
-	if wait_for "$2"; then pass "$1"; else fail "$1: '$2' never appeared"; fi
-}
+PANE=tui
+. "$(dirname "$0")/tmux_lib.sh"
+trap tmux_cleanup EXIT
+trap 'tmux_cleanup; exit 1' INT TERM HUP
 
 # check_line NAME REGEX: a line of the screen matches the extended REGEX.
 check_line() {

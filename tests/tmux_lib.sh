@@ -1,0 +1,41 @@
+# tests/tmux_lib.sh: what the tests that drive a terminal in tmux share.
+# Sourced, not run (scripts/script-tests.sh runs only tests/*_test.sh). The
+# sourcing script sets SOCK (its own tmux server) and PANE (the session it
+# drives), and kills the server on exit with tmux_cleanup.
+
+passed=0
+failed=0
+
+tm() { tmux -L "$SOCK" "$@"; }
+tmux_cleanup() { tm kill-server >/dev/null 2>&1; }
+
+screen() { tm capture-pane -p -t "$PANE" 2>/dev/null; }
+
+# wait_for TEXT [TENTHS]: poll the screen until TEXT is on it (default 10 s).
+wait_for() {
+	i=0
+	while [ "$i" -lt "${2:-100}" ]; do
+		if screen | grep -F -q -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+pass() {
+	passed=$((passed + 1))
+	echo "ok   $1"
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL $1"
+	screen | sed 's/^/     | /'
+}
+
+# check NAME TEXT: the step passes when TEXT shows up on the screen.
+check() {
+	if wait_for "$2"; then pass "$1"; else fail "$1: '$2' never appeared"; fi
+}
