@@ -86,6 +86,19 @@ void vmm_hw_destroy(struct vm *vm)
 	vm->hw = NULL;
 }
 
+/* The counters the guest's clock and statistics are kept in: the real CPU
+ * counts for the virtual one while the guest runs in guest mode. */
+static void copy_accounting(struct cpu *to, const struct cpu *from)
+{
+	to->retired = from->retired;
+	to->cycles = from->cycles;
+	to->idle_ticks = from->idle_ticks;
+	memcpy(to->traps, from->traps, sizeof to->traps);
+	to->trap = from->trap;
+	to->trap_streak = from->trap_streak;
+	to->trap_retired = from->trap_retired;
+}
+
 /* VM entry: the virtual CPU into the guest-state area (vmwrite), the
  * monitor's virtual interrupt lines into the control area, and the guest's
  * clock and counters onto the real processor (VT-x's TSC offsetting). */
@@ -100,13 +113,7 @@ static void enter(struct vm *vm, struct vmcb *b)
 	memcpy(g->sr, v->sr, sizeof g->sr);
 	g->ipend_timer = v->ipend_timer;
 	b->virq = dev_irq_lines(&vm->dev) & ~b->irq_direct;
-	c->retired = v->retired;
-	c->cycles = v->cycles;
-	c->idle_ticks = v->idle_ticks;
-	memcpy(c->traps, v->traps, sizeof c->traps);
-	c->trap = v->trap;
-	c->trap_streak = v->trap_streak;
-	c->trap_retired = v->trap_retired;
+	copy_accounting(c, v);
 	vmx_enter(c, b);
 }
 
@@ -122,13 +129,7 @@ static void leave(struct vm *vm, const struct vmcb *b)
 	memcpy(v->sr, g->sr, sizeof v->sr);
 	v->ipend_timer = g->ipend_timer;
 	vm->stats.native += c->retired - v->retired;
-	v->retired = c->retired;
-	v->cycles = c->cycles;
-	v->idle_ticks = c->idle_ticks;
-	memcpy(v->traps, c->traps, sizeof v->traps);
-	v->trap = c->trap;
-	v->trap_streak = c->trap_streak;
-	v->trap_retired = c->trap_retired;
+	copy_accounting(v, c);
 }
 
 static void set_reg(struct cpu *v, unsigned rd, uint32_t value)
