@@ -105,15 +105,8 @@ static int parse(int argc, char **argv, struct diff_args *a)
 			a->modes_given = true;
 		} else if (missing) {
 			return runopt_usage(&a->o, "option '%s' needs a value", arg);
-		} else if ((r = runopt_parse(&a->o, argc, argv, &i)) != 0) {
-			if (r < 0)
-				return r == -2 ? runopt_usage(&a->o, "option '%s' needs a value", arg) : -1;
-		} else if (arg[0] == '-' && arg[1]) {
-			return runopt_usage(&a->o, "unknown option '%s'", arg);
-		} else if (a->image) {
-			return runopt_usage(&a->o, "one IMAGE only: '%s' too", arg);
-		} else {
-			a->image = arg;
+		} else if ((r = runopt_rest(&a->o, argc, argv, &i, &a->image)) != 0) {
+			return r;
 		}
 	}
 	if (a->matrix && (a->modes_given || a->o.vm.nonvirt)) {

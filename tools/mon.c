@@ -59,15 +59,8 @@ int mon_parse_args(int argc, char **argv, struct runopts *o, const char **image)
 			}
 		} else if (missing) {
 			return runopt_usage(o, "option '%s' needs a value", arg);
-		} else if ((r = runopt_parse(o, argc, argv, &i)) != 0) {
-			if (r < 0)
-				return r == -2 ? runopt_usage(o, "option '%s' needs a value", arg) : -1;
-		} else if (arg[0] == '-' && arg[1]) {
-			return runopt_usage(o, "unknown option '%s'", arg);
-		} else if (*image) {
-			return runopt_usage(o, "one IMAGE only: '%s' too", arg);
-		} else {
-			*image = arg;
+		} else if ((r = runopt_rest(o, argc, argv, &i, image)) != 0) {
+			return r;
 		}
 	}
 	return *image ? 0 : runopt_usage(o, "no IMAGE given");

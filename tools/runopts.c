@@ -127,6 +127,23 @@ static const char *value_of(const char *name, int argc, char **argv, int *i, boo
 	return v;
 }
 
+int runopt_rest(struct runopts *o, int argc, char **argv, int *i, const char **image)
+{
+	const char *arg = argv[*i];
+	int r = runopt_parse(o, argc, argv, i);
+
+	if (r == -2)
+		return runopt_usage(o, "option '%s' needs a value", arg);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	if (arg[0] == '-' && arg[1])
+		return runopt_usage(o, "unknown option '%s'", arg);
+	if (*image)
+		return runopt_usage(o, "one IMAGE only: '%s' too", arg);
+	*image = arg;
+	return 0;
+}
+
 int runopt_parse(struct runopts *o, int argc, char **argv, int *i)
 {
 	const char *v;

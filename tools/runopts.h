@@ -39,6 +39,11 @@ void runopt_init(struct runopts *o, const char *cmd);
  * *i on) and return 1; 0 if it is not one; -1 after printing an error for a
  * bad value; -2 for a missing value (a usage error). */
 int runopt_parse(struct runopts *o, int argc, char **argv, int *i);
+/* The rest of a command's argument loop, once its own options have not
+ * taken argv[*i]: a shared option (runopt_parse), an unknown option, or the
+ * one IMAGE (into *image). 0 when taken; otherwise what the loop returns: 2
+ * after a usage message, -1 after an error. */
+int runopt_rest(struct runopts *o, int argc, char **argv, int *i, const char **image);
 /* The value of a --name VALUE or --name=VALUE option at argv[*i], or NULL
  * when arg is not that option. *missing is set when the value is absent. */
 const char *runopt_value(const char *name, int argc, char **argv, int *i, bool *missing);
