@@ -95,6 +95,12 @@ static inline bool is_branch(uint8_t op)
 	return (uint8_t)(op - OP_beq) < NBRANCH;
 }
 
+/* Decode the word whose entry is e. */
+static inline void decode_entry(struct cpu *c, struct insn *e)
+{
+	cpu_decode(e, mem_load32(&c->mem, (uint32_t)(e - c->mem.dec) * 4));
+}
+
 /* The entry after ip, decoded (fresh: by this call); NULL past the end of
  * memory. A caller that decoded it only to look, and does not keep it in a
  * group, forgets it again: it may start a group of its own, made when it is
@@ -107,7 +113,7 @@ static inline struct insn *look_ahead(struct cpu *c, struct insn *ip, bool *fres
 		return NULL;
 	*fresh = next->op == OP_UNDECODED;
 	if (*fresh)
-		cpu_decode(next, mem_load32(&c->mem, (uint32_t)(next - c->mem.dec) * 4));
+		decode_entry(c, next);
 	return next;
 }
 
@@ -568,7 +574,7 @@ dispatch:
 #else
 	case OP_UNDECODED:
 #endif
-		cpu_decode(ip, mem_load32(&c->mem, (uint32_t)(ip - c->mem.dec) * 4));
+		decode_entry(c, ip);
 		fuse(c, ip);
 		DISPATCH();
 
