@@ -77,7 +77,8 @@ deps:
 # shared indirect jump (that would undo threading; make bench showed it).
 cc_accepts = $(shell $(CC) -Werror $(1) -c -x c /dev/null -o /dev/null 2>/dev/null && echo $(1))
 DISPATCH_CFLAGS := $(call cc_accepts,-fno-gcse) $(call cc_accepts,-fno-crossjumping)
-$(BUILD)/obj/cpu/exec.o $(BUILD)/obj/cpu/exec_switch.o: EXTRA_CFLAGS := $(DISPATCH_CFLAGS)
+$(BUILD)/obj/cpu/exec.o $(BUILD)/obj/cpu/exec_switch.o $(BUILD)/obj/cpu/exec_paged.o \
+$(BUILD)/obj/cpu/exec_paged_switch.o: EXTRA_CFLAGS := $(DISPATCH_CFLAGS)
 $(BUILD)/obj/tools/tui.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
 $(BUILD)/obj/tools/tui_draw.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
 $(BUILD)/obj/tools/tui_panes.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)

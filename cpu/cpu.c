@@ -16,6 +16,15 @@ bool cpu_init(struct cpu *c, uint32_t mem_size, struct devices *dev)
 	memset(c, 0, sizeof *c);
 	if (!mem_init(&c->mem, mem_size))
 		return false;
+	/* The TLB's marks: a byte per physical page, and the list of those set. */
+	c->tlb.watched = calloc(c->mem.size / PAGE_SIZE + 1, 1);
+	c->tlb.watch_list = calloc(1024, sizeof *c->tlb.watch_list);
+	if (!c->tlb.watched || !c->tlb.watch_list) {
+		cpu_free(c);
+		return false;
+	}
+	cpu_tlb_flush(c);
+	c->tlb.flushes = 0;
 	c->psw = PSW_S;
 	c->dev = dev;
 	return true;
@@ -24,6 +33,10 @@ bool cpu_init(struct cpu *c, uint32_t mem_size, struct devices *dev)
 void cpu_free(struct cpu *c)
 {
 	mem_free(&c->mem);
+	free(c->tlb.watched);
+	free(c->tlb.watch_list);
+	c->tlb.watched = NULL;
+	c->tlb.watch_list = NULL;
 }
 
 void cpu_window(const struct cpu *c, uint32_t *base, uint32_t *limit)
@@ -45,15 +58,6 @@ void cpu_window(const struct cpu *c, uint32_t *base, uint32_t *limit)
 	*limit = b >= c->mem.size ? 0 : (l < c->mem.size - b ? l : c->mem.size - b);
 }
 
-bool cpu_translate(const struct cpu *c, uint32_t va, uint32_t *pa)
-{
-	uint32_t base, lim;
-	cpu_window(c, &base, &lim);
-	if (va >= lim)
-		return false;
-	*pa = base + va;
-	return true;
-}
 
 void cpu_account(struct cpu *c, uint64_t n, uint64_t extra)
 {
@@ -67,22 +71,39 @@ void cpu_account(struct cpu *c, uint64_t n, uint64_t extra)
 	}
 }
 
+/*
+ * Two builds of the loop: the plain one (the P&G machine) and the paged one
+ * (ISA.md section 12). Each leaves with EXEC_SWITCH when, at a resync, the
+ * current mode needs the other one (entering or leaving paged user mode);
+ * the budget goes on in the other.
+ */
+static enum cpu_stop run_loops(struct cpu *c, uint64_t max, bool step)
+{
+	const uint64_t end = c->retired + max;
+	enum cpu_stop s;
+
+	for (;;) {
+		uint64_t left = end > c->retired ? end - c->retired : 0;
+		if (!left)
+			return STOP_LIMIT;
+#ifdef TRAPEZE_SWITCH
+		s = cpu_paging(c) ? cpu_exec_paged_switch(c, left, step) : cpu_exec_switch(c, left, step);
+#else
+		s = cpu_paging(c) ? cpu_exec_paged_goto(c, left, step) : cpu_exec_goto(c, left, step);
+#endif
+		if ((int)s != EXEC_SWITCH)
+			return s;
+	}
+}
+
 enum cpu_stop cpu_run(struct cpu *c, uint64_t max)
 {
-#ifdef TRAPEZE_SWITCH
-	return cpu_exec_switch(c, max, false);
-#else
-	return cpu_exec_goto(c, max, false);
-#endif
+	return run_loops(c, max, false);
 }
 
 enum cpu_stop cpu_step(struct cpu *c)
 {
-#ifdef TRAPEZE_SWITCH
-	return cpu_exec_switch(c, 1, true);
-#else
-	return cpu_exec_goto(c, 1, true);
-#endif
+	return run_loops(c, 1, true);
 }
 
 /* The nonvirt bit of the instruction named by the n bytes at p, or 0. */

@@ -36,6 +36,60 @@ struct cpu_trap {
 	uint32_t detail;
 	uint32_t epc; /* where rfe would resume: the faulting pc, or the next one */
 	uint32_t pc;  /* the pc of the instruction that trapped (or epc for interrupts) */
+	uint32_t info; /* PAGEFAULT: what pfinfo says (PF_ bits); otherwise 0 */
+};
+
+/*
+ * Paging (ISA.md section 12): two-level tables of 4 KiB pages, for user
+ * mode only (supervisor mode is unmapped). The TLB below is the machine's
+ * cache of translations; it is invisible to programs, because the machine
+ * keeps it coherent (see cpu/mmu.c).
+ */
+enum {
+	PAGE_SIZE = 4096,
+	PAGE_SHIFT = 12,
+	PTE_V = 1u << 0, PTE_W = 1u << 1, PTE_U = 1u << 2, PTE_A = 1u << 3, PTE_D = 1u << 4,
+	PTB_P = 1u << 0,        /* ptb: paging on for user mode */
+	PF_W = 1u << 0,         /* pfinfo: the access was a store */
+	PF_X = 1u << 1,         /* an instruction fetch */
+	PF_P = 1u << 2,         /* the page was present: a protection fault */
+	PF_B = 1u << 3,         /* a table or the page lies outside memory */
+	TLB_SIZE = 256,         /* entries, direct-mapped by virtual page number */
+};
+#define PAGE_MASK 0xFFFFF000u
+
+/* What translates the current mode's addresses (cpu/mmu.c). */
+enum mmu_kind {
+	MMU_OFF,  /* no walk: unrelocated, or relocated by a window (base, limit) */
+	MMU_1D,   /* one table walk: user paging, or a monitor's table in guest mode */
+	MMU_2D,   /* nested paging: the guest's tables, each guest-physical address
+	           * through the monitor's nested table (cpu/vmx.h) */
+};
+
+struct mmu_ctx {
+	enum mmu_kind kind;
+	uint32_t root;        /* 1D: the directory (real physical); 2D: the guest's (guest-physical) */
+	uint32_t nroot;       /* 2D: the nested directory, or 0: guest-physical a is region_base + a */
+	uint32_t limit;       /* 1D: addresses from here up trap BOUNDS (0: none); 2D: the region's size */
+	uint32_t offset;      /* 2D without a nested table: the region's base */
+	bool nested_faults;   /* a fault in the monitor's table exits guest mode (NPF), not PAGEFAULT */
+};
+
+/* The TLB: a direct-mapped cache of user translations. rtag[i] is the
+ * virtual page number of a readable (and executable) entry, wtag[i] of
+ * one stores may use at full speed; ~0 is empty. host address of va =
+ * delta[i] + va. */
+struct tlb {
+	uint32_t rtag[TLB_SIZE];
+	uint32_t wtag[TLB_SIZE];
+	uintptr_t delta[TLB_SIZE];
+	uint32_t frame[TLB_SIZE];   /* its physical page */
+	struct mmu_ctx ctx;         /* the context its entries belong to */
+	bool valid;                 /* false: none (the next paged run empties it) */
+	uint8_t *watched;           /* per physical page: an entry was walked from it */
+	uint32_t *watch_list;       /* those pages, to clear them at a flush */
+	uint32_t nwatch;
+	uint64_t fills, walk_refs, flushes;  /* counters, for monitors and displays */
 };
 
 struct cpu;
@@ -63,6 +117,7 @@ struct cpu {
 	 * of the last entry, and whether the processor is in guest mode. */
 	struct vmcb *vmcb;
 	bool guest_mode;
+	struct tlb tlb;
 };
 
 /* A machine of mem_size bytes, in supervisor mode at pc 0, interrupts off,
@@ -93,9 +148,39 @@ static inline bool cpu_in_supervisor(const struct cpu *c) { return c->psw & PSW_
 int cpu_parse_nonvirt(const char *spec, const char **bad);
 
 /* The user-visible relocation of the current mode: base and the limit clamped
- * to memory. Supervisor mode is unrelocated: base 0, limit = memory size. */
+ * to memory. Supervisor mode is unrelocated: base 0, limit = memory size.
+ * (With paging on, user mode has no window: see cpu_translate.) */
 void cpu_window(const struct cpu *c, uint32_t *base, uint32_t *limit);
-/* Translate a virtual address of the current mode; false if outside. */
+/* Translate a virtual address of the current mode as a load would, without
+ * setting accessed bits or touching the TLB; false if it would fault. */
 bool cpu_translate(const struct cpu *c, uint32_t va, uint32_t *pa);
+/* True when the current mode's addresses are translated by page tables. */
+bool cpu_paging(const struct cpu *c);
+/* What translates the current mode's addresses. */
+void cpu_mmu_context(const struct cpu *c, struct mmu_ctx *x);
+
+/* One step of a walk, for displays (info pagetable): what was read where. */
+struct cpu_walk_step {
+	uint32_t table;   /* real physical address of the table (or directory) */
+	uint32_t index;   /* entry number in it */
+	uint32_t entry;   /* the entry's value */
+	bool nested;      /* a step of the monitor's nested table (2D walks) */
+};
+struct cpu_walk {
+	struct cpu_walk_step step[16];
+	int nsteps;
+	uint32_t gpa;     /* 2D: the guest-physical address found */
+	uint32_t pa;      /* the real physical address, when ok */
+	uint32_t fault;   /* PF_ bits when !ok */
+	bool ok;
+};
+/* Walk va in context x as a load (or store, write) would, with no side
+ * effects, recording each step. */
+void cpu_walk_trace(const struct cpu *c, const struct mmu_ctx *x, uint32_t va, bool write,
+		    struct cpu_walk *w);
+/* Empty the TLB. A monitor calls it after changing a table the real CPU
+ * walks (a shadow or nested table); the machine calls it itself whenever
+ * ISA.md section 12 needs it. */
+void cpu_tlb_flush(struct cpu *c);
 
 #endif

@@ -27,6 +27,9 @@
 #define EXEC_NAME cpu_exec_goto
 #define EXEC_GOTO 1
 #endif
+#ifndef EXEC_PAGED
+#define EXEC_PAGED 0
+#endif
 
 /* Extra cycles per instruction, beyond the one every instruction costs. */
 enum {
@@ -175,10 +178,31 @@ static inline void fuse(struct cpu *c, struct insn *ip)
 #define DISPATCH() goto dispatch
 #endif
 
+/*
+ * The paged build (exec_paged.c, ISA.md section 12) runs user code whose
+ * addresses go through page tables: its window is one page, at virtual
+ * address vpage, and a data access finds its page in the TLB (one tag
+ * compare) or leaves for mmu.c. The plain build is the P&G machine: a
+ * window of relocation, vpage always 0, nothing paid for paging at all.
+ */
+#if EXEC_PAGED
+#define VBASE vpage
+#else
+#define VBASE 0u
+#endif
+/* The virtual address of the entry at ip. */
+#define PC_OF(ip) (VBASE + (uint32_t)((ip) - lo) * 4)
+/* The physical address of c->pc (synced), for a trap's instruction word. */
+#if EXEC_PAGED
+#define PHYS_PC() (pframe + (c->pc & ~PAGE_MASK))
+#else
+#define PHYS_PC() (base + c->pc)
+#endif
+
 /* Write the hot locals back into *c; the retired count catches up. */
 #define SYNC()                                                   \
 	do {                                                     \
-		c->pc = (uint32_t)(ip - lo) * 4;                 \
+		c->pc = PC_OF(ip);                               \
 		if (lazy)                                        \
 			FLAGS_NOW();                             \
 		c->psw = psw;                                    \
@@ -238,7 +262,7 @@ static inline void fuse(struct cpu *c, struct insn *ip)
 /* Jump by off words from pc + 4. */
 #define JUMP_REL(n, off)                                                                       \
 	LAND(n, (uintptr_t)ip + sizeof *ip * (uintptr_t)(1 + (intptr_t)(off)),                \
-	     (uint32_t)(((ip - lo) + 1 + (int64_t)(off)) * 4))
+	     VBASE + (uint32_t)(((ip - lo) + 1 + (int64_t)(off)) * 4))
 
 /* Jump to an absolute address of the current mode. */
 #define JUMP_ABS(n, addr)                                                 \
@@ -248,23 +272,52 @@ static inline void fuse(struct cpu *c, struct insn *ip)
 			bad_target = abs_;                                \
 			goto jump_fault;                                  \
 		}                                                         \
-		LAND(n, (uintptr_t)lo + sizeof *ip * (uintptr_t)(abs_ / 4), abs_); \
+		LAND(n, (uintptr_t)lo + sizeof *ip * (uintptr_t)((abs_ - VBASE) / 4), abs_); \
 	} while (0)
 
-/* A data access of sz bytes at a: aligned and below the limit, or a fault.
- * The limit is a multiple of 4, so an aligned a below it fits whole. */
-#define CHECK(a, sz)                                                 \
+#if !EXEC_PAGED
+/* A data access of sz bytes at a: aligned and below the limit, or a fault;
+ * p = its host address. The limit is a multiple of 4, so an aligned a
+ * below it fits whole. Loads and stores check alike. */
+#define ACCESS(p, a, sz, slow)                                       \
 	do {                                                         \
 		if (unlikely(((a) & ((sz) - 1)) | ((a) >= lim))) {   \
 			fault_addr = (a);                            \
 			fault_size = (sz);                           \
 			goto data_fault;                             \
 		}                                                    \
+		(p) = mb + (a);                                      \
 	} while (0)
+#define LOAD_AT(p, a, sz) ACCESS(p, a, sz, 0)
+#define STORE_AT(p, a, sz) ACCESS(p, a, sz, 0)
 
 /* A store also forgets the decoded form of the word it wrote, and of the
  * word before, which may be a compare fused with it (see mem.h). */
-#define STORED(a) (lo[(a) >> 2].op = OP_UNDECODED, lo[(int64_t)((a) >> 2) - 1].op = OP_UNDECODED)
+#define STORED(a, p) (lo[(a) >> 2].op = OP_UNDECODED, lo[(int64_t)((a) >> 2) - 1].op = OP_UNDECODED)
+#else
+/* Paged: aligned, and the page's TLB entry says it may be read (rtag) or
+ * written at full speed (wtag); anything else leaves for mmu.c. A page is
+ * never crossed: sz divides the page size. */
+#define TLB_ACCESS(p, a, sz, tag, slow)                                              \
+	do {                                                                         \
+		uint32_t i_ = ((a) >> PAGE_SHIFT) & (TLB_SIZE - 1);                  \
+		if (unlikely(((a) & ((sz) - 1)) | (tlb->tag[i_] != (a) >> PAGE_SHIFT))) { \
+			fault_addr = (a);                                            \
+			fault_size = (sz);                                           \
+			goto slow;                                                   \
+		}                                                                    \
+		(p) = (uint8_t *)(tlb->delta[i_] + (a));                             \
+	} while (0)
+#define LOAD_AT(p, a, sz) TLB_ACCESS(p, a, sz, rtag, load_slow)
+#define STORE_AT(p, a, sz) TLB_ACCESS(p, a, sz, wtag, store_slow)
+/* The decoded form of the word at host address p, and of the word before. */
+#define STORED(a, p)                                                        \
+	do {                                                                \
+		struct insn *d_ = c->mem.dec + ((p) - bytes) / 4;           \
+		d_[0].op = OP_UNDECODED;                                    \
+		d_[-1].op = OP_UNDECODED;                                   \
+	} while (0)
+#endif
 
 #define RD r[ip->rd]
 #define RS r[ip->rs]
@@ -307,9 +360,16 @@ enum cpu_stop EXEC_NAME(struct cpu *c, uint64_t max, bool step)
 	uint32_t *const r = c->r;
 	uint8_t *const bytes = c->mem.bytes;
 	const uint64_t end = c->retired + max;
-	uint32_t psw, fa = 0, fb = 0, base, lim, bad_target, fault_addr, fault_size;
+	uint32_t psw, fa = 0, fb = 0, bad_target, fault_addr, fault_size;
 	bool lazy = false;
+#if EXEC_PAGED
+	struct tlb *const tlb = &c->tlb;
+	struct mmu_ctx ctx;
+	uint32_t vpage, pframe;
+#else
+	uint32_t base, lim;
 	uint8_t *mb;
+#endif
 	struct insn *lo, *ip;
 	ptrdiff_t nwin;
 	uintptr_t wbytes; /* nwin * sizeof *ip */
@@ -331,6 +391,34 @@ resync:
 	}
 	psw = c->psw;
 	lazy = false;
+#if EXEC_PAGED
+	/* The window is the page of the pc: found in the TLB, or walked. */
+	cpu_mmu_context(c, &ctx);
+	if (ctx.kind == MMU_OFF)
+		return (enum cpu_stop)EXEC_SWITCH;
+	mmu_use_context(c, &ctx);
+	if (unlikely(c->pc & 3)) {
+		why = cpu_trap(c, CAUSE_MISALIGNED, c->pc, c->pc, c->pc);
+		goto after_trap;
+	}
+	vpage = c->pc & PAGE_MASK;
+	if (tlb->rtag[(vpage >> PAGE_SHIFT) & (TLB_SIZE - 1)] == vpage >> PAGE_SHIFT) {
+		pframe = tlb->frame[(vpage >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+	} else {
+		why = mmu_fill(c, &ctx, c->pc, ACC_FETCH, &pframe);
+		if (why != MMU_FILLED)
+			goto after_trap;
+	}
+	lo = c->mem.dec + pframe / 4;
+	nwin = PAGE_SIZE / 4;
+	wbytes = (uintptr_t)nwin * sizeof *ip;
+	ip = lo + (c->pc & ~PAGE_MASK) / 4;
+#else
+	if (unlikely(cpu_paging(c)))
+		return (enum cpu_stop)EXEC_SWITCH;
+	/* Supervisor mode, or paging off: the TLB is not in use. Forgetting its
+	 * context here empties it at the next entry into paged user mode. */
+	mmu_leave_context(c);
 	cpu_window(c, &base, &lim);
 	mb = bytes + base;
 	lo = c->mem.dec + base / 4;
@@ -343,6 +431,7 @@ resync:
 		goto resync;
 	}
 	ip = lo + c->pc / 4;
+#endif
 	left = (int64_t)(end - c->retired);
 	if (c->sr[SR_timer] && c->sr[SR_timer] < (uint64_t)left)
 		left = c->sr[SR_timer];
@@ -408,58 +497,66 @@ dispatch:
 
 	CASE(ldw): {
 		uint32_t a = RS + IMM;
-		CHECK(a, 4);
-		memcpy(&RD, mb + a, 4);
+		uint8_t *p;
+		LOAD_AT(p, a, 4);
+		memcpy(&RD, p, 4);
 		NEXT(ldw);
 	}
 	CASE(ldh): {
 		uint32_t a = RS + IMM;
+		uint8_t *p;
 		int16_t h;
-		CHECK(a, 2);
-		memcpy(&h, mb + a, 2);
+		LOAD_AT(p, a, 2);
+		memcpy(&h, p, 2);
 		RD = (uint32_t)(int32_t)h;
 		NEXT(ldh);
 	}
 	CASE(ldhu): {
 		uint32_t a = RS + IMM;
+		uint8_t *p;
 		uint16_t h;
-		CHECK(a, 2);
-		memcpy(&h, mb + a, 2);
+		LOAD_AT(p, a, 2);
+		memcpy(&h, p, 2);
 		RD = h;
 		NEXT(ldhu);
 	}
 	CASE(ldb): {
 		uint32_t a = RS + IMM;
-		CHECK(a, 1);
-		RD = (uint32_t)(int32_t)(int8_t)mb[a];
+		uint8_t *p;
+		LOAD_AT(p, a, 1);
+		RD = (uint32_t)(int32_t)(int8_t)*p;
 		NEXT(ldb);
 	}
 	CASE(ldbu): {
 		uint32_t a = RS + IMM;
-		CHECK(a, 1);
-		RD = mb[a];
+		uint8_t *p;
+		LOAD_AT(p, a, 1);
+		RD = *p;
 		NEXT(ldbu);
 	}
 	CASE(stw): {
 		uint32_t a = RS + IMM;
-		CHECK(a, 4);
-		memcpy(mb + a, &RD, 4);
-		STORED(a);
+		uint8_t *p;
+		STORE_AT(p, a, 4);
+		memcpy(p, &RD, 4);
+		STORED(a, p);
 		NEXT(stw);
 	}
 	CASE(sth): {
 		uint32_t a = RS + IMM;
+		uint8_t *p;
 		uint16_t h = (uint16_t)RD;
-		CHECK(a, 2);
-		memcpy(mb + a, &h, 2);
-		STORED(a);
+		STORE_AT(p, a, 2);
+		memcpy(p, &h, 2);
+		STORED(a, p);
 		NEXT(sth);
 	}
 	CASE(stb): {
 		uint32_t a = RS + IMM;
-		CHECK(a, 1);
-		mb[a] = (uint8_t)RD;
-		STORED(a);
+		uint8_t *p;
+		STORE_AT(p, a, 1);
+		*p = (uint8_t)RD;
+		STORED(a, p);
 		NEXT(stb);
 	}
 
@@ -468,12 +565,12 @@ dispatch:
 	FOR_EACH_BRANCH(BRANCH)
 #undef BRANCH
 	CASE(jal):
-		r[REG_LR] = (uint32_t)(ip - lo) * 4 + 4;
+		r[REG_LR] = PC_OF(ip) + 4;
 		JUMP_REL(jal, ip->imm);
 	CASE(jr): JUMP_ABS(jr, RS);
 	CASE(jalr): {
 		uint32_t to = RS;
-		RD = (uint32_t)(ip - lo) * 4 + 4;
+		RD = PC_OF(ip) + 4;
 		JUMP_ABS(jalr, to);
 	}
 
@@ -559,7 +656,7 @@ dispatch:
 #undef CMP_BRANCH
 
 	CASE(mfsr): CASE(mtsr): CASE(in): CASE(out): CASE(wfi): CASE(rfe):
-	CASE(getpsw): CASE(setpsw): CASE(getbase): CASE(jru):
+	CASE(getpsw): CASE(setpsw): CASE(getbase): CASE(jru): CASE(tlbflush): CASE(tlbinv):
 		/* Privileged: the slow path, with the state written back. */
 		SYNC();
 		why = cpu_exec_priv(c, ip);
@@ -584,7 +681,7 @@ dispatch:
 	default:
 #endif
 		SYNC();
-		why = cpu_trap(c, CAUSE_ILLEGAL, mem_load32(&c->mem, base + c->pc), c->pc, c->pc);
+		why = cpu_trap(c, CAUSE_ILLEGAL, mem_load32(&c->mem, PHYS_PC()), c->pc, c->pc);
 		goto after_trap;
 #if !EXEC_GOTO
 	}
@@ -601,29 +698,84 @@ trap_after:
 
 divide_by_zero:
 	SYNC();
-	why = cpu_trap(c, CAUSE_DIVZERO, mem_load32(&c->mem, base + c->pc), c->pc, c->pc);
+	why = cpu_trap(c, CAUSE_DIVZERO, mem_load32(&c->mem, PHYS_PC()), c->pc, c->pc);
 	goto after_trap;
 
+#if !EXEC_PAGED
 data_fault:
 	SYNC();
 	why = cpu_trap(c, fault_addr & (fault_size - 1) ? CAUSE_MISALIGNED : CAUSE_BOUNDS,
 		       fault_addr, c->pc, c->pc);
 	goto after_trap;
+#else
+load_slow:
+	/* Misaligned, or the page is not in the TLB: walk (which may fault),
+	 * then run the load again from resync, where it hits. */
+	SYNC();
+	if (fault_addr & (fault_size - 1)) {
+		why = cpu_trap(c, CAUSE_MISALIGNED, fault_addr, c->pc, c->pc);
+		goto after_trap;
+	}
+	why = mmu_fill(c, &ctx, fault_addr, ACC_READ, NULL);
+	if (why != MMU_FILLED)
+		goto after_trap;
+	goto resync;
+
+store_slow:
+	/* Misaligned, not in the TLB, or a store that cannot take the fast
+	 * path (a dirty bit to set, a watched page): mmu.c makes the store,
+	 * and it retires here. Its next store to the page is fast if it can be. */
+	SYNC();
+	if (fault_addr & (fault_size - 1)) {
+		why = cpu_trap(c, CAUSE_MISALIGNED, fault_addr, c->pc, c->pc);
+		goto after_trap;
+	}
+	why = mmu_store(c, &ctx, fault_addr, r[ip->rd], fault_size);
+	if (why != MMU_FILLED)
+		goto after_trap;
+	c->pc += 4;
+	cpu_account(c, 1, XCYC_stw);
+	if (step)
+		return STOP_LIMIT;
+	goto resync;
+#endif
 
 jump_fault:
-	/* The jump retires; fetching at its target faults, with epc = target. */
+	/* The jump retires; fetching at its target faults, with epc = target.
+	 * Paged, a target outside the page is only another page: resync finds
+	 * it, and faults there if it cannot be fetched (the same trap). */
 	left--;
 	SYNC();
 	c->pc = bad_target;
+#if EXEC_PAGED
+	if (!(bad_target & 3)) {
+		why = mmu_fetchable(c, &ctx, bad_target);
+		if (why != MMU_FILLED)
+			goto after_trap;
+		if (step)
+			return STOP_LIMIT;
+		goto resync;
+	}
+#endif
 	why = cpu_trap(c, bad_target & 3 ? CAUSE_MISALIGNED : CAUSE_BOUNDS, bad_target,
 		       bad_target, bad_target);
 	goto after_trap;
 
 fell_off:
-	/* Ran sequentially past the limit: the fetch at the limit faults. */
+	/* Ran sequentially past the limit: the fetch at the limit faults.
+	 * Paged, the window was one page: the next one is found at resync. */
 	SYNC();
+#if EXEC_PAGED
+	why = mmu_fetchable(c, &ctx, c->pc);
+	if (why != MMU_FILLED)
+		goto after_trap;
+	if (step)
+		return STOP_LIMIT;
+	goto resync;
+#else
 	why = cpu_trap(c, CAUSE_BOUNDS, c->pc, c->pc, c->pc);
 	goto after_trap;
+#endif
 
 out_of_time:
 	/* (VMM helper's fix, see tests/vmm_equiv_test.c one_long_run_...:) a

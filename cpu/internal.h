@@ -14,13 +14,50 @@
 /* Result of a slow-path helper: go on, or leave the loop with a stop reason. */
 enum { GO_ON = -1 };
 
-/* The physical address of c->pc in the current mode (pc already checked). */
+/* The physical address of c->pc in the current mode (pc already checked:
+ * it was fetched). */
 static inline uint32_t cpu_phys_pc(const struct cpu *c)
 {
-	uint32_t base, lim;
-	cpu_window(c, &base, &lim);
-	return base + c->pc;
+	uint32_t pa = 0;
+	if (!cpu_translate(c, c->pc, &pa))
+		return 0;
+	return pa;
 }
+
+/* cpu_run's own reason to leave a dispatch loop: the other build of the loop
+ * (paged or not) must run from here. Never returned by cpu_run. */
+enum { EXEC_SWITCH = 100 };
+/* mmu.c's result when the translation was made (no trap): distinct from
+ * GO_ON, which after a trap means "vectored". */
+enum { MMU_FILLED = -2 };
+/* Access kinds for the walk, as pfinfo's bits. */
+enum { ACC_READ = 0, ACC_WRITE = PF_W, ACC_FETCH = PF_X };
+
+/* cpu/mmu.c: the paged loop's slow paths (state synced). */
+/* The TLB for context x: emptied unless it already belongs to it. */
+void mmu_use_context(struct cpu *c, const struct mmu_ctx *x);
+/* Forget the context: the next paged run empties the TLB (ISA.md section
+ * 12: on every entry into user mode). */
+static inline void mmu_leave_context(struct cpu *c) { c->tlb.valid = false; }
+/* Fill the TLB entry of va for an access of kind acc: MMU_FILLED, or what
+ * raising the trap (PAGEFAULT, BOUNDS) or VM exit returned. *frame, if not NULL, gets the
+ * real physical page. */
+int mmu_fill(struct cpu *c, const struct mmu_ctx *x, uint32_t va, unsigned acc, uint32_t *frame);
+/* The fetch at va can be made (the TLB has its page, or the walk fills
+ * it): MMU_FILLED, or what raising the trap returned (epc = pc = c->pc). */
+int mmu_fetchable(struct cpu *c, const struct mmu_ctx *x, uint32_t va);
+/* A store of size bytes of v at va that missed the TLB's fast path: made
+ * here, with the TLB kept coherent; MMU_FILLED or what the trap returned. */
+int mmu_store(struct cpu *c, const struct mmu_ctx *x, uint32_t va, uint32_t v, unsigned size);
+/* Raise a page fault (or, for a fault in a monitor's table, the VM exit). */
+int mmu_fault(struct cpu *c, const struct mmu_ctx *x, uint32_t va, uint32_t info, bool nested,
+	      uint32_t epc, uint32_t pc);
+/* The paged builds of the dispatch loop. */
+enum cpu_stop cpu_exec_paged_goto(struct cpu *c, uint64_t max, bool step);
+enum cpu_stop cpu_exec_paged_switch(struct cpu *c, uint64_t max, bool step);
+/* Raise a trap with a pfinfo value (cpu_trap is this with 0). */
+int cpu_trap_info(struct cpu *c, enum trap_cause cause, uint32_t detail, uint32_t info,
+		  uint32_t epc, uint32_t pc);
 
 /* Fill d from an instruction word. */
 void cpu_decode(struct insn *d, uint32_t word);
@@ -47,6 +84,10 @@ uint32_t vmx_memsize(const struct cpu *c);
 struct mem *vmx_dma(struct cpu *c);
 /* The guest's pending lines: its timer, the monitor's, its own devices'. */
 uint32_t vmx_ipend(const struct cpu *c);
+/* What translates the guest's addresses in its current mode. */
+void vmx_mmu_context(const struct cpu *c, struct mmu_ctx *x);
+/* A fault in the monitor's nested table: the exit (NPF). */
+int vmx_nested_fault(struct cpu *c, uint32_t gpa, uint32_t info);
 /* Before privileged instruction d executes: GO_ON, or the exit
  * (STOP_VMEXIT) when the VMCB intercepts it. */
 int vmx_check_priv(struct cpu *c, const struct insn *d);

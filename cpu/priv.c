@@ -57,6 +57,8 @@ static void write_sreg(struct cpu *c, uint32_t sr, uint32_t v)
 {
 	if (sr == SR_base || sr == SR_limit)
 		v &= ~3u; /* relocation is in words: the low two bits read as zero */
+	if (sr == SR_ptb)
+		v &= PAGE_MASK | PTB_P; /* a page's address and the paging bit */
 	if (sr == SR_timer)
 		c->ipend_timer = 0; /* writing the timer acknowledges its interrupt */
 	c->sr[sr] = v;
@@ -155,6 +157,16 @@ int cpu_exec_priv(struct cpu *c, const struct insn *d)
 	case OP_jru:
 		next = r[d->rs];
 		c->psw &= ~PSW_S;
+		break;
+	case OP_tlbflush:
+	case OP_tlbinv:
+		/* The TLB is coherent by itself (ISA.md section 12): emptying
+		 * it, or one entry, changes no translation; it costs the time. */
+		if (d->op == OP_tlbflush)
+			cpu_tlb_flush(c);
+		else
+			c->tlb.rtag[(r[d->rs] >> PAGE_SHIFT) & (TLB_SIZE - 1)] =
+				c->tlb.wtag[(r[d->rs] >> PAGE_SHIFT) & (TLB_SIZE - 1)] = ~0u;
 		break;
 	default:
 		return illegal(c);

@@ -16,7 +16,13 @@ enum { DOUBLE_FAULT_STREAK = 3 };
 
 int cpu_trap(struct cpu *c, enum trap_cause cause, uint32_t detail, uint32_t epc, uint32_t pc)
 {
-	struct cpu_trap t = { cause, detail, epc, pc };
+	return cpu_trap_info(c, cause, detail, 0, epc, pc);
+}
+
+int cpu_trap_info(struct cpu *c, enum trap_cause cause, uint32_t detail, uint32_t info,
+		  uint32_t epc, uint32_t pc)
+{
+	struct cpu_trap t = { cause, detail, epc, pc, info };
 
 	if (c->guest_mode) {
 		/* Hardware assist: an intercepted trap exits instead (vmx.c). */
@@ -38,6 +44,8 @@ int cpu_trap(struct cpu *c, enum trap_cause cause, uint32_t detail, uint32_t epc
 	c->sr[SR_epsw] = c->psw;
 	c->sr[SR_cause] = cause;
 	c->sr[SR_detail] = detail;
+	if (cause == CAUSE_PAGEFAULT)
+		c->sr[SR_pfinfo] = info;
 	c->psw = (c->psw & PSW_FLAGS) | PSW_S;
 	c->pc = c->sr[SR_tvec];
 	c->cycles += COST_TRAP_ENTRY;

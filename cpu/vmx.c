@@ -77,6 +77,7 @@ const char *vmx_exit_name(enum vmx_exit_reason r)
 		[VMX_EXIT_NONE] = "none", [VMX_EXIT_INSN] = "insn", [VMX_EXIT_IO] = "io",
 		[VMX_EXIT_TRAP] = "trap", [VMX_EXIT_HCALL] = "hcall",
 		[VMX_EXIT_FAULT] = "triple fault", [VMX_EXIT_HOST] = "host",
+		[VMX_EXIT_NPF] = "npf",
 	};
 	return (unsigned)r < VMX_EXIT_REASONS ? names[r] : "?";
 }
@@ -222,7 +223,8 @@ int vmx_check_priv(struct cpu *c, const struct insn *d)
 				     word, NULL);
 		return GO_ON;
 	}
-	if (vmx_intercepts_op(b, d->op))
+	if (vmx_intercepts_op(b, d->op) ||
+	    (d->op == OP_mtsr && (uint32_t)d->imm < 32 && (b->intercept_mtsr >> d->imm & 1)))
 		return leave(c, VMX_EXIT_INSN, word, word, NULL);
 	return GO_ON;
 }
@@ -234,6 +236,42 @@ int vmx_check_trap(struct cpu *c, const struct cpu_trap *t)
 	if (c->vmcb->intercept_cause >> t->cause & 1)
 		return leave(c, VMX_EXIT_TRAP, (uint32_t)t->cause, 0, t);
 	return GO_ON;
+}
+
+void vmx_mmu_context(const struct cpu *c, struct mmu_ctx *x)
+{
+	const struct vmcb *b = c->vmcb;
+	uint32_t rs = region_size(c);
+
+	if (c->psw & PSW_S) {
+		/* The guest's kernel is unmapped: its guest-physical addresses
+		 * go through the nested table, or the monitor's own table for
+		 * it, or (neither) the region. */
+		if (b->npt || b->spt_sv) {
+			x->kind = MMU_1D;
+			x->root = b->npt ? b->npt : b->spt_sv;
+			x->limit = rs;
+			x->nested_faults = b->npt != 0;
+		}
+	} else if (c->sr[SR_ptb] & PTB_P) {
+		if (b->spt_user && !b->npt) {
+			x->kind = MMU_1D; /* shadow paging: the monitor's table */
+			x->root = b->spt_user;
+		} else {
+			/* The guest's own tables, walked by the processor. */
+			x->kind = MMU_2D;
+			x->root = c->sr[SR_ptb] & PAGE_MASK;
+			x->nroot = b->npt;
+			x->limit = rs;
+			x->offset = b->region_base;
+		}
+	}
+}
+
+int vmx_nested_fault(struct cpu *c, uint32_t gpa, uint32_t info)
+{
+	struct cpu_trap t = { CAUSE_PAGEFAULT, gpa, c->pc, c->pc, info };
+	return leave(c, VMX_EXIT_NPF, gpa, info, &t);
 }
 
 int vmx_triple_fault(struct cpu *c, const struct cpu_trap *t)

@@ -51,6 +51,8 @@ enum vmx_exit_reason {
 	VMX_EXIT_HCALL, /* hcall, like VMCALL, always exits (it has retired): qual = its code */
 	VMX_EXIT_FAULT, /* the guest's third trap in a row: its triple fault */
 	VMX_EXIT_HOST,  /* the host took the processor back (see vmx_exit) */
+	VMX_EXIT_NPF,   /* nested paging: the monitor's nested table has no entry for
+	                 * a guest-physical address (EPT violation): qual = it */
 	VMX_EXIT_REASONS
 };
 
@@ -81,13 +83,24 @@ struct vmcb {
 	                                       * is the guest's own (the processor's dev) */
 	uint32_t virq;        /* lines the monitor raises: delivered when the guest's IE allows */
 	uint32_t irq_direct;  /* lines of the processor's dev the guest takes itself */
+	uint32_t intercept_mtsr;  /* 1 << sr: mtsr to that register exits (VT-x's CR3-load
+	                           * exiting is this bit for ptb) */
+	/* Paging in guest mode (ISA.md sections 11 and 12): real physical
+	 * addresses of page directories, or 0 for none. */
+	uint32_t npt;         /* nested paging (EPT, NPT): guest-physical to real, for all
+	                       * of the guest's accesses and its page-table walks */
+	uint32_t spt_user;    /* without it, shadow paging: the table the guest's paged
+	                       * user mode runs on, in place of its own */
+	uint32_t spt_sv;      /* and the table its unmapped supervisor mode runs on, in
+	                       * place of the region (so that the monitor can
+	                       * write-protect the guest's page tables) */
 	struct mem dma;       /* what a device's DMA reaches in guest mode: the region (an IOMMU) */
 	/* Guest-state and host-state areas. */
 	struct vmx_state guest, host;
 	/* Exit information. */
 	enum vmx_exit_reason exit_reason;
 	uint32_t exit_qual;
-	uint32_t exit_word;           /* INSN, IO: the instruction word */
+	uint32_t exit_word;           /* INSN, IO: the instruction word; NPF: the pfinfo bits */
 	struct cpu_trap exit_trap;    /* TRAP, HCALL, FAULT: the trap as raised; else pc */
 };
 

@@ -127,6 +127,7 @@ static void lab_randomize(struct lab *m, struct rng *g)
 	c->psw = (rng_next(g) & PSW_FLAGS) | (rng_below(g, 2) ? PSW_IE : 0);
 	for (unsigned i = 0; i < SR_COUNT; i++)
 		c->sr[i] = rng_below(g, 2) ? rng_below(g, LAB_MEM) : rng_next(g);
+	c->sr[SR_ptb] &= ~PTB_P; /* paging off: these states are P&G's machine */
 	c->sr[SR_epsw] = (rng_next(g) & PSW_FLAGS) | privs[rng_below(g, 4)];
 	c->sr[SR_base] = rng_below(g, LAB_MEM / 2) & ~3u;
 	c->sr[SR_limit] = LAB_MIN_WINDOW + (rng_below(g, LAB_MEM / 2 - LAB_MIN_WINDOW) & ~3u);

@@ -52,7 +52,7 @@ static const uint32_t PATCH_SENSITIVE = 0xFF000001u; /* a nonvirt-flagged instru
 static const uint32_t PATCH_INDIRECT = 0xFF000002u;  /* jr or jalr: watched, not fixed */
 
 /* Code pages: only for finding writes quickly; the guest has no pages. */
-enum { PAGE_SHIFT = 10, PAGE_WORDS = 1 << (PAGE_SHIFT - 2) };
+enum { CODE_PAGE_SHIFT = 10, PAGE_WORDS = 1 << (CODE_PAGE_SHIFT - 2) };
 
 struct patcher {
 	bool active;          /* the nonvirt set is not empty: there is work */
@@ -85,7 +85,7 @@ bool vmm_patch_create(struct vm *vm, char *err, size_t errlen)
 		p->patched = calloc(nmap, sizeof *p->patched);
 		p->orig = calloc(nwords + 1, sizeof *p->orig);
 		p->expect = calloc(nwords + PAGE_WORDS, sizeof *p->expect);
-		p->code_page = calloc((vm->region_size >> PAGE_SHIFT) + 1, 1);
+		p->code_page = calloc((vm->region_size >> CODE_PAGE_SHIFT) + 1, 1);
 		/* Each word is queued at most once (queue marks it): never more. */
 		p->todo = calloc(nwords + 1, sizeof *p->todo);
 	}

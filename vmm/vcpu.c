@@ -56,7 +56,7 @@ int vmm_reflect_trap(struct vm *vm, enum trap_cause cause, uint32_t detail, uint
 		     uint32_t pc, enum vm_action how)
 {
 	struct cpu *v = &vm->vcpu;
-	struct cpu_trap t = { cause, detail, epc, pc };
+	struct cpu_trap t = { cause, detail, epc, pc, 0 };
 	struct vm_event e = {
 		.action = how, .exit = how == VM_REFLECTED, .cause = cause, .detail = detail,
 		.epc = epc, .pc = pc, .user = !cpu_in_supervisor(v), .index = v->retired,

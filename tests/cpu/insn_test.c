@@ -292,6 +292,26 @@ static void t_jru(struct machine *m)
 	cr_assert(!(m->c.psw & PSW_S), "jru enters user mode");
 	TM_PCIS(m, 0x10);
 }
+static void t_tlbflush(struct machine *m)
+{
+	if (trapped_priv(m, K(tlbflush, 0)))
+		return;
+	uint64_t flushes = m->c.tlb.flushes;
+	tm_exec(m, K(tlbflush, 0));
+	next_ok(m);
+	cr_assert_eq(m->c.tlb.flushes, flushes + 1, "tlbflush empties the TLB");
+}
+static void t_tlbinv(struct machine *m)
+{
+	m->c.r[2] = 0x3000;
+	if (trapped_priv(m, R(tlbinv, 0, 2, 0)))
+		return;
+	m->c.tlb.rtag[3] = m->c.tlb.wtag[3] = 3;
+	tm_exec(m, R(tlbinv, 0, 2, 0));
+	next_ok(m);
+	cr_assert_eq(m->c.tlb.rtag[3], ~0u, "tlbinv drops the page's entry");
+	cr_assert_eq(m->c.tlb.wtag[3], ~0u);
+}
 
 struct insn_case {
 	const char *name;
@@ -306,7 +326,7 @@ static const struct insn_case cases[] = {
 	C(ldhu), C(ldb), C(ldbu), C(stw), C(sth), C(stb), C(jmp), C(beq), C(bne), C(blt),
 	C(bge), C(bltu), C(bgeu), C(bgt), C(ble), C(jal), C(jr), C(jalr), C(sys), C(brk),
 	C(hcall), C(rdcyc), C(cpuid), C(mfsr), C(mtsr), C(in), C(out), C(wfi), C(rfe), C(getpsw),
-	C(setpsw), C(getbase), C(jru),
+	C(setpsw), C(getbase), C(jru), C(tlbflush), C(tlbinv),
 };
 enum { NCASES = sizeof cases / sizeof cases[0] };
 
