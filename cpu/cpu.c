@@ -16,15 +16,10 @@ bool cpu_init(struct cpu *c, uint32_t mem_size, struct devices *dev)
 	memset(c, 0, sizeof *c);
 	if (!mem_init(&c->mem, mem_size))
 		return false;
-	/* The TLB's marks: a byte per physical page, and the list of those set. */
-	c->tlb.watched = calloc(c->mem.size / PAGE_SIZE + 1, 1);
-	c->tlb.watch_list = calloc(1024, sizeof *c->tlb.watch_list);
-	if (!c->tlb.watched || !c->tlb.watch_list) {
+	if (!cpu_tlb_init(c)) {
 		cpu_free(c);
 		return false;
 	}
-	cpu_tlb_flush(c);
-	c->tlb.flushes = 0;
 	c->psw = PSW_S;
 	c->dev = dev;
 	return true;
@@ -33,6 +28,27 @@ bool cpu_init(struct cpu *c, uint32_t mem_size, struct devices *dev)
 void cpu_free(struct cpu *c)
 {
 	mem_free(&c->mem);
+	cpu_tlb_free(c);
+}
+
+bool cpu_tlb_init(struct cpu *c)
+{
+	/* The TLB's marks: a byte per physical page, and the list of those set. */
+	c->tlb.watched = calloc(c->mem.size / PAGE_SIZE + 1, 1);
+	c->tlb.watch_list = calloc(TLB_WATCH_MAX, sizeof *c->tlb.watch_list);
+	if (!c->tlb.watched || !c->tlb.watch_list) {
+		cpu_tlb_free(c);
+		return false;
+	}
+	c->tlb.nwatch = 0;
+	cpu_tlb_flush(c);
+	c->tlb.flushes = 0;
+	c->tlb.valid = false;
+	return true;
+}
+
+void cpu_tlb_free(struct cpu *c)
+{
 	free(c->tlb.watched);
 	free(c->tlb.watch_list);
 	c->tlb.watched = NULL;

@@ -55,6 +55,7 @@ enum {
 	PF_P = 1u << 2,         /* the page was present: a protection fault */
 	PF_B = 1u << 3,         /* a table or the page lies outside memory */
 	TLB_SIZE = 256,         /* entries, direct-mapped by virtual page number */
+	TLB_WATCH_MAX = 1024,   /* pages watched at most before the TLB starts afresh */
 };
 #define PAGE_MASK 0xFFFFF000u
 
@@ -125,6 +126,10 @@ struct cpu {
 bool cpu_init(struct cpu *c, uint32_t mem_size, struct devices *dev);
 /* Free the machine's memory. */
 void cpu_free(struct cpu *c);
+/* The TLB's own allocations, for a CPU whose memory is set (cpu_init does
+ * it; a monitor's virtual CPU on a view of memory calls it itself). */
+bool cpu_tlb_init(struct cpu *c);
+void cpu_tlb_free(struct cpu *c);
 
 /* Run at most max instructions; return why it stopped. Interrupts, the
  * timer and the limit are checked between blocks, never per instruction. */

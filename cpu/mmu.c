@@ -25,9 +25,6 @@
 #include "internal.h"
 #include "vmx.h"
 
-/* Most entries a fill marks as watched before the TLB starts afresh. */
-enum { WATCH_MAX = 1024 };
-
 /* One walk in progress: what it has read, and what it found. */
 struct walker {
 	struct cpu *c;           /* NULL: no side effects (cpu_translate) */
@@ -222,7 +219,7 @@ static void watch_page(struct cpu *c, uint32_t page)
 
 	if (t->watched[page])
 		return;
-	if (t->nwatch == WATCH_MAX)
+	if (t->nwatch == TLB_WATCH_MAX)
 		cpu_tlb_flush(c);
 	t->watched[page] = 1;
 	t->watch_list[t->nwatch++] = page;

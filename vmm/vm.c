@@ -162,7 +162,7 @@ static bool queue_input(struct vm *vm, const void *bytes, size_t len, char *err,
 
 /* The virtual CPU at reset: supervisor mode, pc 0, interrupts off, as
  * cpu_init leaves the real machine; its memory is the region. */
-static void reset_vcpu(struct vm *vm)
+static bool reset_vcpu(struct vm *vm)
 {
 	struct cpu *v = &vm->vcpu;
 
@@ -173,6 +173,8 @@ static void reset_vcpu(struct vm *vm)
 	v->nonvirt = vm->opt.nonvirt;
 	v->on_trap = vmm_on_cpu_trap;
 	v->hook_ctx = vm;
+	/* Interpreted, it pages as the real machine does (emulate, hybrid). */
+	return cpu_tlb_init(v);
 }
 
 static bool setup_machine(struct vm *vm, char *err, size_t errlen)
@@ -196,7 +198,10 @@ static bool setup_machine(struct vm *vm, char *err, size_t errlen)
 	/* The monitor handles every trap out of the guest. */
 	c->exit_on_trap = true;
 	fill_vmm_area(vm);
-	reset_vcpu(vm);
+	if (!reset_vcpu(vm)) {
+		snprintf(err, errlen, "out of host memory");
+		return false;
+	}
 	return true;
 }
 
@@ -251,6 +256,7 @@ void vm_destroy(struct vm *vm)
 	if (techniques[vm->opt.mode].destroy)
 		techniques[vm->opt.mode].destroy(vm);
 	cpu_free(&vm->real);
+	cpu_tlb_free(&vm->vcpu);
 	dev_free(&vm->dev);
 	if (vm->input_rest)
 		fclose(vm->input_rest);
