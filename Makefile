@@ -17,7 +17,10 @@ DISPATCH ?= goto
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT      ?= -O2 -g
 CFLAGS   ?=
-CPPFLAGS += -Icpu -Ivmm -Itools
+# Each tool has its folder under tools/ (tools/asm, tools/mon, ...); their
+# headers are included by name, so every folder is on the include path.
+TOOL_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard tools/*/*.h))))
+CPPFLAGS += -Icpu -Ivmm -Itools $(addprefix -I,$(TOOL_DIRS))
 ifeq ($(DISPATCH),switch)
 CPPFLAGS += -DTRAPEZE_SWITCH
 endif
@@ -41,7 +44,7 @@ READLINE_LIBS   := $(call pkgflags,--libs,readline)
 CRITERION_CFLAGS:= $(call pkgflags,--cflags,criterion)
 CRITERION_LIBS  := $(call pkgflags,--libs,criterion)
 
-LIB_SRC   := $(wildcard cpu/*.c vmm/*.c) $(filter-out tools/main.c,$(wildcard tools/*.c))
+LIB_SRC   := $(wildcard cpu/*.c vmm/*.c tools/*/*.c)
 TEST_SRC  := $(wildcard tests/*.c tests/*/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
@@ -79,10 +82,8 @@ cc_accepts = $(shell $(CC) -Werror $(1) -c -x c /dev/null -o /dev/null 2>/dev/nu
 DISPATCH_CFLAGS := $(call cc_accepts,-fno-gcse) $(call cc_accepts,-fno-crossjumping)
 $(BUILD)/obj/cpu/exec.o $(BUILD)/obj/cpu/exec_switch.o $(BUILD)/obj/cpu/exec_paged.o \
 $(BUILD)/obj/cpu/exec_paged_switch.o: EXTRA_CFLAGS := $(DISPATCH_CFLAGS)
-$(BUILD)/obj/tools/tui.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
-$(BUILD)/obj/tools/tui_draw.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
-$(BUILD)/obj/tools/tui_panes.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
-$(BUILD)/obj/tools/mon.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
+$(BUILD)/obj/tools/tui/%.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
+$(BUILD)/obj/tools/mon/%.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
 $(TEST_OBJ): EXTRA_CFLAGS := $(CRITERION_CFLAGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -108,14 +109,14 @@ include tests/fuzz/fuzz.mk
 # The labs: skeletons, grading and their test binaries (labs/INSTRUCTOR.md).
 include labs/labs.mk
 
-# The benchmark's guests and their native C twins (tools/bench/).
+# The benchmark's guests and their native C twins (tools/bench/workloads/).
 BENCH_DIR := $(BUILD)/bench
 BENCH_WORK := sieve checksum
 BENCH_FILES := $(foreach w,$(BENCH_WORK),$(BENCH_DIR)/$(w).elf $(BENCH_DIR)/$(w)-native)
-$(BENCH_DIR)/%.elf: tools/bench/%.s $(TRAPEZE)
+$(BENCH_DIR)/%.elf: tools/bench/workloads/%.s $(TRAPEZE)
 	@mkdir -p $(@D)
 	$(call say,ASM,$<)$(TRAPEZE) asm -o $@ $<
-$(BENCH_DIR)/%-native: tools/bench/%.c
+$(BENCH_DIR)/%-native: tools/bench/workloads/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) -std=c11 -O2 -D_POSIX_C_SOURCE=200809L $(WARN) -o $@ $<
 

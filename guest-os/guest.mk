@@ -24,7 +24,7 @@ GUEST_ELFS  := $(GUEST_PROGS:%=$(GUEST_OUT)/%.elf)
 GUEST_DATA  := guest-os/data/notes.txt
 MKDISK      := $(GUEST_OUT)/mkdisk
 
-# The workloads of `trapeze bench --techniques` (tools/bench_techniques.c).
+# The workloads of `trapeze bench --techniques` (tools/bench/bench_techniques.c).
 GUEST_BENCH := null compute syscall privop io irq
 GUEST_BENCH_IMGS := $(GUEST_BENCH:%=$(GUEST_OUT)/bench/%.img)
 
@@ -47,7 +47,7 @@ $(GUEST_OUT)/%.elf: guest-os/user/%.s $(GUEST_DEPS) $(TRAPEZE)
 	@mkdir -p $(@D)
 	$(call say,ASM,$@)$(TRAPEZE) asm $(GUEST_INC) -o $@ -l $(@:.elf=.lst) $<
 
-# mkdisk reads ELF files with the project's own reader, tools/image.c.
+# mkdisk reads ELF files with the project's own reader, tools/image/.
 $(MKDISK): guest-os/tools/mkdisk.c $(BUILD)/libtrapeze.a
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtrapeze.a

@@ -1,5 +1,5 @@
 /*
- * tests/bench_test.c: the comparison of techniques (tools/bench.h), asserted
+ * tests/bench_test.c: the comparison of techniques (tools/bench/bench.h), asserted
  *       on simulated cycles, never on host time.
  * Owns: the orderings Adams and Agesen (ASPLOS 2006) found, reproduced on
  *       the early processor; the ones their later follow-up found on the

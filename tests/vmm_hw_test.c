@@ -107,7 +107,7 @@ static int guest_os_stats(enum vmm_cpu cpu, unsigned nonvirt, struct vm_stats *s
 	o.nonvirt = nonvirt;
 	o.disk_path = path;
 	cr_assert(vm_create(&vm, &o, err, sizeof err), "%s", err);
-	cr_assert(vm_load_image(vm, &img, err, sizeof err), "%s", err);
+	cr_assert(image_load(vm, &img, err, sizeof err), "%s", err);
 	vm_set_event_hook(vm, count_user_emulations, &user_emulated);
 	cr_assert_eq(vm_run(vm, UINT64_MAX), STOP_HALT);
 	vm_get_stats(vm, s);

@@ -1,5 +1,5 @@
 /*
- * tests/vmm_matrix_test.c: the Popek-Goldberg matrix (tools/matrix.c).
+ * tests/vmm_matrix_test.c: the Popek-Goldberg matrix (tools/diff/matrix.c).
  * Owns: every cell of `trapeze diff --matrix` on the guest OS, asserted,
  *       with the first differences it names; single cells on small guests;
  *       the option's errors.

@@ -97,7 +97,7 @@ static struct vm *pv_vm(uint32_t balloon, const char *disk)
 	o.balloon = balloon;
 	o.capture = true;
 	cr_assert(vm_create(&vm, &o, err, sizeof err), "%s", err);
-	cr_assert(vm_load_image(vm, &img, err, sizeof err), "%s", err);
+	cr_assert(image_load(vm, &img, err, sizeof err), "%s", err);
 	image_free(&img);
 	return vm;
 }
@@ -155,7 +155,7 @@ Test(pv, ten_times_fewer_exits_per_kib_than_the_emulated_disk)
 		o.mode = modes[i];
 		o.disk_path = disk;
 		cr_assert(vm_create(&vm, &o, err, sizeof err), "%s", err);
-		cr_assert(vm_load_image(vm, &img, err, sizeof err), "%s", err);
+		cr_assert(image_load(vm, &img, err, sizeof err), "%s", err);
 		cr_assert_eq(vm_run(vm, UINT64_MAX), STOP_HALT);
 		vm_get_stats(vm, &s);
 		per_kib[i] = (double)s.exits / ((double)vm_devices(vm)->disk.reads / 2.0);

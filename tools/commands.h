@@ -1,6 +1,7 @@
 /*
  * tools/commands.h: the subcommands of the trapeze command.
- * Owns: one entry point per subcommand; tools/main.c dispatches to them.
+ * Owns: one entry point per subcommand (each in its folder: tools/asm/,
+ *       tools/run/, ...); tools/main.c dispatches to them.
  * Each returns the process exit status: 0 success, 1 error, 2 usage error
  * (run returns the guest's halt code).
  */

@@ -4,7 +4,7 @@
  *       states on a scratch machine and deriving, from what it did, whether
  *       it is privileged, control-sensitive, mode-sensitive, location-
  *       sensitive and user-sensitive; the verdicts of Theorems 1 and 3.
- * Not:  printing (tools/classify.c); the table's declared classes
+ * Not:  printing (tools/classify/classify.c); the table's declared classes
  *       (isa-spec/isa.def), which are only compared against, never used.
  * Implements: the definitions of P&G 1974, section 3 (see classify.c for how
  *       each is turned into an experiment) and its Theorems 1 and 3.

@@ -4,7 +4,7 @@
  *       (registers, pc, virtual psw, special registers, the traps it was
  *       delivered, console output, memory, how it stopped) and narrowing a
  *       difference down to the one guest instruction after which it appears.
- * Not:  any technique; printing the report (tools/diff.c).
+ * Not:  any technique; printing the report (tools/diff/diff.c).
  * Implements: P&G's equivalence property as an experiment. Both runs are
  *       deterministic (virtual time is counted in guest instructions, input
  *       is queued up front), so a run can be repeated to any instruction

@@ -2,7 +2,7 @@
  * vmm/equiv.h: the equivalence diff: does the guest see any difference?
  * Owns: a snapshot of everything a guest can observe, and the search for
  *       the first guest instruction after which two modes' snapshots differ.
- * Not:  printing (tools/diff.c); loading images (the caller's load function).
+ * Not:  printing (tools/diff/diff.c); loading images (the caller's load function).
  * Implements: P&G's equivalence property, tested: "any program K executing
  *       with a control program resident performs in a manner
  *       indistinguishable from the case when the control program did not

@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image.h"
 #include "vmm_internal.h"
 
 enum hcall {
@@ -382,12 +381,10 @@ int vmm_round_pv(struct vm *vm, uint64_t end)
 
 /* ---- images and the balloon's door ------------------------------------- */
 
-bool vmm_pv_check_image(const struct vm *vm, const struct image *img, char *err, size_t errlen)
+bool vmm_pv_check_image(const struct vm *vm, const struct vm_image *img, char *err, size_t errlen)
 {
-	uint32_t at;
-	bool kernel = image_lookup(img, "ktext_end", &at); /* the guest OS kernel */
-	bool pv = image_lookup(img, "pv_shared", &at);     /* its paravirtual build */
-	const char *name = img->path ? img->path : "the image";
+	bool kernel = img->is_guest_kernel, pv = img->is_pv_kernel;
+	const char *name = img->name ? img->name : "the image";
 
 	if (vm->opt.mode == MODE_PV && kernel && !pv) {
 		snprintf(err, errlen, "%s is the guest OS kernel built for the bare machine: --mode pv "

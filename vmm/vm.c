@@ -13,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "image.h"
 #include "vmm_internal.h"
 
 /* Bare: the guest is the machine; run it with cpu_run, no monitor at all. */
@@ -268,10 +267,35 @@ bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)
 	return mem_write(&vm_guest(vm)->mem, gpa, bytes, len);
 }
 
-bool vm_load_image(struct vm *vm, const struct image *img, char *err, size_t errlen)
+bool vm_image_place(const struct vm_image *img, struct mem *m, char *err, size_t errlen)
+{
+	const char *name = img->name ? img->name : "image";
+
+	/* Check everything before copying anything: a refused image leaves
+	 * memory as it was. */
+	for (int i = 0; i < img->nsegs; i++) {
+		const struct vm_segment *s = &img->segs[i];
+		if (s->size && !mem_in_range(m, s->addr, s->size)) {
+			snprintf(err, errlen, "%s: error: segment at 0x%08x (%u bytes) lies outside the "
+				 "%u-byte memory", name, s->addr, s->size, m->size);
+			return false;
+		}
+	}
+	if (!mem_in_range(m, img->entry, 4)) {
+		snprintf(err, errlen, "%s: error: entry point 0x%08x lies outside the %u-byte memory",
+			 name, img->entry, m->size);
+		return false;
+	}
+	for (int i = 0; i < img->nsegs; i++)
+		if (img->segs[i].size)
+			mem_write(m, img->segs[i].addr, img->segs[i].data, img->segs[i].size);
+	return true;
+}
+
+bool vm_load_image(struct vm *vm, const struct vm_image *img, char *err, size_t errlen)
 {
 	if (!vmm_pv_check_image(vm, img, err, errlen) ||
-	    !image_place(img, &vm_guest(vm)->mem, err, errlen))
+	    !vm_image_place(img, &vm_guest(vm)->mem, err, errlen))
 		return false;
 	vm_guest(vm)->pc = img->entry;
 	return true;

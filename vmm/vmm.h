@@ -3,7 +3,8 @@
  * Owns: struct vm (opaque): a guest's virtual CPU, its region of the real
  *       machine's memory, its virtual devices, its statistics and its log of
  *       VM exits; running it in one of the modes below, bare included.
- * Not:  the machine itself (cpu/); reading ELF files (tools/image.h); the
+ * Not:  the machine itself (cpu/); reading ELF files (the tools do, into
+ *       the struct vm_image below); the
  *       equivalence diff (vmm/equiv.h) and the classifier (vmm/classify.h).
  * Implements: Popek & Goldberg 1974: a VMM is a control program with three
  *       properties: efficiency (most guest instructions run on the real
@@ -158,9 +159,32 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 void vm_destroy(struct vm *vm);
 /* Copy len bytes into guest-physical memory at gpa; false if outside. */
 bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len);
-/* Place an ELF image's segments (see tools/image.h) and set pc to its entry. */
-struct image;
-bool vm_load_image(struct vm *vm, const struct image *img, char *err, size_t errlen);
+/* A program as the monitor takes it: what to place where, where to start,
+ * and the two facts that decide which modes may run it. The monitor owns
+ * this form; files (ELF) are the tools' business (tools/image/). */
+struct vm_segment {
+	uint32_t addr;          /* guest-physical load address */
+	uint32_t size;          /* bytes at data */
+	const uint8_t *data;
+};
+struct vm_image {
+	uint32_t entry;         /* guest-physical pc to start at */
+	const struct vm_segment *segs;
+	int nsegs;
+	bool is_guest_kernel;   /* the guest OS kernel (it defines ktext_end) */
+	bool is_pv_kernel;      /* its paravirtual build (it defines pv_shared) */
+	const char *name;       /* named in messages; may be NULL */
+};
+/* Place every segment into guest-physical memory and set pc to the entry.
+ * False, placing nothing, with a one-line message in err, when a segment or
+ * the entry lies outside memory, or the image may not run in this mode (the
+ * guest OS kernel's paravirtual build only under pv, its plain build
+ * anywhere but pv). */
+bool vm_load_image(struct vm *vm, const struct vm_image *img, char *err, size_t errlen);
+/* The placing half, for any machine's memory m: every segment copied, or
+ * nothing and false with "NAME: error: what" in err when a segment or the
+ * entry point lies outside m. */
+bool vm_image_place(const struct vm_image *img, struct mem *m, char *err, size_t errlen);
 
 /* Run until max more guest instructions have retired (or the step limit;
  * 2^63 in all at most), or the guest halts, idles for ever or triple-faults.
@@ -169,7 +193,7 @@ bool vm_load_image(struct vm *vm, const struct image *img, char *err, size_t err
  * returns that again. */
 enum cpu_stop vm_run(struct vm *vm, uint64_t max);
 
-/* For debuggers (tools/mon*.c, tui*.c): one guest instruction retired, or
+/* For debuggers (tools/mon/, tools/tui/): one guest instruction retired, or
  * one trap or interrupt entered, whichever comes first (as cpu_step), so a
  * breakpoint at a trap vector is seen before the handler's first
  * instruction runs. Otherwise as vm_run(vm, 1). */

@@ -128,7 +128,7 @@ void vmm_pv_destroy(struct vm *vm);
 /* pv.c: whether an image may run in this VM's mode: the guest OS kernel's
  * paravirtual build only under pv, its plain build anywhere but pv (other
  * programs anywhere). False with a message saying which to run instead. */
-bool vmm_pv_check_image(const struct vm *vm, const struct image *img, char *err, size_t errlen);
+bool vmm_pv_check_image(const struct vm *vm, const struct vm_image *img, char *err, size_t errlen);
 
 /* vmm/flow.c: what an instruction word at pc does to the flow of control,
  * for a scanner or a translator that looks at code before it runs. */

@@ -3,7 +3,7 @@
  * Owns: writing the disk format of guest-os/include/disk.inc (sector 0 a
  *       directory of name, first sector, length, kind and entry point; each
  *       file from a sector boundary after it).
- * Not:  reading ELF files (tools/image.c does, for the whole project); the
+ * Not:  reading ELF files (tools/image/ does, for the whole project); the
  *       kernel's side of the format (guest-os/kernel/disk.s).
  *
  * usage: mkdisk -o DISK [NAME=]FILE...

@@ -109,7 +109,7 @@ struct vm *lab_vm(const struct lab_run *r, const struct image *img)
 	}
 	cr_assert(vm_create(&vm, &o, err, sizeof err), "cannot make a %s VM: %s",
 		  vmm_mode_name(r->mode), err);
-	cr_assert(vm_load_image(vm, img, err, sizeof err), "cannot load the program: %s", err);
+	cr_assert(image_load(vm, img, err, sizeof err), "cannot load the program: %s", err);
 	return vm;
 }
 
@@ -163,7 +163,7 @@ void lab_result_free(struct lab_result *res)
 
 bool lab_load_image(void *ctx, struct vm *vm, char *err, size_t errlen)
 {
-	return vm_load_image(vm, ctx, err, errlen);
+	return image_load(vm, ctx, err, errlen);
 }
 
 /* Append a printf'd line to a growing report. */

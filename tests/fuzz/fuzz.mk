@@ -31,8 +31,8 @@ FUZZ_BINS      := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
 
 .PHONY: fuzz fuzz-smoke fuzz-corpus fuzz-deps
 
-$(FUZZ_DIR)/obj/tools/tui.o $(FUZZ_DIR)/obj/tools/tui_draw.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
-$(FUZZ_DIR)/obj/tools/mon.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
+$(FUZZ_DIR)/obj/tools/tui/%.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
+$(FUZZ_DIR)/obj/tools/mon/%.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)

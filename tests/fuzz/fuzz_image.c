@@ -116,7 +116,7 @@ static uint8_t byte_at(const struct image *img, uint32_t addr, bool *inside)
  * addresses. It is made for images like the assembler's: at most one
  * segment in each of .text (a word-aligned ".text") and .data; a foreign
  * image with more has its gaps filled with zeros, which for segments far
- * apart is more than a section may hold (tools/dis_image.c says so). */
+ * apart is more than a section may hold (tools/dis/dis_image.c says so). */
 static void check_disassembly(const struct image *img)
 {
 	struct asm_result r;

@@ -83,7 +83,7 @@ bool vt_load_prog(void *ctx, struct vm *vm, char *err, size_t errlen)
 
 bool vt_load_image(void *ctx, struct vm *vm, char *err, size_t errlen)
 {
-	return vm_load_image(vm, ctx, err, errlen);
+	return image_load(vm, ctx, err, errlen);
 }
 
 static struct vm *make(const struct vm_options *o, enum vmm_mode m)
@@ -110,7 +110,7 @@ struct vm *vt_vm_image(const struct vm_options *o, enum vmm_mode m, const struct
 {
 	struct vm *vm = make(o, m);
 	char err[256];
-	cr_assert(vm_load_image(vm, img, err, sizeof err), "%s", err);
+	cr_assert(image_load(vm, img, err, sizeof err), "%s", err);
 	return vm;
 }
 

@@ -1,0 +1,485 @@
+/*
+ * tools/mon/mon_cmd.c: the monitor's command language, parsed and executed.
+ * Owns: the table of commands (names, aliases, help), resolving a word by
+ *       exact name, alias or unambiguous prefix, each command's arguments,
+ *       and the report after a run (console output, why it stopped, where).
+ * Not:  terminals (mon.c reads lines, with readline or without); run control
+ *       (mon_core.c); displays (mon_show.c). Never reads stdin: a fuzzer or
+ *       a test calls mon_execute with any line it likes.
+ * Implements: gdb's vocabulary where it fits a machine with no source
+ *       lines: step, next, continue, break, x/FMT, info registers.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon.h"
+
+/* One command being executed. */
+struct call {
+	struct mon *m;
+	const char *args;   /* after the command word, spaces skipped */
+	const char *suffix; /* after a '/' glued to the word (x/4xw), or "" */
+	FILE *out;
+	mon_poll_fn poll;
+	void *ctx;
+};
+
+typedef enum mon_status (*handler_fn)(struct call *c);
+
+struct command {
+	const char *name, *alias;
+	handler_fn run;
+	const char *usage, *help;
+};
+
+static enum mon_status error(struct call *c, const char *fmt, const char *what)
+{
+	fputs("error: ", c->out);
+	fprintf(c->out, fmt, what);
+	fputc('\n', c->out);
+	return MON_ERROR;
+}
+
+/* An optional count argument: absent means 1. */
+static bool parse_count(struct call *c, uint64_t *n)
+{
+	char *end;
+
+	*n = 1;
+	if (!*c->args)
+		return true;
+	*n = strtoull(c->args, &end, 0);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end || *n == 0 || c->args[0] == '-') {
+		error(c, "'%s' is not a positive count", c->args);
+		return false;
+	}
+	return true;
+}
+
+/* ---- after a run -------------------------------------------------------- */
+
+static void show_console(struct call *c)
+{
+	size_t len;
+	const char *text = mon_console_new(c->m, &len);
+
+	if (!len)
+		return;
+	fwrite(text, 1, len, c->out);
+	if (text[len - 1] != '\n')
+		fputc('\n', c->out); /* the monitor's own words start a line */
+}
+
+static void show_events(struct call *c, uint64_t first)
+{
+	enum { SHOW = 4 };
+	uint64_t n = c->m->nevents - first;
+	char text[256];
+
+	if (n > SHOW)
+		fprintf(c->out, "(%llu traps and exits before these; 'info exits' counts them)\n",
+			(unsigned long long)(n - SHOW));
+	for (uint64_t i = n > SHOW ? SHOW : n; i-- > 0;) {
+		mon_event_text(c->m, mon_event(c->m, i), text, sizeof text);
+		fprintf(c->out, "[%s]\n", text);
+	}
+}
+
+static void report(struct call *c, const struct mon_stop *st)
+{
+	struct mon *m = c->m;
+	char where[96];
+	uint32_t code = 0;
+
+	show_console(c);
+	show_events(c, st->first_event);
+	switch (st->why) {
+	case MON_AT_BREAK:
+		mon_where(m, vm_pc(m->vm), where, sizeof where);
+		fprintf(c->out, "breakpoint %u, 0x%08x%s%s\n", st->brk->id, vm_pc(m->vm),
+			where[0] ? " " : "", where);
+		break;
+	case MON_HALTED:
+		vm_halted(m->vm, &code);
+		fprintf(c->out, "the guest halted with code %u after %llu instructions\n", code,
+			(unsigned long long)vm_retired(m->vm));
+		return;
+	case MON_FAULT:
+		fprintf(c->out, "triple fault: the trap vector faulted three times in a row\n");
+		return;
+	case MON_IDLE:
+		fprintf(c->out, "the guest is idle: it waits (wfi) for an interrupt that can never "
+			"come\n");
+		break;
+	case MON_AT_LIMIT:
+		fprintf(c->out, "step limit reached after %llu instructions\n",
+			(unsigned long long)vm_retired(m->vm));
+		break;
+	case MON_INTERRUPTED:
+		fprintf(c->out, "interrupted after %llu instructions\n",
+			(unsigned long long)st->retired);
+		break;
+	default:
+		break;
+	}
+	mon_show_location(m, c->out);
+}
+
+static enum mon_status run(struct call *c, enum mon_goal goal, bool counted)
+{
+	uint64_t n = 1;
+	struct mon_stop st;
+
+	if (counted && !parse_count(c, &n))
+		return MON_ERROR;
+	if (!counted && *c->args)
+		return error(c, "'%s': this command takes no argument", c->args);
+	st = mon_run(c->m, goal, n, c->poll, c->ctx);
+	report(c, &st);
+	return MON_OK;
+}
+
+static enum mon_status do_step(struct call *c) { return run(c, MON_STEP, true); }
+static enum mon_status do_next(struct call *c) { return run(c, MON_NEXT, true); }
+static enum mon_status do_continue(struct call *c) { return run(c, MON_CONTINUE, false); }
+static enum mon_status do_until_exit(struct call *c) { return run(c, MON_EXIT, true); }
+
+/* ---- breakpoints and values --------------------------------------------- */
+
+/* The address argument, or the pc when there is none. */
+static bool address(struct call *c, uint32_t *va)
+{
+	char err[160];
+
+	if (!*c->args) {
+		*va = vm_pc(c->m->vm);
+		return true;
+	}
+	if (mon_eval(c->m, c->args, va, err, sizeof err))
+		return true;
+	error(c, "%s", err);
+	return false;
+}
+
+static enum mon_status do_break(struct call *c)
+{
+	const struct mon_break *b;
+	uint32_t va;
+	char err[160], where[96];
+
+	if (!address(c, &va))
+		return MON_ERROR;
+	if (!mon_break_add(c->m, va, &b, err, sizeof err))
+		return error(c, "%s", err);
+	mon_where(c->m, va, where, sizeof where);
+	fprintf(c->out, "breakpoint %u at 0x%08x%s%s", b->id, va, where[0] ? " " : "", where);
+	if (b->gpa != va)
+		fprintf(c->out, " (guest-physical 0x%08x)", b->gpa);
+	fputc('\n', c->out);
+	return MON_OK;
+}
+
+static enum mon_status do_delete(struct call *c)
+{
+	uint64_t id = 0;
+
+	if (*c->args && !parse_count(c, &id))
+		return MON_ERROR;
+	if (id > UINT32_MAX || !mon_break_delete(c->m, (unsigned)id))
+		return error(c, "no breakpoint number %s", c->args);
+	if (id)
+		fprintf(c->out, "deleted breakpoint %llu\n", (unsigned long long)id);
+	else
+		fprintf(c->out, "deleted all breakpoints\n");
+	return MON_OK;
+}
+
+static enum mon_status do_print(struct call *c)
+{
+	uint32_t v;
+	char err[160];
+
+	if (!*c->args)
+		return error(c, "%s", "print what? (an address, symbol or $register)");
+	if (!mon_eval(c->m, c->args, &v, err, sizeof err))
+		return error(c, "%s", err);
+	fprintf(c->out, "0x%08x = %u = %d\n", v, v, (int32_t)v);
+	return MON_OK;
+}
+
+static enum mon_status do_set(struct call *c)
+{
+	char name[32], rest[160];
+	const char *p = c->args;
+	uint32_t v;
+	int r, n = 0;
+
+	if (!strncmp(p, "reg ", 4) || !strncmp(p, "reg\t", 4))
+		p += 4;
+	if (sscanf(p, " %31[^ \t=] %n", name, &n) != 1 || !p[n])
+		return error(c, "%s", "usage: set reg NAME VALUE");
+	p += n;
+	if (*p == '=')
+		p++;
+	snprintf(rest, sizeof rest, "%s", p);
+	r = mon_reg_parse(name);
+	if (r < 0)
+		return error(c, "no register '%s'", name);
+	if (r == REG_ZERO || (r >= NREGS && r != MON_REG_PC))
+		return error(c, "'%s' cannot be set (r1-r15 and pc can)", name);
+	if (!mon_eval(c->m, rest, &v, name, sizeof name))
+		return error(c, "%s", name);
+	if (r == MON_REG_PC)
+		vm_set_pc(c->m->vm, v);
+	else
+		vm_set_reg(c->m->vm, (unsigned)r, v);
+	fprintf(c->out, "%s = 0x%08x\n", mon_reg_name(r), v);
+	return MON_OK;
+}
+
+/* ---- displays ----------------------------------------------------------- */
+
+static enum mon_status info_registers(struct call *c, const char *names)
+{
+	char name[32];
+	int n;
+
+	if (!*names) {
+		mon_show_registers(c->m, c->out);
+		return MON_OK;
+	}
+	while (sscanf(names, " %31s%n", name, &n) == 1) {
+		int r = mon_reg_parse(name);
+		uint32_t v;
+		if (r < 0)
+			return error(c, "no register '%s'", name);
+		v = mon_reg_read(c->m, r);
+		fprintf(c->out, "%-8s 0x%08x %u\n", mon_reg_name(r), v, v);
+		names += n;
+	}
+	return MON_OK;
+}
+
+static enum mon_status do_info(struct call *c)
+{
+	static const char *const what[] = { "registers", "exits", "breakpoints" };
+	char word[32] = "";
+	int n = 0, found = -1;
+
+	sscanf(c->args, "%31s%n", word, &n);
+	for (int i = 0; i < 3 && word[0]; i++) {
+		if (!strncmp(what[i], word, strlen(word))) {
+			if (found >= 0)
+				return error(c, "ambiguous 'info %s'", word);
+			found = i;
+		}
+	}
+	if (found < 0)
+		return error(c, "%s", "info what? registers, exits or breakpoints");
+	if (found == 0)
+		return info_registers(c, c->args + n);
+	if (found == 1)
+		mon_show_exits(c->m, c->out);
+	else
+		mon_show_breaks(c->m, c->out);
+	return MON_OK;
+}
+
+/* x/NFMT: N units; FMT letters from x d u c s i (format) and b h w (size). */
+static enum mon_status do_examine(struct call *c)
+{
+	struct mon *m = c->m;
+	const char *f = c->suffix;
+	unsigned count = 1;
+	uint32_t va = m->x_next;
+	char err[160];
+
+	if (isdigit((unsigned char)*f))
+		count = (unsigned)strtoul(f, (char **)&f, 10);
+	for (; *f; f++) {
+		if (strchr("xducsi", *f))
+			m->x_fmt = *f;
+		else if (strchr("bhw", *f))
+			m->x_size = *f;
+		else
+			return error(c, "unknown format letter '%s' "
+				     "(formats x d u c s i, sizes b h w)",
+				     (char[]){ *f, 0 });
+	}
+	if (count == 0 || count > 4096)
+		return error(c, "%s", "a count from 1 to 4096");
+	if (*c->args && !mon_eval(m, c->args, &va, err, sizeof err))
+		return error(c, "%s", err);
+	m->x_count = count;
+	return mon_examine(m, va, count, m->x_fmt, m->x_size, c->out) ? MON_OK : MON_ERROR;
+}
+
+static enum mon_status do_disassemble(struct call *c)
+{
+	char expr[160], err[160];
+	uint32_t va = vm_pc(c->m->vm), start;
+	unsigned count = 0;
+
+	if (sscanf(c->args, "%159s %u", expr, &count) >= 1 &&
+	    !mon_eval(c->m, expr, &va, err, sizeof err))
+		return error(c, "%s", err);
+	if (count)
+		return mon_disassemble(c->m, va, count, c->out) ? MON_OK : MON_ERROR;
+	count = mon_function_extent(c->m, va, &start);
+	fprintf(c->out, "from 0x%08x, %u instructions:\n", start, count);
+	return mon_disassemble(c->m, start, count, c->out) ? MON_OK : MON_ERROR;
+}
+
+static enum mon_status do_stats(struct call *c)
+{
+	mon_show_stats(c->m, c->out);
+	return MON_OK;
+}
+
+static enum mon_status do_restart(struct call *c)
+{
+	char err[512];
+
+	if (!mon_restart(c->m, err, sizeof err))
+		return error(c, "%s", err);
+	fprintf(c->out, "restarted (%s mode); breakpoints kept\n", vmm_mode_name(vm_mode(c->m->vm)));
+	mon_show_location(c->m, c->out);
+	return MON_OK;
+}
+
+static enum mon_status do_help(struct call *c);
+
+static enum mon_status do_quit(struct call *c)
+{
+	(void)c;
+	return MON_QUIT;
+}
+
+/* The commands, in the order help lists them. */
+static const struct command commands[] = {
+	{ "step", "s", do_step, "step [N]",
+	  "Run N (default 1) single steps: each retires one guest instruction, or\n"
+	  "enters a trap or interrupt (the pc is then at the trap vector)." },
+	{ "stepi", "si", do_step, "stepi [N]",
+	  "The same as step: every line here is an instruction." },
+	{ "next", "n", do_next, "next [N]",
+	  "Like step, but a call (jal, jalr) runs until it returns." },
+	{ "continue", "c", do_continue, "continue", "Run until a breakpoint, or the guest stops." },
+	{ "until-exit", "ue", do_until_exit, "until-exit [N]",
+	  "Run until the next trap or VM exit (the Nth), and say what the VMM did." },
+	{ "break", "b", do_break, "break [ADDR]",
+	  "Stop when the pc reaches ADDR (default: the pc): a number, a symbol,\n"
+	  "a $register, or sums of them (kprintf+8)." },
+	{ "delete", "d", do_delete, "delete [N]", "Delete breakpoint N, or all of them." },
+	{ "info", "i", do_info, "info registers [NAME...] | exits | breakpoints",
+	  "registers: the guest's virtual CPU and the real CPU beside it.\n"
+	  "exits: VM exits by cause and the last traps and exits, with what the VMM did." },
+	{ "x", NULL, do_examine, "x/NFMT [ADDR]",
+	  "Examine memory: N units in format x (hex), d, u (decimal), c (chars),\n"
+	  "s (strings), i (instructions); sizes b, h, w. Default: where x left off." },
+	{ "disassemble", NULL, do_disassemble, "disassemble [ADDR [COUNT]]",
+	  "COUNT instructions from ADDR, or the function around ADDR (default: the pc)." },
+	{ "print", "p", do_print, "print EXPR", "The value of an address expression." },
+	{ "set", NULL, do_set, "set reg NAME VALUE", "Set r1-r15 or the pc of the guest." },
+	{ "stats", NULL, do_stats, "stats",
+	  "Instructions retired, native and emulated, VM exits by cause, cycles." },
+	{ "restart", NULL, do_restart, "restart", "Start the guest again from its entry point." },
+	{ "help", "h", do_help, "help [COMMAND]", "List the commands, or describe one." },
+	{ "quit", "q", do_quit, "quit", "Leave the monitor." },
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+const char *mon_command_name(int i)
+{
+	return i >= 0 && i < NCOMMANDS ? commands[i].name : NULL;
+}
+
+/* The command a word names: exact name, alias, or unambiguous prefix.
+ * NULL with *ambiguous set when several commands start with word. */
+static const struct command *lookup(const char *word, bool *ambiguous)
+{
+	const struct command *found = NULL;
+	size_t n = strlen(word);
+
+	*ambiguous = false;
+	for (int i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, word) ||
+		    (commands[i].alias && !strcmp(commands[i].alias, word)))
+			return &commands[i];
+	for (int i = 0; i < NCOMMANDS && n; i++) {
+		if (strncmp(commands[i].name, word, n))
+			continue;
+		if (found) {
+			*ambiguous = true;
+			return NULL;
+		}
+		found = &commands[i];
+	}
+	return found;
+}
+
+static enum mon_status do_help(struct call *c)
+{
+	const struct command *k;
+	bool ambiguous;
+
+	if (!*c->args) {
+		for (int i = 0; i < NCOMMANDS; i++) {
+			const char *alias = commands[i].alias;
+			fprintf(c->out, "  %-46s %s%s\n", commands[i].usage, alias ? "alias " : "",
+				alias ? alias : "");
+		}
+		fprintf(c->out, "Commands may be shortened to any unambiguous prefix.\n");
+		return MON_OK;
+	}
+	k = lookup(c->args, &ambiguous);
+	if (!k)
+		return error(c, ambiguous ? "ambiguous command '%s'" : "unknown command '%s'",
+			     c->args);
+	fprintf(c->out, "%s\n%s\n", k->usage, k->help);
+	return MON_OK;
+}
+
+enum mon_status mon_execute(struct mon *m, const char *line, FILE *out, mon_poll_fn poll,
+			    void *ctx)
+{
+	char word[64], suffix[64] = "", args[512];
+	const struct command *k;
+	struct call c = { m, args, suffix, out, poll, ctx };
+	size_t n, len;
+	bool ambiguous;
+
+	line += strspn(line, " \t");
+	len = strcspn(line, "\r\n");
+	if (len == 0 || line[0] == '#')
+		return MON_OK;
+	n = strcspn(line, " \t/\r\n");
+	if (n >= sizeof word || len >= sizeof args) {
+		fprintf(out, "error: line too long\n");
+		return MON_ERROR;
+	}
+	memcpy(word, line, n);
+	word[n] = 0;
+	line += n;
+	len -= n;
+	if (*line == '/') {
+		size_t s = strcspn(line + 1, " \t\r\n");
+		snprintf(suffix, sizeof suffix, "%.*s", (int)s, line + 1);
+		line += s + 1;
+		len -= s + 1;
+	}
+	while (len && isspace((unsigned char)line[len - 1]))
+		len--;
+	n = strspn(line, " \t");
+	snprintf(args, sizeof args, "%.*s", (int)(len - (n < len ? n : len)), line + n);
+	k = lookup(word, &ambiguous);
+	if (!k)
+		return error(&c, ambiguous ? "ambiguous command '%s' (help lists them)"
+					   : "unknown command '%s' (help lists them)", word);
+	if (suffix[0] && k->run != do_examine)
+		return error(&c, "'%s' takes no /FORMAT", k->name);
+	return k->run(&c);
+}

@@ -1,0 +1,487 @@
+/*
+ * tools/tui/tui.c: "trapeze tui": step a guest in a terminal user interface.
+ * Owns: the command's options, the terminal (curses set up, and restored on
+ *       quit, Ctrl-C and SIGTERM), the keys, questions in the status line,
+ *       and running: continue in pieces, interruptible by a key, the guest
+ *       console fed from the keyboard when its pane has the focus.
+ * Not:  the panes (tui_draw.c); run control and breakpoints (mon_core.c).
+ */
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "runopts.h"
+#include "tui.h"
+
+enum {
+	KEY_ESC = 27,
+	KEY_CTRL_L = 12,
+	REDRAW_NS = 100 * 1000 * 1000, /* redraw a running guest ten times a second */
+	IDLE_WAIT_MS = 200,            /* getch's wait: how often a signal is noticed */
+};
+
+static const char usage_line[] =
+	"usage: trapeze tui [--mode MODE] [--max-steps N] [--nonvirt[=LIST]] [--mem BYTES]\n"
+	"                   [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n";
+
+static void help(void)
+{
+	fputs(usage_line, stdout);
+	fputs("\nStep a guest, bare or under a VMM, in a full-screen terminal interface: code\n"
+	      "with breakpoints, the guest's virtual CPU beside the real CPU, memory, the\n"
+	      "guest console, the log of traps and VM exits, statistics. Press ? inside for\n"
+	      "the keys. Needs a terminal of at least 80x24; honours NO_COLOR.\n\n"
+	      "  --mode MODE         bare, emulate, trap or hybrid (default bare)\n", stdout);
+	fputs(runopt_help, stdout);
+	fputs("  --help              show this help\n", stdout);
+}
+
+/* Signal handlers can reach nothing else: set by SIGINT or SIGTERM, read
+ * by the main loop and the run's poll, which then quit and restore the
+ * terminal. The TUI's one mutable file-scope variable. */
+static volatile sig_atomic_t quit_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	quit_requested = 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* for redraw pacing only: nothing the guest sees */
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A key the guest's console takes (when its pane has the focus). */
+static bool is_console_key(int ch)
+{
+	return (ch >= 32 && ch < 127) || ch == '\n' || ch == '\r' || ch == KEY_ENTER ||
+	       ch == KEY_BACKSPACE || ch == 127 || ch == 8;
+}
+
+/* Typing for the guest is edited on a line, like a terminal in cooked mode:
+ * Enter sends the line (with its newline) to the guest's console. True when
+ * a line was sent. */
+static bool type_key(struct tui *t, int ch)
+{
+	size_t n = strlen(t->line);
+
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		t->line[n] = '\n';
+		mon_feed_console(t->m, t->line, n + 1);
+		t->line[0] = 0;
+		return true;
+	}
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		if (n > 0)
+			t->line[n - 1] = 0;
+	} else if (n + 2 < sizeof t->line) {
+		t->line[n] = (char)ch;
+		t->line[n + 1] = 0;
+	}
+	return false;
+}
+
+static void resize(struct tui *t)
+{
+	tui_layout(t);
+	clearok(curscr, TRUE);
+	tui_draw(t);
+}
+
+/* ---- running ------------------------------------------------------------ */
+
+struct poll_state {
+	struct tui *t;
+	uint64_t last_draw;
+};
+
+/* Between pieces of a run: keys, resizes, a redraw now and then. */
+static bool poll_keys(void *ctx)
+{
+	struct poll_state *p = ctx;
+	struct tui *t = p->t;
+	int ch;
+
+	if (quit_requested)
+		return true;
+	while ((ch = getch()) != ERR) {
+		if (ch == KEY_RESIZE)
+			tui_layout(t);
+		else if (t->focus == PANE_CONSOLE && is_console_key(ch))
+			type_key(t, ch); /* typing while it runs: the guest reads it */
+		else
+			return true;
+	}
+	if (now_ns() - p->last_draw > REDRAW_NS) {
+		tui_draw(t);
+		p->last_draw = now_ns();
+	}
+	return false;
+}
+
+/* The guest idles waiting for input: let the user type some. True once a
+ * key went to the guest (it can run again); false when asked to stop. */
+static bool wait_for_input(struct tui *t)
+{
+	t->focus = PANE_CONSOLE;
+	t->running = false; /* the title says IDLE while it waits */
+	tui_say(t, TUI_GOOD, "the guest waits for console input: type a line (Esc stops)");
+	for (;;) {
+		int ch;
+		tui_draw(t);
+		ch = getch();
+		if (quit_requested)
+			return false;
+		if (ch == ERR)
+			continue;
+		if (ch == KEY_RESIZE) {
+			tui_layout(t);
+			continue;
+		}
+		if (!is_console_key(ch))
+			return false;
+		if (type_key(t, ch))
+			return true;
+	}
+}
+
+static void describe_stop(struct tui *t, const struct mon_stop *st)
+{
+	struct vm *vm = t->m->vm;
+	char text[256], where[96];
+	uint32_t code = 0;
+
+	mon_where(t->m, vm_pc(vm), where, sizeof where);
+	switch (st->why) {
+	case MON_AT_BREAK:
+		tui_say(t, TUI_GOOD, "breakpoint %u at %08x %s", st->brk->id, vm_pc(vm), where);
+		break;
+	case MON_HALTED:
+		vm_halted(vm, &code);
+		tui_say(t, TUI_GOOD, "the guest halted with code %u after %llu instructions "
+			"(r restarts)", code, (unsigned long long)vm_retired(vm));
+		break;
+	case MON_IDLE:
+		tui_say(t, TUI_BAD, "idle: the guest waits for an interrupt; "
+			"Tab to the console and type");
+		break;
+	case MON_FAULT:
+		tui_say(t, TUI_BAD, "triple fault: the trap vector faulted three times in a row");
+		break;
+	case MON_AT_LIMIT:
+		tui_say(t, TUI_BAD, "step limit reached (--max-steps)");
+		break;
+	case MON_INTERRUPTED:
+		tui_say(t, TUI_PLAIN, "stopped after %llu instructions",
+			(unsigned long long)st->retired);
+		break;
+	default:
+		if (t->m->nevents > st->first_event) {
+			/* The event in full words, or in brief when they do not fit. */
+			mon_event_text(t->m, mon_event(t->m, 0), text, sizeof text);
+			if ((int)strlen(text) >= COLS)
+				mon_event_brief(t->m, mon_event(t->m, 0), text, sizeof text);
+			tui_say(t, TUI_GOOD, "%s", text);
+		} else {
+			tui_say(t, TUI_PLAIN, "%s", "");
+		}
+		break;
+	}
+}
+
+static void run(struct tui *t, enum mon_goal goal)
+{
+	struct poll_state p = { t, now_ns() };
+	struct mon_stop st;
+
+	for (unsigned i = 0; i < NREGS; i++)
+		t->prev_r[i] = vm_reg(t->m->vm, i);
+	t->prev_valid = true;
+	t->running = true;
+	t->cursor_on_pc = true;
+	tui_say(t, TUI_PLAIN, "running: any key stops it");
+	tui_draw(t);
+	nodelay(stdscr, TRUE);
+	st = mon_run(t->m, goal, 1, poll_keys, &p);
+	while (st.why == MON_IDLE && goal == MON_CONTINUE && !quit_requested) {
+		timeout(IDLE_WAIT_MS);
+		if (!wait_for_input(t))
+			break;
+		nodelay(stdscr, TRUE);
+		t->running = true;
+		tui_say(t, TUI_PLAIN, "running: any key stops it");
+		st = mon_run(t->m, goal, 1, poll_keys, &p);
+	}
+	timeout(IDLE_WAIT_MS);
+	t->running = false;
+	t->last_why = st.why;
+	describe_stop(t, &st);
+}
+
+/* ---- questions in the status line --------------------------------------- */
+
+/* Ask in the status line; true with the answer when Enter ends it. */
+static bool ask(struct tui *t, const char *question)
+{
+	snprintf(t->prompt, sizeof t->prompt, "%s", question);
+	t->input[0] = 0;
+	t->prompting = true;
+	for (;;) {
+		size_t n = strlen(t->input);
+		int ch;
+		tui_draw(t);
+		ch = getch();
+		if (quit_requested || ch == KEY_ESC)
+			break;
+		if (ch == KEY_RESIZE) {
+			tui_layout(t);
+		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			t->prompting = false;
+			return n > 0;
+		} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n > 0) {
+			t->input[n - 1] = 0;
+		} else if (ch >= 32 && ch < 127 && n + 1 < sizeof t->input) {
+			t->input[n] = (char)ch;
+			t->input[n + 1] = 0;
+		}
+	}
+	t->prompting = false;
+	return false;
+}
+
+static void go_to(struct tui *t)
+{
+	uint32_t a;
+	char err[160];
+
+	if (!ask(t, "go to (address, symbol, $reg): "))
+		return;
+	if (!mon_eval(t->m, t->input, &a, err, sizeof err)) {
+		tui_say(t, TUI_BAD, "%s", err);
+		return;
+	}
+	t->cursor = a & ~3u;
+	t->cursor_on_pc = false;
+	t->focus = PANE_CODE;
+	tui_say(t, TUI_PLAIN, "code cursor at %08x: b sets a breakpoint there, "
+		"'.' goes back to the pc", a);
+}
+
+static void memory_view(struct tui *t)
+{
+	uint32_t a;
+	char err[160];
+
+	if (!ask(t, "memory view follows (address, symbol, $reg): "))
+		return;
+	if (!mon_eval(t->m, t->input, &a, err, sizeof err)) {
+		tui_say(t, TUI_BAD, "%s", err);
+		return;
+	}
+	snprintf(t->mem_expr, sizeof t->mem_expr, "%s", t->input);
+	t->mem_scroll = 0;
+	tui_say(t, TUI_PLAIN, "memory follows %s", t->mem_expr);
+}
+
+static void toggle_break(struct tui *t)
+{
+	char err[160], where[96];
+	uint32_t a = t->cursor;
+	const struct mon_break *b;
+
+	if (!mon_break_toggle(t->m, a, err, sizeof err)) {
+		tui_say(t, TUI_BAD, "%s", err);
+		return;
+	}
+	mon_where(t->m, a, where, sizeof where);
+	b = mon_break_at(t->m, a);
+	if (b)
+		tui_say(t, TUI_GOOD, "breakpoint %u at %08x %s: c runs to it", b->id, a, where);
+	else
+		tui_say(t, TUI_PLAIN, "breakpoint at %08x deleted", a);
+}
+
+static void restart(struct tui *t)
+{
+	char err[512];
+
+	if (!mon_restart(t->m, err, sizeof err)) {
+		tui_say(t, TUI_BAD, "%s", err);
+		return;
+	}
+	t->cursor_on_pc = true;
+	t->prev_valid = false;
+	t->console_scroll = t->event_scroll = t->mem_scroll = 0;
+	t->last_why = MON_DONE;
+	tui_say(t, TUI_GOOD, "restarted from the entry point; breakpoints kept");
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+/* Scrolled back by `by` fewer lines (down is toward the newest), never below 0. */
+static int back(int scrolled, int by)
+{
+	return scrolled - by < 0 ? 0 : scrolled - by;
+}
+
+/* Arrows and pages: move the cursor or scroll the focused pane. */
+static void scroll_pane(struct tui *t, int lines)
+{
+	switch (t->focus) {
+	case PANE_CODE:
+		t->cursor_on_pc = false;
+		t->cursor += (uint32_t)(4 * lines);
+		break;
+	case PANE_MEMORY: t->mem_scroll += lines; break;
+	case PANE_CONSOLE: t->console_scroll = back(t->console_scroll, lines); break;
+	case PANE_EVENTS: t->event_scroll = back(t->event_scroll, lines); break;
+	default: break;
+	}
+}
+
+static int page(const struct tui *t)
+{
+	int h = t->pane[t->focus].h - 2;
+	return h > 1 ? h : 1;
+}
+
+/* One key while the console has the focus: typing goes to the guest. */
+static void console_key(struct tui *t, int ch)
+{
+	if (ch == KEY_ESC) {
+		t->focus = PANE_CODE;
+		return;
+	}
+	if (type_key(t, ch) && t->last_why == MON_IDLE)
+		run(t, MON_CONTINUE); /* it was waiting for just this */
+}
+
+/* One key; false to quit. */
+static bool key(struct tui *t, int ch)
+{
+	if (t->show_help) {
+		t->show_help = false;
+		return true;
+	}
+	if (t->focus == PANE_CONSOLE && (is_console_key(ch) || ch == KEY_ESC)) {
+		console_key(t, ch);
+		return true;
+	}
+	switch (ch) {
+	case 'q': case 'Q': return false;
+	case 's': run(t, MON_STEP); break;
+	case 'n': run(t, MON_NEXT); break;
+	case 'c': run(t, MON_CONTINUE); break;
+	case 'x': run(t, MON_EXIT); break;
+	case 'b': toggle_break(t); break;
+	case 'g': go_to(t); break;
+	case 'm': memory_view(t); break;
+	case 'r': restart(t); break;
+	case '.': t->cursor_on_pc = true; break;
+	case '?': case 'h': t->show_help = true; break;
+	case '\t': t->focus = (enum tui_pane)((t->focus + 1) % PANE_COUNT); break;
+	case KEY_BTAB: t->focus = (enum tui_pane)((t->focus + PANE_COUNT - 1) % PANE_COUNT); break;
+	case KEY_UP: scroll_pane(t, -1); break;
+	case KEY_DOWN: scroll_pane(t, 1); break;
+	case KEY_PPAGE: scroll_pane(t, -page(t)); break;
+	case KEY_NPAGE: scroll_pane(t, page(t)); break;
+	case KEY_RESIZE: tui_layout(t); break;
+	case KEY_CTRL_L: clearok(curscr, TRUE); break;
+	default: break;
+	}
+	return true;
+}
+
+/* ---- the command -------------------------------------------------------- */
+
+static void setup_terminal(struct tui *t)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* Line drawing: Unicode in a UTF-8 locale; otherwise plain ASCII, which
+	 * every terminal (and tmux's capture-pane) shows as drawn. */
+	setlocale(LC_ALL, "");
+	t->ascii_lines = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+	initscr();
+	cbreak(); /* Ctrl-C still raises SIGINT, handled above */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	timeout(IDLE_WAIT_MS);
+	tui_init_colors(t);
+	tui_layout(t);
+}
+
+static void main_loop(struct tui *t)
+{
+	tui_draw(t);
+	while (!quit_requested) {
+		int ch = getch();
+		if (quit_requested)
+			break;
+		if (ch == KEY_RESIZE) {
+			resize(t);
+			continue;
+		}
+		if (ch != ERR && !key(t, ch))
+			break;
+		tui_draw(t);
+	}
+}
+
+int cmd_tui(int argc, char **argv)
+{
+	struct runopts o;
+	const char *image;
+	struct image img = { 0 };
+	struct tui t = { 0 };
+	char err[512];
+	int status = 1;
+
+	runopt_init(&o, "tui");
+	switch (mon_parse_args(argc, argv, &o, &image)) {
+	case 1: help(); return 0;
+	case 2: fputs(usage_line, stderr); return 2;
+	case -1: return 1;
+	default: break;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		runopt_error(&o, "needs a terminal (for scripts, try 'trapeze mon')");
+		return 1;
+	}
+	/* The keyboard belongs to the TUI: console input only from --input. */
+	if (!runopt_read_image(&o, image, &img) || (o.input_path && !runopt_read_input(&o)))
+		goto out;
+	if (!mon_create(&t.m, &o.vm, &img, err, sizeof err)) {
+		runopt_error(&o, "%s", err);
+		goto out;
+	}
+	t.image = strrchr(image, '/') ? strrchr(image, '/') + 1 : image;
+	t.cursor_on_pc = true;
+	snprintf(t.mem_expr, sizeof t.mem_expr, "$sp");
+	tui_say(&t, TUI_PLAIN, "%s", vmm_mode_summary(vm_mode(t.m->vm)));
+	setup_terminal(&t);
+	main_loop(&t);
+	endwin();
+	status = 0;
+out:
+	mon_destroy(t.m);
+	image_free(&img);
+	runopt_free(&o);
+	return status;
+}
