@@ -91,6 +91,7 @@ struct tlb {
 	uint32_t *watch_list;       /* those pages, to clear them at a flush */
 	uint32_t nwatch;
 	uint64_t fills, walk_refs, flushes;  /* counters, for monitors and displays */
+	uint64_t nested_refs;       /* of walk_refs, those to a monitor's nested table */
 };
 
 struct cpu;

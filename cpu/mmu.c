@@ -34,7 +34,7 @@ struct walker {
 	struct cpu_walk *trace;  /* or NULL */
 	uint32_t pages[8];       /* real pages entries were read from */
 	int npages;
-	uint32_t refs;
+	uint32_t refs, nested_refs;
 	uint32_t leaf_pa;        /* the guest-visible leaf entry (real address) */
 	uint32_t leaf;           /* and its value */
 	bool writable;           /* every level lets a store through */
@@ -59,6 +59,7 @@ static bool read_entry(struct walker *w, uint32_t pa, uint32_t *e, bool nested)
 		return false;
 	*e = mem_load32(m, pa);
 	w->refs++;
+	w->nested_refs += nested && w->x->kind == MMU_2D;
 	if (w->npages < (int)(sizeof w->pages / sizeof w->pages[0]))
 		w->pages[w->npages++] = pa >> PAGE_SHIFT;
 	if (w->trace && w->trace->nsteps < (int)(sizeof w->trace->step / sizeof w->trace->step[0]))
@@ -251,6 +252,9 @@ static void fill_entry(struct cpu *c, struct walker *w, uint32_t va, uint32_t pa
 		watch_page(c, w->pages[k]);
 	t->fills++;
 	t->walk_refs += w->refs;
+	/* A 1D walk of a nested table (a guest's unmapped kernel under nested
+	 * paging) is all nested references: the bare machine makes none. */
+	t->nested_refs += w->x->kind == MMU_1D && w->x->nested_faults ? w->refs : w->nested_refs;
 	t->rtag[i] = vpn;
 	t->frame[i] = frame;
 	t->delta[i] = (uintptr_t)c->mem.bytes + frame - (uintptr_t)(va & PAGE_MASK);

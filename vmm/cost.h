@@ -58,7 +58,12 @@
 	X(HW_ENTRY, 40, "hw: a VM entry in hardware: host state saved, guest state loaded")     \
 	X(HW_IO, 40, "hw: an I/O exit's extra work: decoding it, the device model, resuming")   \
 	X(HYPERCALL, 20, "pv: serving one hypercall (the trap into the VMM is EXIT and ENTRY)") \
-	X(PV_REQUEST, 10, "pv: the block backend serving one request of the shared ring")
+	X(PV_REQUEST, 10, "pv: the block backend serving one request of the shared ring") \
+	X(HIDDEN_FAULT, 60, "shadow: walking the guest's tables and filling a shadow entry") \
+	X(TRACE, 50, "shadow: emulating a write to a guest page table, dropping what it changed") \
+	X(SHADOW_SWITCH, 40, "shadow: building the shadow of an address space not cached")   \
+	X(NESTED_REF, 1, "nested paging: one reference to the nested table in a TLB miss's walk") \
+	X(MMU_UPDATE, 15, "pv: checking and making one page-table update")
 
 /*
  * The column above is the "toy" processor, the default. --cpu early and
@@ -92,6 +97,9 @@ const char *vmm_cost_doc(enum vmm_cost_row r);
  * ticks need not exit (APIC virtualisation, later still). */
 bool vmm_cpu_mask_shadow(enum vmm_cpu p);
 bool vmm_cpu_guest_timer(enum vmm_cpu p);
+/* Nested paging (AMD's NPT, 2007; Intel's EPT, 2008): without it a
+ * monitor shadows the guest's page tables. */
+bool vmm_cpu_nested_paging(enum vmm_cpu p);
 /* True when vmm/costs.c prices row r for the published processors (a test
  * asks it of every row, so that a new row cannot go unpriced). */
 bool vmm_cost_priced(enum vmm_cost_row r);

@@ -34,6 +34,8 @@
 
 struct hw {
 	struct vmcb vmcb;
+	uint32_t nested;      /* nested paging: the nested table (real), once built */
+	uint64_t nested_refs; /* the real TLB's nested references, charged so far */
 };
 
 /* The intercepts: what the guest may not do without the monitor. */
@@ -53,6 +55,14 @@ static void set_policy(struct vm *vm, struct vmcb *b)
 		vmx_intercept_op(b, OP_setpsw, true);
 	if (!vmm_cpu_guest_timer(vm->opt.cpu))
 		vmx_intercept_cause(b, CAUSE_TIMER, true);
+	/* Without nested paging the monitor shadows the guest's tables: it
+	 * must see every ptb write (CR3-load exiting) and every page fault
+	 * (the exception bitmap's #PF bit), as VMware and KVM did on the
+	 * first VT-x parts. With it, neither exits. */
+	if (!vmm_cpu_nested_paging(vm->opt.cpu)) {
+		b->intercept_mtsr |= 1u << SR_ptb;
+		vmx_intercept_cause(b, CAUSE_PAGEFAULT, true);
+	}
 	/* The silent instructions of --nonvirt exit from guest user mode: the
 	 * monitor sees every sensitive instruction (Theorem 1's condition). */
 	for (int k = NV_A; k < NV_KINDS; k++)
@@ -99,6 +109,45 @@ static void copy_accounting(struct cpu *to, const struct cpu *from)
 	to->trap_retired = from->trap_retired;
 }
 
+/* The tables a paged guest runs on. Shadow paging (--cpu early): its
+ * kernel on the physical map, its user mode on the shadow of its current
+ * address space (shadow.c). Nested paging: the processor walks the guest's
+ * own tables and each guest-physical address through the nested table,
+ * built once; given while the guest pages (unpaged, the region is the same
+ * map, without a walk). */
+static void set_tables(struct vm *vm, struct vmcb *b)
+{
+	struct hw *h = vm->hw;
+
+	if (vm->shadow) {
+		b->spt_sv = vmm_shadow_root(vm, true);
+		b->spt_user = b->spt_sv ? vmm_shadow_root(vm, false) : 0;
+		return;
+	}
+	if (!(vm->vcpu.sr[SR_ptb] & PTB_P)) {
+		b->npt = 0;
+		return;
+	}
+	if (!h->nested)
+		h->nested = vmm_physmap_build(vm);
+	b->npt = h->nested;
+}
+
+/* Nested paging's price: every reference a TLB miss made to the nested
+ * table since the last exit. */
+static void charge_nested(struct vm *vm)
+{
+	struct hw *h = vm->hw;
+	const struct tlb *t = &vm->real.tlb;
+	uint64_t n = t->nested_refs - h->nested_refs;
+
+	if (!n)
+		return;
+	h->nested_refs = t->nested_refs;
+	vm->stats.mmu.nested_refs += n;
+	vmm_charge(vm, n * vmm_cost(vm, VMM_C_NESTED_REF));
+}
+
 /* VM entry: the virtual CPU into the guest-state area (vmwrite), the
  * monitor's virtual interrupt lines into the control area, and the guest's
  * clock and counters onto the real processor (VT-x's TSC offsetting). */
@@ -113,6 +162,7 @@ static void enter(struct vm *vm, struct vmcb *b)
 	memcpy(g->sr, v->sr, sizeof g->sr);
 	g->ipend_timer = v->ipend_timer;
 	b->virq = dev_irq_lines(&vm->dev) & ~b->irq_direct;
+	set_tables(vm, b);
 	copy_accounting(c, v);
 	vmx_enter(c, b);
 }
@@ -214,12 +264,24 @@ static int handle_exit(struct vm *vm, const struct vmcb *b)
 			return vmm_emulate_privileged(vm, b->exit_word);
 		return emulate_silent(vm, b->exit_word);
 	case VMX_EXIT_TRAP:
+		vm->stats.exits_by_cause[t->cause]++;
+		if (t->cause == CAUSE_PAGEFAULT) {
+			/* Shadow paging: hidden, true or tracing (shadow.c). */
+			if (vmm_shadow_active(vm))
+				return vmm_shadow_fault(vm, t);
+			return vmm_reflect_page_fault(vm, t->detail, t->info, t->epc, t->pc);
+		}
 		/* An intercepted trap or interrupt: delivered into the guest as
 		 * VT-x's event injection would at the next entry. */
-		vm->stats.exits_by_cause[t->cause]++;
 		return vmm_reflect_trap(vm, t->cause, t->detail, t->epc, t->pc,
 					t->cause == CAUSE_TIMER || t->cause == CAUSE_DEVICE
 						? VM_INJECTED : VM_REFLECTED);
+	case VMX_EXIT_NPF:
+		/* The nested table lacks what the region holds only in part (a
+		 * last page less than whole): the one instruction, interpreted
+		 * on the guest's exact memory. */
+		vm->stats.exits_by_cause[CAUSE_PAGEFAULT]++;
+		return vmm_interpret_one(vm) == STOP_LIMIT ? VMM_GO_ON : STOP_FAULT;
 	case VMX_EXIT_HCALL:
 		/* This monitor offers no hypercalls: the guest's own vector takes
 		 * it, as the bare machine's would. */
@@ -260,6 +322,7 @@ int vmm_round_hw(struct vm *vm, uint64_t end)
 	if (c->guest_mode)
 		vmx_exit(c, VMX_EXIT_HOST, 0); /* the budget ran out: take the processor back */
 	leave(vm, b);
+	charge_nested(vm);
 	vm->stats.direct_io += vm->dev.port_reads + vm->dev.port_writes - io;
 	if (b->exit_reason == VMX_EXIT_HOST)
 		return s == STOP_LIMIT ? VMM_GO_ON : (int)s;

@@ -23,7 +23,34 @@ static int handle_exit(struct vm *vm)
 
 	if (t->cause == CAUSE_TIMER)
 		return vmm_timer_exit(vm);
+	if (t->cause == CAUSE_PAGEFAULT && vmm_shadow_active(vm))
+		return vmm_shadow_fault(vm, t); /* hidden, true or tracing (shadow.c) */
 	return vmm_reflect_trap(vm, t->cause, t->detail, t->epc, t->pc, VM_REFLECTED);
+}
+
+/* The interpreted kernel's stores reach guest memory without the shadows
+ * seeing them: tell them of any to a page the guest may use as a table
+ * (shadow.c keeps what is not one cheap to skip). Stores are the only
+ * instructions that write memory, but for a device's DMA, which the port
+ * instruction's emulation reports itself. */
+static enum cpu_stop interpret_kernel(struct vm *vm)
+{
+	struct cpu *v = &vm->vcpu;
+	uint32_t word = 0, ea = 0, size = 0;
+	enum cpu_stop s;
+
+	if (vmm_shadow_active(vm) && mem_read(&v->mem, v->pc, &word, 4)) {
+		unsigned op = isa_op(word);
+		const struct isa_insn *in = isa_decode_row(word);
+		if (in && (op == OP_stw || op == OP_sth || op == OP_stb)) {
+			size = op == OP_stw ? 4 : op == OP_sth ? 2 : 1;
+			ea = v->r[isa_rs(word)] + (uint32_t)isa_imm(in, word);
+		}
+	}
+	s = vmm_interpret_one(vm);
+	if (size)
+		vmm_shadow_written(vm, ea, size);
+	return s;
 }
 
 int vmm_round_hybrid(struct vm *vm, uint64_t end)
@@ -37,7 +64,7 @@ int vmm_round_hybrid(struct vm *vm, uint64_t end)
 		/* Kernel code: interpreted, so every sensitive instruction,
 		 * trapping or not, gets the exact semantics. cpu_step also
 		 * takes the virtual CPU's interrupts. */
-		s = vmm_interpret_one(vm);
+		s = interpret_kernel(vm);
 		return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
 	}
 	/* User code: interrupts as cpu/exec.c's resync takes them, then native. */

@@ -53,6 +53,13 @@ enum cpu_stop vmm_run_native(struct vm *vm, uint64_t max)
 	c->pc = v->pc;
 	c->psw = (v->psw & PSW_FLAGS) | PSW_IE;
 	compose_relocation(vm, &c->sr[SR_base], &c->sr[SR_limit]);
+	/* A paged guest runs on the monitor's tables instead: its kernel on
+	 * the physical map, its user mode on the shadow (shadow.c). The real
+	 * CPU, always in user mode, translates through them. */
+	{
+		uint32_t root = vm->shadow ? vmm_shadow_root(vm, cpu_in_supervisor(v)) : 0;
+		c->sr[SR_ptb] = root ? root | PTB_P : 0;
+	}
 	c->sr[SR_timer] = v->sr[SR_timer];
 	c->ipend_timer = 0;
 	/* The real epc and epsw hold the virtual ones: with --nonvirt, an rfe

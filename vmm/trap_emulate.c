@@ -173,10 +173,23 @@ int vmm_emulate_privileged(struct vm *vm, uint32_t word)
 		break;
 		/* LAB 2 STUB: return illegal(vm, word); */
 		/* LAB 2 END */
+	case OP_tlbflush:
+	case OP_tlbinv:
+		/* The TLB changes no translation (ISA.md section 12): neither do
+		 * these; they cost the guest its trap. */
+		break;
 	default:
 		/* Not a privileged instruction: it cannot have trapped PRIV. */
 		return illegal(vm, word);
 	}
+	if (in->opcode == OP_mtsr && imm == SR_ptb) {
+		/* The page-table base: a page and the paging bit, as priv.c keeps
+		 * it; the shadows follow (shadow.c). */
+		v->sr[SR_ptb] &= PAGE_MASK | PTB_P;
+		vmm_shadow_ptb_written(vm);
+	}
+	if (in->opcode == OP_out && imm == PORT_DISK_CMD)
+		vmm_shadow_written(vm, vm->dev.disk.addr, DISK_SECTOR_SIZE); /* DMA */
 	vmm_retire(vm, in, next);
 	return VMM_GO_ON;
 }
@@ -192,6 +205,11 @@ int vmm_trap_exit(struct vm *vm)
 	case CAUSE_TIMER:
 		/* The virtual timer ran out: pending now, injected when IE allows. */
 		return vmm_timer_exit(vm);
+	case CAUSE_PAGEFAULT:
+		/* Hidden, true or tracing: the shadows decide (shadow.c). */
+		if (vmm_shadow_active(vm))
+			return vmm_shadow_fault(vm, t);
+		return vmm_reflect_page_fault(vm, t->detail, t->info, t->epc, t->pc);
 	case CAUSE_PRIV:
 		/* LAB 2 BEGIN: emulate the instruction or reflect the trap? (the virtual mode decides) */
 		/* The guest kernel, deprivileged, ran a privileged instruction:

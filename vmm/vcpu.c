@@ -97,6 +97,17 @@ int vmm_reflect_trap(struct vm *vm, enum trap_cause cause, uint32_t detail, uint
 	return VMM_GO_ON;
 }
 
+int vmm_reflect_page_fault(struct vm *vm, uint32_t va, uint32_t info, uint32_t epc, uint32_t pc)
+{
+	int why = vmm_reflect_trap(vm, CAUSE_PAGEFAULT, va, epc, pc, VM_REFLECTED);
+
+	if (why == VMM_GO_ON) {
+		vm->vcpu.sr[SR_pfinfo] = info; /* as cpu/trap.c writes it */
+		vm->vcpu.trap.info = info;
+	}
+	return why;
+}
+
 int vmm_inject_interrupt(struct vm *vm)
 {
 	struct cpu *v = &vm->vcpu;
@@ -148,7 +159,14 @@ enum cpu_stop vmm_interpret_one(struct vm *vm)
 {
 	struct cpu *v = &vm->vcpu;
 	uint64_t before = v->retired;
-	enum cpu_stop s = cpu_step(v);
+	enum cpu_stop s;
+
+	/* The virtual CPU's TLB saw nothing of what the guest did natively
+	 * since it last interpreted: start it empty. (Emulation runs nothing
+	 * natively, and supervisor mode is unmapped: neither needs it.) */
+	if (vm->opt.mode != MODE_EMULATE && !cpu_in_supervisor(v))
+		cpu_tlb_flush(v);
+	s = cpu_step(v);
 
 	vm->stats.interpreted += v->retired - before;
 	vmm_charge(vm, vmm_cost(vm, VMM_C_INTERPRET));

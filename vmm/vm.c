@@ -176,14 +176,36 @@ static bool reset_vcpu(struct vm *vm)
 	return cpu_tlb_init(v);
 }
 
+/* Modes whose monitor runs the guest on the real CPU, and so keeps page
+ * tables of its own for a paged guest: shadows, or (hw, pv) the ways of
+ * hwassist.c and pv_paging.c. Emulation pages in its interpreter. */
+static bool keeps_tables(enum vmm_mode m)
+{
+	return m != MODE_BARE && m != MODE_EMULATE;
+}
+
+static bool shadows(const struct vm_options *o)
+{
+	return o->mode == MODE_TRAP || o->mode == MODE_HYBRID || o->mode == MODE_PATCH ||
+	       o->mode == MODE_BT || (o->mode == MODE_HW && !vmm_cpu_nested_paging(o->cpu));
+}
+
 static bool setup_machine(struct vm *vm, char *err, size_t errlen)
 {
 	struct cpu *c = &vm->real;
 	bool bare = vm->opt.mode == MODE_BARE;
+	uint32_t pool_base, pool_pages = 0;
 
 	vm->region_base = bare ? 0 : VM_VMM_AREA;
 	vm->region_size = vm->opt.mem_size;
-	if (!cpu_init(c, vm->region_base + vm->region_size, bare ? &vm->dev : NULL)) {
+	/* The real machine: [the VMM's area | the region | the table pool]. */
+	pool_base = (vm->region_base + vm->region_size + PAGE_SIZE - 1) & PAGE_MASK;
+	if (keeps_tables(vm->opt.mode))
+		pool_pages = vmm_pool_pages(vm->region_size);
+	if (!cpu_init(c, pool_pages ? pool_base + pool_pages * PAGE_SIZE : vm->region_base + vm->region_size,
+		      bare ? &vm->dev : NULL) ||
+	    !vmm_pool_init(vm, pool_base, pool_pages) ||
+	    (shadows(&vm->opt) && !vmm_shadow_create(vm, err, errlen))) {
 		snprintf(err, errlen, "out of host memory for %u bytes of guest memory",
 			 vm->region_size);
 		return false;
@@ -254,6 +276,8 @@ void vm_destroy(struct vm *vm)
 		return;
 	if (techniques[vm->opt.mode].destroy)
 		techniques[vm->opt.mode].destroy(vm);
+	vmm_shadow_destroy(vm);
+	vmm_pool_free_all(vm);
 	cpu_free(&vm->real);
 	cpu_tlb_free(&vm->vcpu);
 	dev_free(&vm->dev);
@@ -264,7 +288,11 @@ void vm_destroy(struct vm *vm)
 
 bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)
 {
-	return mem_write(&vm_guest(vm)->mem, gpa, bytes, len);
+	if (!mem_write(&vm_guest(vm)->mem, gpa, bytes, len))
+		return false;
+	vmm_shadow_written(vm, gpa, len);
+	cpu_tlb_flush(vm_guest(vm));
+	return true;
 }
 
 bool vm_image_place(const struct vm_image *img, struct mem *m, char *err, size_t errlen)

@@ -145,6 +145,24 @@ struct vm_stats {
 		uint64_t requests;    /* block requests served from the ring */
 		uint64_t balloon;     /* pages the guest gave back */
 	} pv;
+	/* Memory virtualisation (vmm/shadow.c, hwassist.c, pv_paging.c): page
+	 * faults by kind, and the monitor's page tables. */
+	struct vm_mmu_stats {
+		uint64_t hidden;      /* faults the guest never sees: the shadow lacked an entry */
+		uint64_t true_faults; /* faults the guest's own tables make: reflected to it */
+		uint64_t tracing;     /* guest writes to its page tables, caught and emulated */
+		uint64_t switches;    /* the shadow in use changed (the guest switched ptb) */
+		uint64_t resyncs;     /* shadow entries dropped: their guest entry was written */
+		uint64_t spaces;      /* shadow address spaces built */
+		uint64_t evictions;   /* shadows dropped to make room */
+		uint64_t pool_pages;  /* pages of the monitor's table pool in use now */
+		uint64_t pool_peak;
+		uint64_t pool_size;
+		uint64_t nested_walks;/* nested paging: TLB fills that walked the nested table */
+		uint64_t nested_refs; /* and the references they made to it */
+		uint64_t updates;     /* pv: page-table entries changed by hypercall */
+		uint64_t refused;     /* pv: updates refused (they would break isolation) */
+	} mmu;
 };
 
 /* Defaults: bare, 1 MiB, no nonvirt, no disk, no console, no limits. */

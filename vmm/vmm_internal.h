@@ -40,6 +40,11 @@ struct vm {
 	bool callout;             /* bt: emulating a callout: what happens is no VM exit */
 	struct hw *hw;            /* hw mode: the VM control block and its policy (hwassist.c) */
 	struct pv *pv;            /* pv mode: the shared page, the ring, the balloon (pv.c) */
+	struct vmm_pool {         /* the monitor's page-table pages, after the region (physmap.c) */
+		uint32_t base, npages, next;
+		uint8_t *used;
+	} pool;
+	struct shadow *shadow;    /* shadow page tables (shadow.c), in the modes that use them */
 	uint32_t cost[VMM_NCOSTS];/* the monitor's costs on the VM's processor (costs.c) */
 };
 
@@ -73,6 +78,8 @@ void vmm_retire(struct vm *vm, const struct isa_insn *in, uint32_t next_pc);
  * Returns VMM_GO_ON or STOP_FAULT. */
 int vmm_reflect_trap(struct vm *vm, enum trap_cause cause, uint32_t detail, uint32_t epc,
 		     uint32_t pc, enum vm_action how);
+/* The same for a page fault: PAGEFAULT with detail va, and pfinfo = info. */
+int vmm_reflect_page_fault(struct vm *vm, uint32_t va, uint32_t info, uint32_t epc, uint32_t pc);
 /* If the virtual IE allows and a virtual interrupt is pending, deliver the
  * highest-priority one (cpu/trap.c's order). VMM_GO_ON or STOP_FAULT. */
 int vmm_inject_interrupt(struct vm *vm);
@@ -129,6 +136,42 @@ void vmm_pv_destroy(struct vm *vm);
  * paravirtual build only under pv, its plain build anywhere but pv (other
  * programs anywhere). False with a message saying which to run instead. */
 bool vmm_pv_check_image(const struct vm *vm, const struct vm_image *img, char *err, size_t errlen);
+
+/* vmm/physmap.c: the pool of real pages the monitor's tables live in,
+ * after the region; and the physical map (guest-physical to real). */
+uint32_t vmm_pool_pages(uint32_t region_size);
+bool vmm_pool_init(struct vm *vm, uint32_t base, uint32_t npages);
+void vmm_pool_free_all(struct vm *vm);
+/* A zeroed pool page's real address, or 0 when the pool is full. */
+uint32_t vmm_pool_alloc(struct vm *vm);
+void vmm_pool_give(struct vm *vm, uint32_t real);
+uint32_t vmm_pool_free_pages(const struct vm *vm);
+/* A table mapping every whole guest-physical page to its real page (user,
+ * writable); its directory's real address, or 0 when the pool is full. */
+uint32_t vmm_physmap_build(struct vm *vm);
+/* Make the map's entry for the page of gpa read-only (or writable again). */
+void vmm_physmap_protect(struct vm *vm, uint32_t dir, uint32_t gpa, bool read_only);
+/* Remove the map's entry for the page of gpa. */
+void vmm_physmap_unmap(struct vm *vm, uint32_t dir, uint32_t gpa);
+
+/* vmm/shadow.c: shadow page tables, for trap, patch, bt, hybrid and hw
+ * without nested paging. */
+bool vmm_shadow_create(struct vm *vm, char *err, size_t errlen);
+void vmm_shadow_destroy(struct vm *vm);
+/* True while the guest's paging is on and the monitor shadows it. */
+bool vmm_shadow_active(const struct vm *vm);
+/* The real directory the guest's current virtual mode runs on (its
+ * supervisor mode: the physical map; its user mode: the shadow of its
+ * current address space), or 0 when the guest's paging is off. */
+uint32_t vmm_shadow_root(struct vm *vm, bool supervisor);
+/* The guest wrote its ptb (already in the virtual CPU). */
+void vmm_shadow_ptb_written(struct vm *vm);
+/* Guest-physical [gpa, gpa + len) was written behind the shadows' back
+ * (an interpreted store, a device's DMA, a debugger): keep them exact. */
+void vmm_shadow_written(struct vm *vm, uint32_t gpa, uint32_t len);
+/* A page fault out of the real CPU while shadowing: hidden, true or
+ * tracing. VMM_GO_ON or a stop. */
+int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t);
 
 /* vmm/flow.c: what an instruction word at pc does to the flow of control,
  * for a scanner or a translator that looks at code before it runs. */

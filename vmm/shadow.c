@@ -1,0 +1,486 @@
+/*
+ * vmm/shadow.c: shadow page tables: a paged guest run on the real
+ *       processor, its page tables never walked by the hardware.
+ * Owns: the shadows (one per guest address space, cached: guest virtual to
+ *       real physical), filling them on hidden page faults, reflecting true
+ *       ones, tracing the guest's writes to its own page tables (they are
+ *       read-only on the physical map its kernel runs on, and in every
+ *       shadow), keeping the guest's accessed and dirty bits honest, and
+ *       choosing the table the real processor runs each virtual mode on.
+ * Not:  the pool and the physical map (physmap.c); entering the guest
+ *       (native.c; hwassist.c for --cpu early); nested paging (hwassist.c)
+ *       and direct paging (pv_paging.c), the two other ways.
+ * Implements: the technique of VMware Workstation (Adams and Agesen, ASPLOS
+ *       2006) and of VT-x before EPT: P&G's resource control and
+ *       equivalence for the one state a relocation register never had to
+ *       hide, the page tables. The guest believes its tables translate its
+ *       addresses; in fact the processor walks the monitor's shadow, which
+ *       maps the same virtual pages onto the VM's region. Three kinds of
+ *       page fault follow: *hidden* (the shadow lacks an entry the guest's
+ *       tables have: the monitor fills it and the guest never knows),
+ *       *true* (the guest's tables fault too: reflected, exactly as the
+ *       bare machine would raise it) and *tracing* (the guest wrote one of
+ *       its page tables: the monitor makes the write and drops the shadow
+ *       entries it changes, so that the change takes effect at once, as
+ *       ISA.md section 12 promises). These exits are what made early VT-x
+ *       lose to binary translation on fork-heavy work.
+ *
+ * Accessed and dirty bits: a shadow entry is created by a hidden fault,
+ * which sets A in the guest's entry, as the hardware's walk would; it is
+ * writable only once the guest's entry has D, so the first write faults
+ * (hidden) and sets D then. A frame that holds a guest page table is never
+ * mapped writable: writes to it trace.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm_internal.h"
+
+enum { SHADOW_SPACES = 8, SLOTS = 1024 };
+static const uint32_t NO_USER = 0xFFFFFFFFu;
+
+/* The shadow of one guest address space. */
+struct space {
+	bool used;
+	uint32_t groot;        /* guest-physical page of its directory */
+	uint32_t dir;          /* real address of the shadow directory */
+	uint32_t pt[SLOTS];    /* per directory slot: the shadow table's real address, or 0 */
+	uint32_t gpt[SLOTS];   /* and the guest table (guest-physical page) it shadows */
+	uint32_t next[SLOTS];  /* the next (space, slot) shadowing the same guest table */
+	uint64_t used_at;
+};
+
+struct shadow {
+	bool active;           /* the guest's paging is on: its user mode runs on shadows */
+	uint32_t pmap;         /* the physical map its kernel runs on (real directory) */
+	uint32_t npages;       /* guest-physical pages */
+	uint16_t *ptrefs;      /* per guest page: shadows built from it (as a table or directory) */
+	uint32_t *users;       /* per guest page: the first (space, slot) shadowing it as a table */
+	uint32_t *writable;    /* per guest page: shadow entries mapping it writable */
+	struct space sp[SHADOW_SPACES];
+	int cur;               /* the space guest user mode ran on last, or -1 */
+	uint64_t clock;
+};
+
+static uint32_t real_of(const struct vm *vm, uint32_t gpage)
+{
+	return vm->region_base + gpage * PAGE_SIZE;
+}
+
+static uint32_t real_load(const struct vm *vm, uint32_t a)
+{
+	return mem_load32(&vm->real.mem, a);
+}
+
+static void real_store(struct vm *vm, uint32_t a, uint32_t w)
+{
+	memcpy(vm->real.mem.bytes + a, &w, 4);
+}
+
+bool vmm_shadow_create(struct vm *vm, char *err, size_t errlen)
+{
+	struct shadow *s = calloc(1, sizeof *s);
+	uint32_t n = vm->region_size / PAGE_SIZE + 1;
+
+	vm->shadow = s;
+	if (s) {
+		s->npages = n;
+		s->cur = -1;
+		s->ptrefs = calloc(n, sizeof *s->ptrefs);
+		s->users = malloc(n * sizeof *s->users);
+		s->writable = calloc(n, sizeof *s->writable);
+	}
+	if (!s || !s->ptrefs || !s->users || !s->writable) {
+		snprintf(err, errlen, "out of host memory for shadow page tables");
+		return false;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		s->users[i] = NO_USER;
+	return true;
+}
+
+void vmm_shadow_destroy(struct vm *vm)
+{
+	struct shadow *s = vm->shadow;
+
+	if (!s)
+		return;
+	free(s->ptrefs);
+	free(s->users);
+	free(s->writable);
+	free(s);
+	vm->shadow = NULL;
+}
+
+/* ---- which guest pages are page tables --------------------------------- */
+
+/* Shadow entries mapping guest page g writable lose W: g became a table. */
+static void revoke_writes(struct vm *vm, struct shadow *s, uint32_t g)
+{
+	uint32_t frame = real_of(vm, g);
+
+	for (int k = 0; k < SHADOW_SPACES && s->writable[g]; k++) {
+		struct space *sp = &s->sp[k];
+		for (int slot = 0; sp->used && slot < SLOTS; slot++) {
+			if (!sp->pt[slot])
+				continue;
+			for (uint32_t i = 0; i < SLOTS; i++) {
+				uint32_t a = sp->pt[slot] + 4 * i, e = real_load(vm, a);
+				if ((e & (PTE_V | PTE_W)) == (PTE_V | PTE_W) && (e & PAGE_MASK) == frame) {
+					real_store(vm, a, e & ~PTE_W);
+					s->writable[g]--;
+				}
+			}
+		}
+	}
+}
+
+/* Guest page g is now a page table of some shadow: its writes must exit. */
+static void protect(struct vm *vm, struct shadow *s, uint32_t g)
+{
+	if (g >= s->npages || s->ptrefs[g]++)
+		return;
+	vmm_physmap_protect(vm, s->pmap, g * PAGE_SIZE, true);
+	revoke_writes(vm, s, g);
+	cpu_tlb_flush(&vm->real);
+}
+
+static void unprotect(struct vm *vm, struct shadow *s, uint32_t g)
+{
+	if (g >= s->npages || !s->ptrefs[g] || --s->ptrefs[g])
+		return;
+	vmm_physmap_protect(vm, s->pmap, g * PAGE_SIZE, false);
+}
+
+static bool is_table(const struct shadow *s, uint32_t g)
+{
+	return g < s->npages && s->ptrefs[g];
+}
+
+/* ---- shadow entries, tables and spaces ---------------------------------- */
+
+/* Set the shadow entry at real address a, keeping the writable counts. */
+static void set_entry(struct vm *vm, struct shadow *s, uint32_t a, uint32_t e)
+{
+	uint32_t old = real_load(vm, a);
+
+	if ((old & (PTE_V | PTE_W)) == (PTE_V | PTE_W))
+		s->writable[((old & PAGE_MASK) - vm->region_base) / PAGE_SIZE]--;
+	if ((e & (PTE_V | PTE_W)) == (PTE_V | PTE_W))
+		s->writable[((e & PAGE_MASK) - vm->region_base) / PAGE_SIZE]++;
+	real_store(vm, a, e);
+}
+
+static void unlink_user(struct shadow *s, uint32_t g, uint32_t who)
+{
+	uint32_t *p = &s->users[g];
+
+	while (*p != NO_USER && *p != who)
+		p = &s->sp[*p / SLOTS].next[*p % SLOTS];
+	if (*p == who)
+		*p = s->sp[who / SLOTS].next[who % SLOTS];
+}
+
+/* Drop the shadow table of one directory slot. */
+static void drop_slot(struct vm *vm, struct shadow *s, int k, uint32_t slot)
+{
+	struct space *sp = &s->sp[k];
+	uint32_t t = sp->pt[slot];
+
+	if (!t)
+		return;
+	for (uint32_t i = 0; i < SLOTS; i++)
+		set_entry(vm, s, t + 4 * i, 0);
+	real_store(vm, sp->dir + 4 * slot, 0);
+	vmm_pool_give(vm, t);
+	sp->pt[slot] = 0;
+	unlink_user(s, sp->gpt[slot], (uint32_t)k * SLOTS + slot);
+	unprotect(vm, s, sp->gpt[slot]);
+	cpu_tlb_flush(&vm->real);
+}
+
+static void drop_space(struct vm *vm, struct shadow *s, int k)
+{
+	struct space *sp = &s->sp[k];
+
+	if (!sp->used)
+		return;
+	for (uint32_t slot = 0; slot < SLOTS; slot++)
+		drop_slot(vm, s, k, slot);
+	vmm_pool_give(vm, sp->dir);
+	unprotect(vm, s, sp->groot);
+	sp->used = false;
+	if (s->cur == k)
+		s->cur = -1;
+	cpu_tlb_flush(&vm->real);
+}
+
+static void drop_all(struct vm *vm, struct shadow *s)
+{
+	for (int k = 0; k < SHADOW_SPACES; k++)
+		drop_space(vm, s, k);
+}
+
+/* A pool page, evicting the least recently used other shadows if need be. */
+static uint32_t take_page(struct vm *vm, struct shadow *s, int keep)
+{
+	uint32_t p;
+
+	while (!(p = vmm_pool_alloc(vm))) {
+		int victim = -1;
+		for (int k = 0; k < SHADOW_SPACES; k++)
+			if (s->sp[k].used && k != keep &&
+			    (victim < 0 || s->sp[k].used_at < s->sp[victim].used_at))
+				victim = k;
+		if (victim < 0)
+			return 0;
+		drop_space(vm, s, victim);
+		vm->stats.mmu.evictions++;
+	}
+	return p;
+}
+
+/* The space shadowing the guest directory at page groot, made if need be. */
+static int space_for(struct vm *vm, struct shadow *s, uint32_t groot)
+{
+	int k, free_k = -1, lru = -1;
+
+	for (k = 0; k < SHADOW_SPACES; k++) {
+		if (s->sp[k].used && s->sp[k].groot == groot)
+			return k;
+		if (!s->sp[k].used && free_k < 0)
+			free_k = k;
+		if (s->sp[k].used && (lru < 0 || s->sp[k].used_at < s->sp[lru].used_at))
+			lru = k;
+	}
+	if (free_k < 0) {
+		drop_space(vm, s, lru);
+		vm->stats.mmu.evictions++;
+		free_k = lru;
+	}
+	k = free_k;
+	uint32_t dir = take_page(vm, s, -1);
+	if (!dir)
+		return -1;
+	struct space *sp = &s->sp[k];
+	memset(sp, 0, sizeof *sp);
+	sp->used = true;
+	sp->groot = groot;
+	sp->dir = dir;
+	vm->stats.mmu.spaces++;
+	vmm_charge(vm, vmm_cost(vm, VMM_C_SHADOW_SWITCH));
+	protect(vm, s, groot);
+	return k;
+}
+
+/* ---- the guest's own tables, read as its hardware would ------------------ */
+
+/* Walk the guest's tables for va (no side effects): *w as the bare
+ * machine's walk would find it. */
+static void guest_walk(struct vm *vm, uint32_t va, bool write, struct cpu_walk *w)
+{
+	struct mmu_ctx x = { .kind = MMU_1D, .root = vm->vcpu.sr[SR_ptb] & PAGE_MASK };
+	cpu_walk_trace(&vm->vcpu, &x, va, write, w);
+}
+
+/* Set A, and D for a write, in the guest's leaf entry the walk used. */
+static void guest_set_accessed(struct vm *vm, const struct cpu_walk *w, bool write)
+{
+	uint32_t pte_gpa = w->step[1].table + 4 * w->step[1].index;
+	uint32_t e = w->step[1].entry | PTE_A | (write ? PTE_D : 0);
+
+	if (e != w->step[1].entry)
+		mem_write(&vm->vcpu.mem, pte_gpa, &e, 4);
+}
+
+/* Fill the shadow entry of va from the guest's walk w. */
+static void install(struct vm *vm, struct shadow *s, int k, uint32_t va, const struct cpu_walk *w)
+{
+	struct space *sp = &s->sp[k];
+	uint32_t slot = va >> 22, gpt = w->step[1].table / PAGE_SIZE;
+	uint32_t gpage = w->pa / PAGE_SIZE, pte = w->step[1].entry | PTE_A;
+
+	if (sp->pt[slot] && sp->gpt[slot] != gpt)
+		drop_slot(vm, s, k, slot); /* cannot happen: directory writes trace */
+	if (!sp->pt[slot]) {
+		uint32_t t = take_page(vm, s, k);
+		if (!t)
+			return; /* no room even alone: the access faults again, hidden */
+		sp->pt[slot] = t;
+		sp->gpt[slot] = gpt;
+		sp->next[slot] = s->users[gpt];
+		s->users[gpt] = (uint32_t)k * SLOTS + slot;
+		real_store(vm, sp->dir + 4 * slot, t | PTE_V);
+		protect(vm, s, gpt);
+	}
+	/* Writable only where the guest's store would not fault, would set
+	 * no dirty bit, and would not change a page table. */
+	bool w_ok = (pte & PTE_W) && (pte & PTE_D) && !is_table(s, gpage);
+	set_entry(vm, s, sp->pt[slot] + 4 * ((va >> PAGE_SHIFT) & 0x3FF),
+		  real_of(vm, gpage) | PTE_V | PTE_U | (w_ok ? PTE_W : 0));
+	cpu_tlb_flush(&vm->real);
+}
+
+/* ---- the monitor's side ---------------------------------------------------- */
+
+bool vmm_shadow_active(const struct vm *vm)
+{
+	return vm->shadow && vm->shadow->active;
+}
+
+uint32_t vmm_shadow_root(struct vm *vm, bool supervisor)
+{
+	struct shadow *s = vm->shadow;
+	int k;
+
+	if (!s)
+		return 0;
+	/* The paging bit may have changed without an exit (an interpreted
+	 * mtsr in hybrid mode, a debugger): catch up here, before it matters. */
+	if (!!(vm->vcpu.sr[SR_ptb] & PTB_P) != s->active)
+		vmm_shadow_ptb_written(vm);
+	if (!s->active)
+		return 0;
+	if (!s->pmap)
+		s->pmap = vmm_physmap_build(vm);
+	if (supervisor)
+		return s->pmap;
+	k = space_for(vm, s, (vm->vcpu.sr[SR_ptb] & PAGE_MASK) / PAGE_SIZE);
+	if (k < 0)
+		return s->pmap; /* no pool at all: every user access faults, hidden */
+	if (k != s->cur) {
+		if (s->cur >= 0)
+			vm->stats.mmu.switches++;
+		s->cur = k;
+	}
+	s->sp[k].used_at = ++s->clock;
+	return s->sp[k].dir;
+}
+
+void vmm_shadow_ptb_written(struct vm *vm)
+{
+	struct shadow *s = vm->shadow;
+	bool on = vm->vcpu.sr[SR_ptb] & PTB_P;
+
+	if (!s || on == s->active)
+		return;
+	/* Turned on: start afresh (nothing was traced while it was off).
+	 * Turned off: the shadows go, and the guest's tables are its memory. */
+	drop_all(vm, s);
+	s->active = on;
+	cpu_tlb_flush(&vm->real);
+}
+
+void vmm_shadow_written(struct vm *vm, uint32_t gpa, uint32_t len)
+{
+	struct shadow *s = vm->shadow;
+
+	if (!s || !len)
+		return;
+	for (uint32_t a = gpa & ~3u; a < gpa + len && a >= (gpa & ~3u); a += 4) {
+		uint32_t g = a / PAGE_SIZE, i = (a / 4) & (SLOTS - 1);
+		if (!is_table(s, g))
+			continue;
+		/* As a directory: that slot's shadow table goes. */
+		for (int k = 0; k < SHADOW_SPACES; k++)
+			if (s->sp[k].used && s->sp[k].groot == g && s->sp[k].pt[i]) {
+				drop_slot(vm, s, k, i);
+				vm->stats.mmu.resyncs++;
+			}
+		/* As a table: the entry it shadows, in every shadow built from it. */
+		for (uint32_t who = s->users[g]; who != NO_USER; who = s->sp[who / SLOTS].next[who % SLOTS]) {
+			struct space *sp = &s->sp[who / SLOTS];
+			uint32_t a2 = sp->pt[who % SLOTS] + 4 * i;
+			if (real_load(vm, a2)) {
+				set_entry(vm, s, a2, 0);
+				vm->stats.mmu.resyncs++;
+			}
+		}
+	}
+	cpu_tlb_flush(&vm->real);
+}
+
+/* A traced write: make the store the guest meant, exactly as the bare
+ * machine would (its accessed and dirty bits too), then drop what it
+ * changed from the shadows. False, changing nothing, when the instruction
+ * at fetch_gpa is not a store this can make (the caller interprets it). */
+static bool emulate_store(struct vm *vm, uint32_t fetch_gpa)
+{
+	struct cpu *v = &vm->vcpu;
+	uint32_t word = mem_load32(&v->mem, fetch_gpa), ea, gpa, size;
+	const struct isa_insn *in = isa_decode_row(word);
+	struct cpu_walk w;
+
+	if (!in || (in->opcode != OP_stw && in->opcode != OP_sth && in->opcode != OP_stb))
+		return false;
+	size = in->opcode == OP_stw ? 4 : in->opcode == OP_sth ? 2 : 1;
+	ea = v->r[isa_rs(word)] + (uint32_t)isa_imm(in, word);
+	gpa = ea;
+	if (!cpu_in_supervisor(v)) {
+		guest_walk(vm, ea, true, &w);
+		if (!w.ok)
+			return false;
+		guest_set_accessed(vm, &w, true);
+		gpa = w.pa;
+	}
+	if (!mem_in_range(&v->mem, gpa, size))
+		return false;
+	for (uint32_t k = 0; k < size; k++)
+		v->mem.bytes[gpa + k] = (uint8_t)(v->r[isa_rd(word)] >> (8 * k));
+	mem_invalidate(&v->mem, gpa, size);
+	vmm_shadow_written(vm, gpa, size);
+	vmm_retire(vm, in, v->pc + 4);
+	vm->stats.mmu.tracing++;
+	vmm_charge(vm, vmm_cost(vm, VMM_C_TRACE));
+	return true;
+}
+
+/* Run the one instruction on the virtual CPU, whose memory is exactly the
+ * guest's: for what the physical map leaves out (a last partial page). */
+static int interpret(struct vm *vm)
+{
+	enum cpu_stop st = vmm_interpret_one(vm);
+	return st == STOP_LIMIT ? VMM_GO_ON : (int)st;
+}
+
+int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
+{
+	struct shadow *s = vm->shadow;
+	struct cpu *v = &vm->vcpu;
+	bool write = t->info & PF_W, fetch = t->info & PF_X;
+	uint32_t va = t->detail;
+	struct cpu_walk w;
+	int k;
+
+	if (cpu_in_supervisor(v)) {
+		/* The unmapped kernel, on the physical map: past the region is the
+		 * bare machine's BOUNDS; a write to a page table traces. */
+		if (va >= v->mem.size)
+			return vmm_reflect_trap(vm, CAUSE_BOUNDS, va, t->epc, t->pc, VM_REFLECTED);
+		if (write && is_table(s, va / PAGE_SIZE) && !fetch && emulate_store(vm, v->pc))
+			return VMM_GO_ON;
+		return interpret(vm);
+	}
+	guest_walk(vm, va, write, &w);
+	if (!w.ok) {
+		/* The guest's own tables fault: a true page fault, as bare. */
+		vm->stats.mmu.true_faults++;
+		return vmm_reflect_page_fault(vm, va, w.fault | (fetch ? PF_X : 0), t->epc, t->pc);
+	}
+	if (write && is_table(s, w.pa / PAGE_SIZE)) {
+		struct cpu_walk f;
+		guest_walk(vm, v->pc, false, &f);
+		if (f.ok && emulate_store(vm, f.pa))
+			return VMM_GO_ON;
+		return interpret(vm);
+	}
+	/* Hidden: the guest's tables allow it; the shadow did not have it. */
+	guest_set_accessed(vm, &w, write);
+	guest_walk(vm, va, write, &w);
+	k = s->cur >= 0 ? s->cur : space_for(vm, s, (v->sr[SR_ptb] & PAGE_MASK) / PAGE_SIZE);
+	if (k >= 0)
+		install(vm, s, k, va, &w);
+	vm->stats.mmu.hidden++;
+	vmm_charge(vm, vmm_cost(vm, VMM_C_HIDDEN_FAULT));
+	return VMM_GO_ON;
+}
