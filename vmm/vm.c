@@ -184,10 +184,14 @@ static bool keeps_tables(enum vmm_mode m)
 	return m != MODE_BARE && m != MODE_EMULATE;
 }
 
+/* Modes that shadow a paged guest's tables. pv does for a guest that is
+ * not the paravirtual kernel (it runs as under trap-and-emulate); the
+ * paravirtual kernel pages directly (pv_paging.c). */
 static bool shadows(const struct vm_options *o)
 {
 	return o->mode == MODE_TRAP || o->mode == MODE_HYBRID || o->mode == MODE_PATCH ||
-	       o->mode == MODE_BT || (o->mode == MODE_HW && !vmm_cpu_nested_paging(o->cpu));
+	       o->mode == MODE_BT || o->mode == MODE_PV ||
+	       (o->mode == MODE_HW && !vmm_cpu_nested_paging(o->cpu));
 }
 
 static bool setup_machine(struct vm *vm, char *err, size_t errlen)

@@ -10,6 +10,8 @@
 
 	.equ UBASE, 0x8000
 	.equ ULIMIT, 0x1000
+	.equ PG_DIR, 0xC000     ; a page directory and a table, for the paged part
+	.equ PG_TABLE, 0xD000
 
 	.text
 reset:
@@ -123,11 +125,30 @@ after_user1:
 	la r1, user2 - UBASE
 	jru r1
 
-; Back from user program 2: power off with the exit code it gave.
+; Back from user program 2: paging, briefly. tlbflush and tlbinv change
+; nothing; then user program 3 runs on a page table that maps user program
+; 1's page at virtual 0 and nothing at 0x1000, where it loads: PAGEFAULT.
 after_user2:
+	tlbflush
+	li r1, 0x1000
+	tlbinv r1
+	li r1, PG_DIR
+	li r2, PG_TABLE | 1
+	stw r2, 0(r1)
+	li r1, PG_TABLE
+	li r2, UBASE | 5        ; valid, user
+	stw r2, 0(r1)
+	li r1, PG_DIR | 1
+	mtsr ptb, r1
+	la r1, user3 - UBASE
+	jru r1
+
+; Back from user program 3: power off with the exit code it gave.
+after_user3:
+	mtsr ptb, r0
 	mfsr r1, scratch
 	out PORT_POWER, r1
-	b after_user2
+	b after_user3
 
 ; ---- the trap handler ------------------------------------------------------
 trap_entry:
@@ -199,7 +220,11 @@ t_sys:  ; sys 1: print the user's r1 as a character; sys 0: exit with r1
 	cmpi r3, 1
 	bne 2f
 	la r1, after_user1
-2:	li r2, PSW_S
+	b 4f
+2:	cmpi r3, 3
+	bne 4f
+	la r1, after_user3
+4:	li r2, PSW_S
 	mtsr epsw, r2           ; return to the kernel, interrupts off
 	mtsr epc, r1
 	mfsr r2, scratch
@@ -435,6 +460,12 @@ udata:
 user2:
 	li r1, '2'
 	sys 1
+	li r1, 3
+	sys 0
+
+; ---- user program 3: paged, at virtual 0 + (user3 - UBASE) -------------------
+user3:
+	ldw r1, 0x1000(r0)      ; no such page: PAGEFAULT, skipped by the handler
 	li r1, 3
 	sys 0
 
