@@ -161,3 +161,19 @@ Test(paging_vmm, a_debugger_write_to_a_page_table_reaches_the_shadow)
 	vm_destroy(b);
 	image_free(&img);
 }
+
+Test(paging_vmm, binary_translation_turns_page_table_stores_into_callouts)
+{
+	struct vm_stats bt, hw;
+
+	run_stats(MODE_BT, VMM_CPU_EARLY, &bt);
+	run_stats(MODE_HW, VMM_CPU_EARLY, &hw);
+	cr_expect_eq(bt.mmu.tracing, 10, "the same writes traced: %llu", (unsigned long long)bt.mmu.tracing);
+	cr_expect_geq(bt.bt.adaptive, 1, "a store that wrote a page table is retranslated");
+	/* The fault handler's store runs five times: it exits once, then it is
+	 * a callout; under early VT-x each one is an exit. */
+	cr_expect_lt(bt.exits_by_cause[CAUSE_PAGEFAULT], hw.exits_by_cause[CAUSE_PAGEFAULT],
+		     "bt %llu exits on page faults, early hw %llu",
+		     (unsigned long long)bt.exits_by_cause[CAUSE_PAGEFAULT],
+		     (unsigned long long)hw.exits_by_cause[CAUSE_PAGEFAULT]);
+}

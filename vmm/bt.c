@@ -65,6 +65,11 @@ static const uint32_t NO_EXIT = 1;
 
 struct bt {
 	struct bt_cache tc;
+	/* Adaptive translation (Adams and Agesen, ASPLOS 2006, section 4.2):
+	 * a bit per guest word: a store there faulted writing a page table, so
+	 * it is translated as a callout from now on, never run as it is. */
+	uint32_t *adaptive;
+	uint32_t nwords;
 	/* Where the guest stood after the last round: in cur (at_exit: just
 	 * left it), as long as nothing has moved it since. */
 	struct bt_block *cur;
@@ -80,7 +85,11 @@ bool vmm_bt_create(struct vm *vm, char *err, size_t errlen)
 	if (size < VM_MIN_TC)
 		size = VM_MIN_TC; /* it must hold the longest block */
 	vm->bt = calloc(1, sizeof *vm->bt);
-	if (!vm->bt || !bt_cache_init(&vm->bt->tc, size)) {
+	if (vm->bt) {
+		vm->bt->nwords = vm->region_size / 4;
+		vm->bt->adaptive = calloc(vm->bt->nwords / 32 + 1, sizeof *vm->bt->adaptive);
+	}
+	if (!vm->bt || !vm->bt->adaptive || !bt_cache_init(&vm->bt->tc, size)) {
 		snprintf(err, errlen, "out of host memory for a translation cache of %zu bytes", size);
 		return false;
 	}
@@ -93,6 +102,7 @@ void vmm_bt_destroy(struct vm *vm)
 	if (!vm->bt)
 		return;
 	bt_cache_free(&vm->bt->tc);
+	free(vm->bt->adaptive);
 	free(vm->bt);
 	vm->bt = NULL;
 }
@@ -125,6 +135,11 @@ static bool copies(uint32_t word, uint32_t pc, enum bt_end *end, uint32_t *targe
 	/* LAB 4 END */
 }
 
+static bool is_adaptive(const struct bt *t, uint32_t gpa)
+{
+	return gpa / 4 < t->nwords && (t->adaptive[gpa / 128] >> (gpa / 4 % 32) & 1);
+}
+
 /* Room for a block of n words: when the cache is full, flush it all. */
 static struct bt_block *make_room(struct vm *vm, struct bt *t, uint32_t pc, uint32_t n)
 {
@@ -155,6 +170,10 @@ static struct bt_block *translate(struct vm *vm, struct bt *t, uint32_t pc)
 	while (n < BT_MAX_BLOCK && pc + 4 * n < m->size) {
 		last = pc + 4 * n;
 		n++;
+		if (is_adaptive(t, last)) {
+			end = BT_END_CALLOUT; /* a store to a page table: a callout */
+			break;
+		}
 		if (!copies(mem_load32(m, last), last, &end, &target))
 			break;
 		nrun = n;
@@ -300,6 +319,17 @@ static int run_copies(struct vm *vm, struct bt *t, struct bt_block *b, uint32_t 
 	/* They ran on the real CPU, but as the monitor's translation. */
 	vm->stats.native -= v->retired - before;
 	vm->stats.translated += v->retired - before;
+	if (s == STOP_TRAP && vm->real.trap.cause == CAUSE_PAGEFAULT && (vm->real.trap.info & PF_W) &&
+	    vmm_shadow_active(vm) && is_store(mem_load32(&v->mem, v->pc)) && v->pc / 4 < t->nwords) {
+		/* A store of kernel code wrote a page table (the only writes of
+		 * the unmapped kernel that fault): this one exits and is traced;
+		 * the block is translated again with the store as a callout. */
+		t->adaptive[v->pc / 128] |= 1u << (v->pc / 4 % 32);
+		bt_cache_drop(&t->tc, b);
+		t->cur = NULL;
+		vm->stats.bt.adaptive++;
+		return vmm_trap_exit(vm);
+	}
 	if (s == STOP_TRAP) {
 		/* The real timer, a fault, or the trap the block ends with: the
 		 * guest is still in the block, unless the exit delivers a trap
@@ -319,6 +349,12 @@ static int callout(struct vm *vm, struct bt *t, struct bt_block *b)
 
 	vm->stats.bt.callouts++;
 	vmm_charge(vm, vmm_cost(vm, VMM_C_CALLOUT));
+	if (is_store(b->words[b->nrun])) {
+		/* Adaptive translation's callout: the monitor makes the store. */
+		why = vmm_shadow_store(vm, b->words[b->nrun]);
+		remember(vm, t, b, true);
+		return why;
+	}
 	/* LAB 4 BEGIN: the callout: emulate the sensitive word after the block's copies, as trap mode would */
 	vm->callout = true;
 	why = vmm_emulate_privileged(vm, b->words[b->nrun]);

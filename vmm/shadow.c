@@ -400,14 +400,22 @@ void vmm_shadow_written(struct vm *vm, uint32_t gpa, uint32_t len)
 	cpu_tlb_flush(&vm->real);
 }
 
+/* Run the one instruction on the virtual CPU, whose memory is exactly the
+ * guest's: for what the physical map leaves out (a last partial page). */
+static int interpret(struct vm *vm)
+{
+	enum cpu_stop st = vmm_interpret_one(vm);
+	return st == STOP_LIMIT ? VMM_GO_ON : (int)st;
+}
+
 /* A traced write: make the store the guest meant, exactly as the bare
  * machine would (its accessed and dirty bits too), then drop what it
- * changed from the shadows. False, changing nothing, when the instruction
- * at fetch_gpa is not a store this can make (the caller interprets it). */
-static bool emulate_store(struct vm *vm, uint32_t fetch_gpa)
+ * changed from the shadows. False, changing nothing, when word is not a
+ * store this can make (the caller interprets it). */
+static bool emulate_store(struct vm *vm, uint32_t word)
 {
 	struct cpu *v = &vm->vcpu;
-	uint32_t word = mem_load32(&v->mem, fetch_gpa), ea, gpa, size;
+	uint32_t ea, gpa, size;
 	const struct isa_insn *in = isa_decode_row(word);
 	struct cpu_walk w;
 
@@ -428,19 +436,33 @@ static bool emulate_store(struct vm *vm, uint32_t fetch_gpa)
 	for (uint32_t k = 0; k < size; k++)
 		v->mem.bytes[gpa + k] = (uint8_t)(v->r[isa_rd(word)] >> (8 * k));
 	mem_invalidate(&v->mem, gpa, size);
-	vmm_shadow_written(vm, gpa, size);
+	if (is_table(vm->shadow, gpa / PAGE_SIZE)) {
+		vmm_shadow_written(vm, gpa, size);
+		vm->stats.mmu.tracing++;
+		vmm_charge(vm, vmm_cost(vm, VMM_C_TRACE));
+	}
 	vmm_retire(vm, in, v->pc + 4);
-	vm->stats.mmu.tracing++;
-	vmm_charge(vm, vmm_cost(vm, VMM_C_TRACE));
 	return true;
 }
 
-/* Run the one instruction on the virtual CPU, whose memory is exactly the
- * guest's: for what the physical map leaves out (a last partial page). */
-static int interpret(struct vm *vm)
+int vmm_shadow_store(struct vm *vm, uint32_t word)
 {
-	enum cpu_stop st = vmm_interpret_one(vm);
-	return st == STOP_LIMIT ? VMM_GO_ON : (int)st;
+	struct cpu *v = &vm->vcpu;
+	const struct isa_insn *in = isa_decode_row(word);
+	uint32_t size, ea;
+
+	/* The bare machine's checks first: alignment, then memory's bound. */
+	if (in && (in->opcode == OP_stw || in->opcode == OP_sth || in->opcode == OP_stb)) {
+		size = in->opcode == OP_stw ? 4 : in->opcode == OP_sth ? 2 : 1;
+		ea = v->r[isa_rs(word)] + (uint32_t)isa_imm(in, word);
+		if (ea & (size - 1))
+			return vmm_reflect_trap(vm, CAUSE_MISALIGNED, ea, v->pc, v->pc, VM_REFLECTED);
+		if (cpu_in_supervisor(v) && ea >= v->mem.size)
+			return vmm_reflect_trap(vm, CAUSE_BOUNDS, ea, v->pc, v->pc, VM_REFLECTED);
+		if (emulate_store(vm, word))
+			return VMM_GO_ON;
+	}
+	return interpret(vm);
 }
 
 int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
@@ -457,7 +479,8 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
 		 * bare machine's BOUNDS; a write to a page table traces. */
 		if (va >= v->mem.size)
 			return vmm_reflect_trap(vm, CAUSE_BOUNDS, va, t->epc, t->pc, VM_REFLECTED);
-		if (write && is_table(s, va / PAGE_SIZE) && !fetch && emulate_store(vm, v->pc))
+		if (write && is_table(s, va / PAGE_SIZE) && !fetch &&
+		    emulate_store(vm, mem_load32(&v->mem, v->pc)))
 			return VMM_GO_ON;
 		return interpret(vm);
 	}
@@ -470,7 +493,7 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
 	if (write && is_table(s, w.pa / PAGE_SIZE)) {
 		struct cpu_walk f;
 		guest_walk(vm, v->pc, false, &f);
-		if (f.ok && emulate_store(vm, f.pa))
+		if (f.ok && emulate_store(vm, mem_load32(&v->mem, f.pa)))
 			return VMM_GO_ON;
 		return interpret(vm);
 	}

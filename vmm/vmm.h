@@ -124,6 +124,7 @@ struct vm_stats {
 		uint64_t cache_bytes; /* in use now */
 		uint64_t cache_peak;  /* in use at most */
 		uint64_t cache_size;  /* the cache's capacity */
+		uint64_t adaptive;    /* stores retranslated as callouts: they wrote page tables */
 	} bt;
 	struct vm_patch_stats {
 		uint64_t scanned;     /* guest kernel words examined */

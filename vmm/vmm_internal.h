@@ -172,6 +172,10 @@ void vmm_shadow_written(struct vm *vm, uint32_t gpa, uint32_t len);
 /* A page fault out of the real CPU while shadowing: hidden, true or
  * tracing. VMM_GO_ON or a stop. */
 int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t);
+/* The store word at the virtual CPU's pc, made by the monitor as the bare
+ * machine would (its faults reflected), and traced if it writes a page
+ * table: binary translation's adaptive callout. VMM_GO_ON or a stop. */
+int vmm_shadow_store(struct vm *vm, uint32_t word);
 
 /* vmm/flow.c: what an instruction word at pc does to the flow of control,
  * for a scanner or a translator that looks at code before it runs. */
