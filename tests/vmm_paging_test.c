@@ -177,3 +177,31 @@ Test(paging_vmm, binary_translation_turns_page_table_stores_into_callouts)
 		     (unsigned long long)bt.exits_by_cause[CAUSE_PAGEFAULT],
 		     (unsigned long long)hw.exits_by_cause[CAUSE_PAGEFAULT]);
 }
+
+Test(paging_vmm, pv_direct_paging_checks_every_update)
+{
+	struct image img;
+	struct vm_options o;
+	struct vm_stats s;
+	struct vm *vm;
+	uint32_t code = 0;
+	size_t len;
+
+	vt_assemble("pvpaging", &img);
+	paging_options(&o);
+	vm = vt_vm_image(&o, MODE_PV, &img);
+	cr_assert_eq(vm_run(vm, 1000000), STOP_HALT);
+	cr_assert(vm_halted(vm, &code));
+	const char *out = vm_console(vm, &len);
+	cr_expect_eq(code, 12, "every check answered as a safe monitor must:\n%.*s", (int)len, out);
+	cr_expect(!strstr(out, "WRONG"), "%.*s", (int)len, out);
+	cr_expect(vm_vmm_intact(vm), "the monitor's memory untouched");
+	vm_get_stats(vm, &s);
+	cr_expect_eq(s.mmu.updates, 1, "one update made (the demand-mapped page)");
+	cr_expect_geq(s.mmu.refused, 5, "the hostile requests refused: %llu",
+		      (unsigned long long)s.mmu.refused);
+	cr_expect_eq(s.mmu.hidden + s.mmu.tracing, 0, "no shadow: no hidden or tracing fault");
+	cr_expect_eq(s.mmu.true_faults, 1, "the process's own fault, reflected");
+	vm_destroy(vm);
+	image_free(&img);
+}

@@ -281,7 +281,10 @@ static int handle_exit(struct vm *vm, const struct vmcb *b)
 		 * last page less than whole): the one instruction, interpreted
 		 * on the guest's exact memory. */
 		vm->stats.exits_by_cause[CAUSE_PAGEFAULT]++;
-		return vmm_interpret_one(vm) == STOP_LIMIT ? VMM_GO_ON : STOP_FAULT;
+		{
+			enum cpu_stop s = vmm_interpret_one(vm);
+			return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
+		}
 	case VMX_EXIT_HCALL:
 		/* This monitor offers no hypercalls: the guest's own vector takes
 		 * it, as the bare machine's would. */

@@ -57,7 +57,8 @@ enum cpu_stop vmm_run_native(struct vm *vm, uint64_t max)
 	 * the physical map, its user mode on the shadow (shadow.c). The real
 	 * CPU, always in user mode, translates through them. */
 	{
-		uint32_t root = vm->shadow ? vmm_shadow_root(vm, cpu_in_supervisor(v)) : 0;
+		uint32_t root = vm->pvmm && vmm_pv_paging_on(vm) ? vmm_pv_root(vm, cpu_in_supervisor(v))
+				: vm->shadow ? vmm_shadow_root(vm, cpu_in_supervisor(v)) : 0;
 		c->sr[SR_ptb] = root ? root | PTB_P : 0;
 	}
 	c->sr[SR_timer] = v->sr[SR_timer];

@@ -29,17 +29,6 @@
 
 #include "vmm_internal.h"
 
-enum hcall {
-#define HCALL(name, num, args, result, replaces, doc) HC_##name = num,
-#include "../isa-spec/hypercalls.def"
-#undef HCALL
-};
-
-enum pvdef {
-#define PVDEF(name, value, doc) PV_##name = value,
-#include "../isa-spec/hypercalls.def"
-#undef PVDEF
-};
 
 /* What the monitor fills a page it took back with, word by word of the
  * region's address: "BALL" and a Weyl sequence. */
@@ -69,13 +58,27 @@ bool vmm_pv_create(struct vm *vm, char *err, size_t errlen)
 	p->target = vm->opt.balloon;
 	p->full_size = vm->region_size;
 	vm->pv = p;
+	if (!vmm_pv_paging_create(vm)) {
+		snprintf(err, errlen, "out of host memory");
+		return false;
+	}
 	return true;
 }
 
 void vmm_pv_destroy(struct vm *vm)
 {
+	vmm_pv_paging_destroy(vm);
 	free(vm->pv);
 	vm->pv = NULL;
+}
+
+bool vmm_pv_monitor_writes(const struct vm *vm, uint32_t gpa, uint32_t len)
+{
+	const struct pv *p = vm->pv;
+
+	if (p->registered && gpa < p->shared + PV_PAGE_SIZE && p->shared < gpa + len)
+		return true;
+	return p->ring_set && gpa < p->ring + PV_RING_SIZE && p->ring < gpa + len;
 }
 
 /* ---- guest memory, checked ---------------------------------------------- */
@@ -137,6 +140,7 @@ static void publish(struct vm *vm, bool delivered)
 		set_shared_word(vm, PV_DETAIL, v->sr[SR_detail]);
 		set_shared_word(vm, PV_BASE, v->sr[SR_base]);
 		set_shared_word(vm, PV_LIMIT, v->sr[SR_limit]);
+		set_shared_word(vm, PV_PFINFO, v->sr[SR_pfinfo]);
 	}
 	if (cpu_in_supervisor(v)) {
 		set_shared_word(vm, PV_IE, v->psw & PSW_IE ? 1 : 0);
@@ -158,6 +162,7 @@ static int hc_register(struct vm *vm, struct pv *p)
 	p->shared = v->r[2];
 	p->registered = true;
 	set_shared_word(vm, PV_MEMSIZE, v->mem.size);
+	set_shared_word(vm, PV_MACHINE_BASE, vm->region_base);
 	set_shared_word(vm, PV_BALLOON, p->target);
 	v->r[1] = PV_ABI;
 	return VMM_GO_ON;
@@ -269,7 +274,8 @@ static int hc_balloon(struct vm *vm, struct pv *p)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t page = 0, top = vm->region_size - PV_PAGE;
 		if (!load_word(vm, list + 4 * i, &page) || vm->region_size <= PV_PAGE ||
-		    page != top || (p->registered && p->shared + PV_PAGE_SIZE > top))
+		    page != top || (p->registered && p->shared + PV_PAGE_SIZE > top) ||
+		    !vmm_pv_may_give(vm, page))
 			break; /* not the top page: the region cannot shrink past it */
 		vm->region_size -= PV_PAGE;
 		v->mem.size -= PV_PAGE;
@@ -284,6 +290,25 @@ static int hc_balloon(struct vm *vm, struct pv *p)
 	vm->stats.pv.balloon += taken;
 	v->r[1] = taken;
 	return VMM_GO_ON;
+}
+
+/* Direct paging: no request on the ring may read a sector into a pinned
+ * page table (its entries would be made unchecked). */
+static bool ring_writes_allowed(struct vm *vm, const struct pv *p)
+{
+	uint32_t req = 0, rsp = 0;
+
+	if (!p->ring_set || !load_word(vm, p->ring + PV_REQ_PROD, &req) ||
+	    !load_word(vm, p->ring + PV_RSP_PROD, &rsp) || req - rsp > PV_RING_SLOTS)
+		return true; /* the backend refuses these itself */
+	for (uint32_t i = rsp; i != req; i++) {
+		uint32_t at = p->ring + PV_RING_REQS + (i % PV_RING_SLOTS) * PV_REQ_SIZE, addr = 0, op = 0;
+		load_word(vm, at + PV_REQ_ADDR, &addr);
+		load_word(vm, at + PV_REQ_OP, &op);
+		if (op == DISK_READ && !vmm_pv_may_write(vm, addr, DISK_SECTOR_SIZE))
+			return false;
+	}
+	return true;
 }
 
 static int hypercall(struct vm *vm, uint32_t code, uint32_t pc)
@@ -334,8 +359,18 @@ static int hypercall(struct vm *vm, uint32_t code, uint32_t pc)
 		p->ring_set = true;
 		v->r[1] = v->dev->disk.nsectors;
 		return VMM_GO_ON;
-	case HC_BLK_NOTIFY: return hc_blk_notify(vm, p);
+	case HC_BLK_NOTIFY:
+		if (!ring_writes_allowed(vm, p)) {
+			v->r[1] = (uint32_t)-1; /* a read into a page table: refused */
+			return VMM_GO_ON;
+		}
+		return hc_blk_notify(vm, p);
 	case HC_BALLOON: return hc_balloon(vm, p);
+	case HC_MMU_UPDATE:
+	case HC_PIN:
+	case HC_UNPIN:
+	case HC_SET_PTB:
+		return vmm_pv_mmu_hypercall(vm, code);
 	default:
 		/* No such hypercall: the guest's own vector hears of it. */
 		return vmm_reflect_trap(vm, CAUSE_HYPERCALL, code, v->pc, pc, VM_REFLECTED);

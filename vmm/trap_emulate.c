@@ -206,9 +206,12 @@ int vmm_trap_exit(struct vm *vm)
 		/* The virtual timer ran out: pending now, injected when IE allows. */
 		return vmm_timer_exit(vm);
 	case CAUSE_PAGEFAULT:
-		/* Hidden, true or tracing: the shadows decide (shadow.c). */
+		/* Hidden, true or tracing: the shadows decide (shadow.c); or
+		 * the paravirtual kernel's direct paging (pv_paging.c). */
 		if (vmm_shadow_active(vm))
 			return vmm_shadow_fault(vm, t);
+		if (vm->pvmm && vmm_pv_paging_on(vm))
+			return vmm_pv_fault(vm, t);
 		return vmm_reflect_page_fault(vm, t->detail, t->info, t->epc, t->pc);
 	case CAUSE_PRIV:
 		/* LAB 2 BEGIN: emulate the instruction or reflect the trap? (the virtual mode decides) */

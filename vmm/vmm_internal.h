@@ -12,6 +12,20 @@
 #include "cost.h"
 #include "vmm.h"
 
+/* The paravirtual interface (isa-spec/hypercalls.def): hypercall numbers
+ * and the layouts of the shared page and the ring (pv.c, pv_paging.c). */
+enum hcall {
+#define HCALL(name, num, args, result, replaces, doc) HC_##name = num,
+#include "../isa-spec/hypercalls.def"
+#undef HCALL
+};
+
+enum pvdef {
+#define PVDEF(name, value, doc) PV_##name = value,
+#include "../isa-spec/hypercalls.def"
+#undef PVDEF
+};
+
 /* A mechanic's result: go on running, or stop with this enum cpu_stop. */
 enum { VMM_GO_ON = -1 };
 
@@ -45,6 +59,7 @@ struct vm {
 		uint8_t *used;
 	} pool;
 	struct shadow *shadow;    /* shadow page tables (shadow.c), in the modes that use them */
+	struct pvmm *pvmm;        /* pv: direct paging's page types and checks (pv_paging.c) */
 	uint32_t cost[VMM_NCOSTS];/* the monitor's costs on the VM's processor (costs.c) */
 };
 
@@ -176,6 +191,24 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t);
  * machine would (its faults reflected), and traced if it writes a page
  * table: binary translation's adaptive callout. VMM_GO_ON or a stop. */
 int vmm_shadow_store(struct vm *vm, uint32_t word);
+
+/* vmm/pv_paging.c: the paravirtual kernel's direct paging. */
+bool vmm_pv_paging_create(struct vm *vm);
+void vmm_pv_paging_destroy(struct vm *vm);
+/* True once the kernel has pinned a table: it runs on the physical map. */
+bool vmm_pv_paging_on(const struct vm *vm);
+/* The real directory for the kernel (supervisor) or its processes, or 0. */
+uint32_t vmm_pv_root(struct vm *vm, bool supervisor);
+/* HC_PIN, HC_UNPIN, HC_MMU_UPDATE, HC_SET_PTB: checked, made, answered in r1. */
+int vmm_pv_mmu_hypercall(struct vm *vm, uint32_t code);
+/* A device's DMA or the monitor may write [gpa, gpa + len): no pinned page. */
+bool vmm_pv_may_write(const struct vm *vm, uint32_t gpa, uint32_t len);
+/* The balloon may take page gpa (neither pinned nor mapped): it is unmapped. */
+bool vmm_pv_may_give(const struct vm *vm, uint32_t gpa);
+/* A page fault out of a guest that pages directly. */
+int vmm_pv_fault(struct vm *vm, const struct cpu_trap *t);
+/* pv.c: [gpa, gpa + len) overlaps what the monitor writes (shared page, ring). */
+bool vmm_pv_monitor_writes(const struct vm *vm, uint32_t gpa, uint32_t len);
 
 /* vmm/flow.c: what an instruction word at pc does to the flow of control,
  * for a scanner or a translator that looks at code before it runs. */
