@@ -153,7 +153,11 @@ file_read:
         mov     r3, r12
         add     r10, r10, r12
         sub     r9, r9, r12
+.ifdef PAGING
+        call    copyout_cur             ; r10 is an address in the process
+.else
         call    memcopy
+.endif
         jmp     .loop
 .done:
         mov     r1, r11

@@ -171,7 +171,11 @@ file_read:
         mov     r1, r10
         la      r2, sector_buf
         add     r10, r10, r3
+.ifdef PAGING
+        call    copyout_cur             ; r10 is an address in the process
+.else
         call    memcopy
+.endif
         addi    r8, r8, 1
         jmp     .loop
 .done:

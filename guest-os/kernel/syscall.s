@@ -46,6 +46,10 @@ sys_exit:
         li      r3, 0                   ; exited, not killed
         jmp     proc_exit               ; returns to syscall for us
 
+.ifndef PAGING
+; (The paged build's write, read, readfile, uaddr and copyin_name are
+; uaccess.s's: a buffer there is pages, wherever their frames are.)
+
 ; write(buf, len) -> len
 sys_write:
         push    lr
@@ -111,6 +115,7 @@ sys_read:
         pop     r8
         pop     lr
         ret
+.endif
 
 sys_yield:
         ldw     r1, cur_proc(zero)
@@ -161,6 +166,7 @@ sys_spawn:
         pop     lr
         ret
 
+.ifndef PAGING
 ; readfile(name, buf, len) -> bytes read: the file's first len bytes at most.
 sys_readfile:
         push    lr
@@ -193,6 +199,7 @@ sys_readfile:
         pop     r8
         pop     lr
         ret
+.endif
 
 ; catch(handler): the next fault resumes the process at handler (trap.s).
 sys_catch:
@@ -206,7 +213,8 @@ sys_catch:
         ; LAB 1 END
 
 ; getbase() -> the base the kernel gave the process: the honest answer that
-; redpill compares with what the getbase instruction says.
+; redpill compares with what the getbase instruction says. (Paged: 0, the
+; base register is not used.)
 sys_getbase:
         ldw     r1, cur_proc(zero)
         ldw     r1, P_BASE(r1)
@@ -224,6 +232,7 @@ sys_ksum:
         pop     lr
         ret
 
+.ifndef PAGING
 ; uaddr: r1 = an address in the current process, r2 = a length. Returns r1 =
 ; its physical address, or 0 when some byte of [r1, r1 + r2) lies outside the
 ; process (0 is never in a process region). Uses r1..r3 only.
@@ -283,6 +292,7 @@ copyin_name:
         li      r1, E_FAULT
         pop     lr
         ret
+.endif
 
 MIN_QUANTUM = 100               ; a clock faster than this would leave no time for processes
 
@@ -354,6 +364,13 @@ syscall_table:
         .word   sys_ksum        ; SYS_KSUM     11
         .word   sys_clock       ; SYS_CLOCK    12
         .word   sys_tally       ; SYS_TALLY    13
+.ifdef PAGING
+        .word   sys_fork        ; SYS_FORK     14 (fork.s)
+        .word   sys_wait        ; SYS_WAIT     15
+        .word   sys_exec        ; SYS_EXEC     16
+        .word   sys_unmap       ; SYS_UNMAP    17
+        .word   sys_protect     ; SYS_PROTECT  18
+.endif
 .if (. - syscall_table) - NSYSCALLS * 4
         .error  "syscall_table needs one entry per system call in syscall.inc"
 .endif
