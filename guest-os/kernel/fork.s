@@ -2,7 +2,7 @@
 ; Owns: fork (copy-on-write), wait, exec, and what an exit means to the
 ;       parent and the children (proc_release); proc_image, a program from
 ;       the disk into a slot (spawn and exec); unmap and protect, the calls
-;       with which a process changes its own page tables.
+;       with which a process changes its own page tables (change_pages).
 ; Not:  the tables and the faults that copy (vm.s); the exit log and the
 ;       summary (proc.s).
 ;
@@ -288,16 +288,60 @@ proc_release:
 ; is given back (a shared one only by this process); the next touch of one
 ; finds a fresh zero page.
 sys_unmap:
+        li      r3, USER_SIZE
+        bltu    r3, r1, .fault
+        sub     r3, r3, r1
+        bltu    r3, r2, .fault
+        li      r3, CHANGE_UNMAP
+        jmp     change_pages
+.fault:
+        li      r1, E_FAULT
+        ret
+
+; protect(addr, len, writable) -> entries changed: the pages of
+; [addr, addr + len), present from now on, become read-only (writable = 0;
+; PTE_RO, a store kills or is caught) or writable again (1; a page still
+; shared copy-on-write stays read-only until a store copies it).
+sys_protect:
+        li      r4, 1
+        bltu    r4, r3, .inval
+        push    lr
+        push    r1
+        push    r2
+        push    r3
+        li      r3, 0
+        call    uspan                   ; inside, and every page present
+        pop     r3
+        pop     r2
+        mov     r4, r1
+        pop     r1
+        pop     lr
+        bnez    r4, .fault
+        jmp     change_pages
+.inval:
+        li      r1, E_INVAL
+        ret
+.fault:
+        mov     r1, r4
+        ret
+
+CHANGE_RO    = 0                ; change_pages: read-only
+CHANGE_RW    = 1                ;   writable again
+CHANGE_UNMAP = 2                ;   absent, the frame given back
+
+; change_pages: r1 = an address, r2 = a length, both checked, r3 = one of
+; the CHANGE_ above: the entry of every page of [r1, r1 + r2) in the
+; current process changed so (an absent one left absent), in one batch.
+; Returns r1 = the entries changed.
+change_pages:
         push    lr
         push    r8
         push    r9
         push    r10
         push    r11
-        li      r10, 0                  ; r10: pages freed
-        li      r3, USER_SIZE
-        bltu    r3, r1, .fault
-        sub     r3, r3, r1
-        bltu    r3, r2, .fault
+        push    r12
+        mov     r12, r3                 ; r12: the change
+        li      r10, 0                  ; r10: entries changed
         beqz    r2, .done
         add     r9, r1, r2              ; r9: the end
         shri    r8, r1, 12
@@ -308,9 +352,13 @@ sys_unmap:
         ldw     r1, P_DIR(r11)
         mov     r2, r8
         call    pte_lookup
-        ldw     r2, 0(r1)
+        ldw     r2, 0(r1)               ; r1: the entry's address, r2: the entry
         andi    r3, r2, PTE_V
         beqz    r3, .next
+        cmpi    r12, CHANGE_RO
+        beq     .readonly
+        cmpi    r12, CHANGE_RW
+        beq     .writable
         push    r2
         li      r2, 0
         call    pte_set                 ; absent again
@@ -318,53 +366,8 @@ sys_unmap:
         entry_frame r1, r1, r2
         call    frame_put
         addi    r10, r10, 1
-.next:
-        addi    r8, r8, PAGE_SIZE
-        jmp     .page
-.done:
-        call    mmu_flush
-        mov     r1, r10
-        jmp     .out
-.fault:
-        li      r1, E_FAULT
-.out:
-        pop     r11
-        pop     r10
-        pop     r9
-        pop     r8
-        pop     lr
-        ret
-
-; protect(addr, len, writable) -> entries changed: the pages of
-; [addr, addr + len), present from now on, become read-only (writable = 0;
-; PTE_RO, a store kills or is caught) or writable again (1; a page still
-; shared copy-on-write stays read-only until a store copies it).
-sys_protect:
-        push    lr
-        push    r8
-        push    r9
-        push    r10
-        push    r11
-        push    r12
-        mov     r8, r1
-        mov     r9, r2
-        mov     r12, r3                 ; r12: writable?
-        li      r3, 0
-        call    uspan                   ; inside, and every page present
-        bnez    r1, .out
-        li      r10, 0                  ; r10: entries changed
-        beqz    r9, .done
-        add     r9, r8, r9              ; r9: the end
-        shri    r8, r8, 12
-        shli    r8, r8, 12              ; r8: the page
-        ldw     r11, cur_proc(zero)     ; r11: the caller
-.page:
-        bgeu    r8, r9, .done
-        ldw     r1, P_DIR(r11)
-        mov     r2, r8
-        call    pte_lookup
-        ldw     r2, 0(r1)
-        beqz    r12, .readonly
+        jmp     .next
+.writable:
         ori     r3, r2, PTE_RO
         xori    r3, r3, PTE_RO          ; not read-only by request any more
         andi    r4, r3, PTE_COW
@@ -385,7 +388,6 @@ sys_protect:
 .done:
         call    mmu_flush
         mov     r1, r10
-.out:
         pop     r12
         pop     r11
         pop     r10

@@ -47,8 +47,8 @@ sys_exit:
         jmp     proc_exit               ; returns to syscall for us
 
 .ifndef PAGING
-; (The paged build's write, read, readfile, uaddr and copyin_name are
-; uaccess.s's: a buffer there is pages, wherever their frames are.)
+; (The paged build's write, uaddr and copyin_name are uaccess.s's: a buffer
+; there is pages, wherever their frames are.)
 
 ; write(buf, len) -> len
 sys_write:
@@ -78,22 +78,39 @@ sys_write:
         li      r1, E_FAULT
         pop     lr
         ret
+.endif
 
 ; read(buf, len) -> n: what console input there is, up to a newline; when
 ; there is none, the process waits (S_READING) until an interrupt brings some.
+; (Paged, buf stays an address in the process; read_into, in uaccess.s,
+; copies to it through its tables, now or when console_feed has input.)
 sys_read:
         push    lr
         push    r8
         push    r9
         mov     r8, r2                  ; r8: the length
+.ifdef PAGING
+        mov     r9, r1                  ; r9: the buffer
+        li      r3, 1
+        call    uspan                   ; present and private now, and until it is given
+        bnez    r1, .fault
+.else
         call    uaddr
         beqz    r1, .fault
         mov     r9, r1                  ; r9: the buffer's physical address
+.endif
         mov     r1, r8
         beqz    r8, .done               ; nothing asked for: 0, without waiting
+.ifdef PAGING
+        ldw     r1, cur_proc(zero)
+        stw     r9, P_IOBUF(r1)
+        stw     r8, P_IOLEN(r1)
+        call    read_into
+.else
         mov     r1, r9
         mov     r2, r8
         call    console_read
+.endif
         bnez    r1, .done
         ldw     r2, cur_proc(zero)
         stw     r9, P_IOBUF(r2)
@@ -115,7 +132,6 @@ sys_read:
         pop     r8
         pop     lr
         ret
-.endif
 
 sys_yield:
         ldw     r1, cur_proc(zero)
@@ -166,8 +182,8 @@ sys_spawn:
         pop     lr
         ret
 
-.ifndef PAGING
 ; readfile(name, buf, len) -> bytes read: the file's first len bytes at most.
+; (Paged, buf stays an address in the process: file_read copies out to it.)
 sys_readfile:
         push    lr
         push    r8
@@ -182,8 +198,17 @@ sys_readfile:
         mov     r4, r1                  ; r4: the directory entry
         mov     r1, r8
         mov     r2, r9
+.ifdef PAGING
+        li      r3, 1
+        push    r4
+        call    uspan                   ; uaccess.s: inside, present and private
+        pop     r4
+        bnez    r1, .fault
+        mov     r1, r8
+.else
         call    uaddr
         beqz    r1, .fault
+.endif
         mov     r2, r1
         mov     r1, r4
         mov     r3, r9
@@ -199,7 +224,6 @@ sys_readfile:
         pop     r8
         pop     lr
         ret
-.endif
 
 ; catch(handler): the next fault resumes the process at handler (trap.s).
 sys_catch:

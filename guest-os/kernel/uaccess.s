@@ -1,6 +1,6 @@
 ; guest-os/kernel/uaccess.s: the system calls that touch a process's memory,
 ;       paged build (-D PAGING=1).
-; Owns: write, read and readfile as the paged kernel does them; copyin_name;
+; Owns: write as the paged kernel does it; read_into, read's copy; copyin_name;
 ;       uspan (is a buffer inside the process, and usable?) and ucopy
 ;       (copying in and out of a process a page at a time, as xv6's copyin
 ;       and copyout); the console output of a buffer.
@@ -110,7 +110,8 @@ ucopy:
 
 ; copyout_cur: r1 = an address in the current process, r2 = a kernel
 ; buffer, r3 = a length: what file_read (disk.s, blkfront.s) does instead
-; of memcopy in the paged build. Returns r1 = 0, or E_FAULT.
+; of memcopy in the paged build, for readfile (syscall.s). Returns r1 = 0,
+; or E_FAULT.
 copyout_cur:
         mov     r4, r3
         mov     r3, r2
@@ -171,42 +172,6 @@ console_write:
 .endif
         ret
 
-; read(buf, len) -> n: console input, up to a newline; when there is none,
-; the process waits (S_READING) and console_feed gives it some later, by
-; read_into, which copies into the process wherever its frames are.
-sys_read:
-        push    lr
-        push    r8
-        push    r9
-        mov     r8, r1                  ; r8: the buffer
-        mov     r9, r2                  ; r9: its length
-        li      r3, 1
-        call    uspan                   ; present and private now, and until it is given
-        bnez    r1, .done               ; E_FAULT
-        ldw     r1, cur_proc(zero)
-        stw     r8, P_IOBUF(r1)
-        stw     r9, P_IOLEN(r1)
-        li      r1, 0
-        beqz    r9, .done               ; nothing asked for: 0, without waiting
-        ldw     r1, cur_proc(zero)
-        call    read_into
-        bnez    r1, .done
-        ldw     r2, cur_proc(zero)
-        li      r3, S_READING
-        stw     r3, P_STATE(r2)
-        li      r1, 1
-.ifdef PV
-        hcall   HC_CONSOLE_IRQ          ; wake us with the input interrupt
-.else
-        out     PORT_CON_CTRL, r1       ; wake us with the input interrupt
-.endif
-        li      r1, 0                   ; the real result comes with the input
-.done:
-        pop     r9
-        pop     r8
-        pop     lr
-        ret
-
 ; read_into: r1 = a slot whose P_IOBUF and P_IOLEN name a buffer it
 ; asked to read into. What console input there is, up to a newline, goes
 ; there. Returns r1 = the bytes given (0: none yet).
@@ -232,39 +197,6 @@ read_into:
         call    ucopy
         mov     r1, r9
 .out:
-        pop     r9
-        pop     r8
-        pop     lr
-        ret
-
-; readfile(name, buf, len) -> bytes read: the file's first len bytes at most.
-sys_readfile:
-        push    lr
-        push    r8
-        push    r9
-        push    r10
-        mov     r8, r2                  ; r8: buf
-        mov     r9, r3                  ; r9: len
-        call    copyin_name
-        bnez    r1, .out
-        la      r1, name_buf
-        call    dir_lookup
-        beqz    r1, .noent
-        mov     r10, r1                 ; r10: the directory entry
-        mov     r1, r8
-        mov     r2, r9
-        li      r3, 1
-        call    uspan
-        bnez    r1, .out                ; E_FAULT
-        mov     r1, r10
-        mov     r2, r8
-        mov     r3, r9
-        call    file_read               ; through copyout_cur
-        jmp     .out
-.noent:
-        li      r1, E_NOENT
-.out:
-        pop     r10
         pop     r9
         pop     r8
         pop     lr
