@@ -15,6 +15,8 @@
 #   $(BUILD)/guest/paged.img    the paged boot: init is pinit (fork, exec,
 #                               wait), the default boot's programs and the
 #                               paged ones (boot it with kernel-paged.elf)
+#   $(BUILD)/guest/badcalls.img a disk whose init is badcalls: the paged
+#                               kernel's calls asked wrongly
 #   $(BUILD)/guest/bench/W.img  the workloads of trapeze bench --techniques: a disk
 #                               whose init is guest-os/bench/W.s, and a 16 KiB file
 #                               (forkwait, pgfault and ptemod need kernel-paged.elf,
@@ -31,7 +33,7 @@ GUEST_BOOT  := init hello ping pong primes syscalls diskread redpill selfcheck c
 # The paged boot (paged.img): its init, the default boot's programs, and
 # the programs that need the paged kernel.
 GUEST_PAGED := forkwait cow pgfault ptemod
-GUEST_PROGS := $(GUEST_BOOT) echo pinit $(GUEST_PAGED)
+GUEST_PROGS := $(GUEST_BOOT) echo pinit $(GUEST_PAGED) badcalls
 GUEST_ELFS  := $(GUEST_PROGS:%=$(GUEST_OUT)/%.elf)
 GUEST_DATA  := guest-os/data/notes.txt
 MKDISK      := $(GUEST_OUT)/mkdisk
@@ -42,6 +44,7 @@ GUEST_BENCH_IMGS := $(GUEST_BENCH:%=$(GUEST_OUT)/bench/%.img)
 
 guest: $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/kernel-pv.elf $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img \
        $(GUEST_OUT)/kernel-paged.elf $(GUEST_OUT)/kernel-pv-paged.elf $(GUEST_OUT)/paged.img \
+       $(GUEST_OUT)/badcalls.img \
        $(GUEST_BENCH_IMGS)
 
 $(GUEST_OUT)/kernel.elf: $(GUEST_KSRC) $(GUEST_DEPS) $(TRAPEZE)
@@ -84,6 +87,10 @@ $(GUEST_OUT)/echo.img: $(MKDISK) $(GUEST_OUT)/echo.elf
 GUEST_PAGED_DISK := $(filter-out init,$(GUEST_BOOT)) $(GUEST_PAGED)
 $(GUEST_OUT)/paged.img: $(MKDISK) $(GUEST_OUT)/pinit.elf $(GUEST_PAGED_DISK:%=$(GUEST_OUT)/%.elf) $(GUEST_DATA)
 	$(call say,MKDISK,$@)$(MKDISK) -o $@ init=$(GUEST_OUT)/pinit.elf $(GUEST_PAGED_DISK:%=$(GUEST_OUT)/%.elf) $(GUEST_DATA)
+
+# The paged kernel's calls asked wrongly, and children that harm themselves.
+$(GUEST_OUT)/badcalls.img: $(MKDISK) $(GUEST_OUT)/badcalls.elf $(GUEST_DATA)
+	$(call say,MKDISK,$@)$(MKDISK) -o $@ init=$(GUEST_OUT)/badcalls.elf $(GUEST_DATA)
 
 # The paged workloads are their user programs with larger counts.
 $(GUEST_OUT)/bench/forkwait.elf: guest-os/user/forkwait.s

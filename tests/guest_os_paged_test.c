@@ -6,7 +6,7 @@
  *       its equivalence under the interpreter, which pages as the bare
  *       machine does; what forkwait, cow, pgfault and ptemod print; a crash
  *       killed while the rest go on; every frame given back, with memory to
- *       spare and without; the bench workloads of the paged kernel and their
+ *       spare and without; the new calls asked wrongly (badcalls); the bench workloads of the paged kernel and their
  *       null; the unpaged kernel answering the new calls with E_NOSYS; the
  *       default disk on the paged kernel; the PV paged kernel asking the
  *       monitor for every change of its tables (read from its code: the
@@ -207,6 +207,34 @@ Test(paged_os, every_exit_gives_back_every_frame)
 		lacks(out, "kernel panic");
 		free(out);
 	}
+}
+
+/* A hostile program (user/badcalls.s): the new calls with bad arguments
+ * get their errors, and its children that unmap their own code, store to a
+ * read-only stack, past the end or at the top of memory, or jump where
+ * nothing is mapped, are killed one by one; a fork bomb stops at E_AGAIN.
+ * The kernel goes on, every frame comes back, and emulate agrees. */
+Test(paged_os, bad_calls_get_errors_and_self_harm_kills_only_the_child)
+{
+	alarm(60); /* a hang fails the test */
+	unsigned boot, end, said;
+	int status;
+	char *out = guest("run", "", "badcalls.img", "kernel-paged.elf", VT_STDOUT, &status);
+
+	cr_expect_eq(status, 0, "%s", out);
+	vt_has(out, "badcalls: 39 checks: OK\n");
+	vt_has(out, "kernel: pid 2 (init) killed: illegal instruction at pc 0x000002e4, detail 0x00000000\n");
+	vt_has(out, "kernel: pid 3 (init) killed: page fault at pc 0x00000300, detail 0x00007ffc\n");
+	vt_has(out, "kernel: pid 4 (init) killed: page fault at pc 0x00000314, detail 0x00008000\n");
+	vt_has(out, "kernel: pid 5 (init) killed: page fault at pc 0x00000324, detail 0xfffffffc\n");
+	vt_has(out, "kernel: pid 6 (init) killed: page fault at pc 0x00400000, detail 0x00400000\n");
+	frames(out, &boot, &end, &said);
+	cr_expect_eq(end, boot);
+	lacks(out, "kernel panic");
+	free(out);
+	out = guest("diff", "--modes bare,emulate", "badcalls.img", "kernel-paged.elf", VT_BOTH, &status);
+	cr_expect_eq(status, 0, "diff found a difference:\n%s", out);
+	free(out);
 }
 
 /* The workloads of bench --techniques that need paging, on the paged
