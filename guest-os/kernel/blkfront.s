@@ -114,7 +114,8 @@ disk_load:
         jmp     blk_read_run
 
 ; file_read: r1 = a directory entry, r2 = physical address, r3 = at most
-; this many bytes. Returns r1 = the bytes copied, or E_IO. A batch at a
+; this many bytes (paged: an address in the current process, as disk.s's).
+; Returns r1 = the bytes copied, or E_IO. A batch at a
 ; time through blk_buf, for the reason disk.s goes through sector_buf: the
 ; buffer may end in the middle of a sector.
 file_read:
@@ -153,7 +154,11 @@ file_read:
         mov     r3, r12
         add     r10, r10, r12
         sub     r9, r9, r12
+.ifdef PAGING
+        call    copyout_cur             ; r10 is an address in the process
+.else
         call    memcopy
+.endif
         jmp     .loop
 .done:
         mov     r1, r11

@@ -61,7 +61,9 @@ boot:
         la      r1, msg_twice
         jmp     panic
 
+.ifndef PAGING
 ; memory_init: how many process regions fit in the memory the machine has.
+; (The paged build's is frame.s's.)
 memory_init:
         push    lr
 .ifdef PV
@@ -94,6 +96,7 @@ memory_init:
 .too_small:
         la      r1, msg_small
         jmp     panic
+.endif
 
         .data
         .align  4
@@ -103,16 +106,26 @@ nslots:     .word 0             ; process slots in use: at most NPROC
 ksum_boot:  .word 0             ; the kernel text's checksum at boot
 msg_banner:
 .ifdef PV
+.ifdef PAGING
+        .asciz  "Trapeze guest OS: booting (paravirtualised, paged)\n"
+.else
         .asciz  "Trapeze guest OS: booting (paravirtualised)\n"
+.endif
 msg_no_monitor:
         .asciz  "no paravirtual monitor answered HC_REGISTER (run with --mode pv)"
 .else
+.ifdef PAGING
+        .asciz  "Trapeze guest OS: booting (paged)\n"
+.else
         .asciz  "Trapeze guest OS: booting\n"
 .endif
+.endif
+.ifndef PAGING
 msg_memory:
         .asciz  "memory: %u KiB; kernel below 0x%x; %u process regions of %u KiB from 0x%x\n"
 msg_small:
         .asciz  "memory too small for one process region"
+.endif
 msg_no_init:
         .asciz  "cannot start init from the disk"
 msg_twice:

@@ -107,9 +107,14 @@ console_feed:
         ldw     r1, P_STATE(r8)
         cmpi    r1, S_READING
         bne     .next
+.ifdef PAGING
+        mov     r1, r8
+        call    read_into               ; uaccess.s: into its pages, wherever they are
+.else
         ldw     r1, P_IOBUF(r8)
         ldw     r2, P_IOLEN(r8)
         call    console_read
+.endif
         beqz    r1, .listen             ; nothing left for this one or the next
         stw     r1, P_R1(r8)            ; read's result
         li      r1, S_READY

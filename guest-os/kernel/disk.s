@@ -13,7 +13,9 @@
 
 ; The paravirtualised kernel (-D PV=1) has its own disk_read_sector,
 ; disk_load and file_read, on a ring shared with the monitor (blkfront.s);
-; the directory code below serves both.
+; the directory code below serves both. The paged kernel (-D PAGING=1)
+; loads a program a page at a time instead, into frames anywhere
+; (vm.s, disk_load_page).
 .ifndef PV
 ; disk_read_sector: r1 = sector, r2 = physical address of 512 bytes.
 ; Returns r1 = 0, or E_IO. The device completes a command at once; the
@@ -143,7 +145,8 @@ disk_load:
         ret
 
 ; file_read: r1 = a directory entry, r2 = physical address, r3 = at most
-; this many bytes. Returns r1 = the bytes copied, or E_IO.
+; this many bytes. Returns r1 = the bytes copied, or E_IO. (Paged, r2 is an
+; address in the current process, which copyout_cur reaches page by page.)
 file_read:
         push    lr
         push    r8
@@ -171,7 +174,11 @@ file_read:
         mov     r1, r10
         la      r2, sector_buf
         add     r10, r10, r3
+.ifdef PAGING
+        call    copyout_cur             ; r10 is an address in the process
+.else
         call    memcopy
+.endif
         addi    r8, r8, 1
         jmp     .loop
 .done:

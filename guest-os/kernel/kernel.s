@@ -13,6 +13,12 @@
 ; into the page shared with the monitor (isa-spec/hypercalls.def), and the
 ; disk is driven through a ring (blkfront.s). Like Linux's paravirt_ops, one
 ; source tree, one switch.
+;
+; Assembled with -D PAGING=1 (kernel-paged.elf; with PV too, kernel-pv-paged.elf)
+; the kernel gives each process page tables of its own instead of a region
+; and a relocation register: frames on demand, fork with copy-on-write,
+; wait, exec (frame.s, vm.s, uaccess.s, fork.s; pvmmu.s for PV). Without it,
+; the kernel is P&G's relocation machine, byte for byte as it was.
 
         .include "memory.inc"
         .include "proc.inc"
@@ -20,6 +26,9 @@
         .include "disk.inc"
 .ifdef PV
         .include "pv.inc"       ; the paravirtual build's idioms (-D PV=1)
+.endif
+.ifdef PAGING
+        .include "paging.inc"   ; the paged build's entries and address space (-D PAGING=1)
 .endif
 
         .text
@@ -37,6 +46,15 @@
 .ifdef PV
         .include "pv.s"         ; the page shared with the monitor; the balloon
         .include "blkfront.s"   ; the paravirtual disk driver: a ring, a hypercall
+.endif
+.ifdef PAGING
+        .include "frame.s"      ; physical memory, a frame at a time
+        .include "vm.s"         ; address spaces: tables, demand-zero, copy-on-write
+        .include "uaccess.s"    ; the calls that copy in and out of a process
+        .include "fork.s"       ; fork, wait, exec; unmap and protect
+.ifdef PV
+        .include "pvmmu.s"      ; direct paging: every table change a hypercall
+.endif
 .endif
 
         .text

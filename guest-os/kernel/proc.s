@@ -25,6 +25,15 @@ proc_spawn:
         call    proc_alloc
         beqz    r1, .again
         mov     r9, r1                  ; r9: the slot
+.ifdef PAGING
+        ; Its own address space and registers (fork.s): no region to clear.
+        mov     r1, r9
+        mov     r2, r8
+        call    proc_image
+        bnez    r1, .out                ; E_NOMEM or E_IO: the slot stays free
+        stw     zero, P_NSYS(r9)
+        stw     zero, P_PARENT(r9)      ; spawned: nobody waits for it
+.else
         ; A region may hold what its last process left: clear it.
         ldw     r1, P_BASE(r9)
         li      r2, REGION_SIZE
@@ -50,6 +59,7 @@ proc_spawn:
         addi    r2, r8, D_NAME
         li      r3, NAME_MAX
         call    memcopy
+.endif
         ldw     r1, next_pid(zero)
         stw     r1, P_PID(r9)
         addi    r2, r1, 1
@@ -95,7 +105,8 @@ proc_alloc:
 
 ; proc_exit: r1 = a slot, r2 = its exit code, r3 = 0, or the cause of the
 ; trap that killed it. The exit log keeps a line for the summary; the slot
-; and its region are free again.
+; and its region are free again. (Paged, proc_release frees its frames and
+; tells its parent.)
 proc_exit:
         ldw     r4, nexited(zero)
         addi    r5, r4, 1
@@ -120,9 +131,13 @@ proc_exit:
         ldw     r5, P_NAME+12(r1)
         stw     r5, L_NAME+12(r4)
 .free:
+.ifdef PAGING
+        jmp     proc_release            ; fork.s: its memory, its parent, its children
+.else
         li      r5, S_FREE
         stw     r5, P_STATE(r1)
         ret
+.endif
 
 ; proc_kill: r1 = a slot, r2 = the cause, r3 = the detail of the fault it
 ; made. The process dies with a message; the kernel goes on.
@@ -189,6 +204,9 @@ proc_summary:
         addi    r9, r9, -1
         jmp     .loop
 .totals:
+.ifdef PAGING
+        call    vm_summary              ; the page faults; every frame back?
+.endif
         la      r1, msg_totals
         ldw     r2, nexited(zero)
         ldw     r3, syscalls_made(zero)
@@ -230,6 +248,9 @@ cause_names:
         .word   cn_timer        ; CAUSE_TIMER      8
         .word   cn_device       ; CAUSE_DEVICE     9
         .word   cn_hypercall    ; CAUSE_HYPERCALL  10
+.ifdef PAGING
+        .word   cn_pagefault    ; CAUSE_PAGEFAULT  11
+.endif
 NCAUSE_NAMES = (. - cause_names) / 4
 cn_unknown:     .asciz "unknown trap"
 cn_syscall:     .asciz "system call"
@@ -242,6 +263,9 @@ cn_breakpoint:  .asciz "breakpoint"
 cn_timer:       .asciz "timer interrupt"
 cn_device:      .asciz "device interrupt"
 cn_hypercall:   .asciz "hypercall"
+.ifdef PAGING
+cn_pagefault:   .asciz "page fault"
+.endif
 msg_killed:
         .asciz  "kernel: pid %d (%s) killed: %s at pc 0x%x, detail 0x%x\n"
 msg_summary:

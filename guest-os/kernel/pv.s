@@ -24,7 +24,15 @@
 BALLOON_BATCH = 16              ; pages reported per hypercall
 
 ; balloon_poll: from clock_tick. Keeps r8..r12, as every function does.
+;
+; The paged build (-D PAGING=1) does not balloon: there every frame above the
+; kernel is the frame allocator's (frame.s), none lies unused above the
+; processes, and giving one back would mean taking it off the free list
+; first. It leaves the monitor's request unanswered, as a guest may.
 balloon_poll:
+.ifdef PAGING
+        ret
+.else
         push    lr
         push    r8
         push    r9
@@ -79,6 +87,7 @@ balloon_poll:
         pop     r8
         pop     lr
         ret
+.endif
 
         .data
         .align  4

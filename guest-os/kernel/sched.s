@@ -54,8 +54,21 @@ schedule:
 
 ; resume: run the process of slot r1 from where it stopped. Its relocation
 ; goes into base and limit, its pc and psw into epc and epsw, and rfe enters
-; user mode at its pc in one step.
+; user mode at its pc in one step. (Paged, its page directory goes into ptb
+; first, and base and limit do not matter.)
 resume:
+.ifdef PAGING
+        ; Its address space: ptb changes only when the process does.
+        ldw     r2, P_PTB(r1)
+        ldw     r3, loaded_ptb(zero)
+        beq     r2, r3, .same_space
+        stw     r2, loaded_ptb(zero)
+        push    r1
+        mov     r1, r2
+        call    ptb_load
+        pop     r1
+.same_space:
+.endif
 .ifdef PV
         ; The frame HC_IRET returns through: four stores, no exit.
         ldw     r2, P_BASE(r1)

@@ -46,6 +46,10 @@ sys_exit:
         li      r3, 0                   ; exited, not killed
         jmp     proc_exit               ; returns to syscall for us
 
+.ifndef PAGING
+; (The paged build's write, uaddr and copyin_name are uaccess.s's: a buffer
+; there is pages, wherever their frames are.)
+
 ; write(buf, len) -> len
 sys_write:
         push    lr
@@ -74,22 +78,39 @@ sys_write:
         li      r1, E_FAULT
         pop     lr
         ret
+.endif
 
 ; read(buf, len) -> n: what console input there is, up to a newline; when
 ; there is none, the process waits (S_READING) until an interrupt brings some.
+; (Paged, buf stays an address in the process; read_into, in uaccess.s,
+; copies to it through its tables, now or when console_feed has input.)
 sys_read:
         push    lr
         push    r8
         push    r9
         mov     r8, r2                  ; r8: the length
+.ifdef PAGING
+        mov     r9, r1                  ; r9: the buffer
+        li      r3, 1
+        call    uspan                   ; present and private now, and until it is given
+        bnez    r1, .fault
+.else
         call    uaddr
         beqz    r1, .fault
         mov     r9, r1                  ; r9: the buffer's physical address
+.endif
         mov     r1, r8
         beqz    r8, .done               ; nothing asked for: 0, without waiting
+.ifdef PAGING
+        ldw     r1, cur_proc(zero)
+        stw     r9, P_IOBUF(r1)
+        stw     r8, P_IOLEN(r1)
+        call    read_into
+.else
         mov     r1, r9
         mov     r2, r8
         call    console_read
+.endif
         bnez    r1, .done
         ldw     r2, cur_proc(zero)
         stw     r9, P_IOBUF(r2)
@@ -162,6 +183,7 @@ sys_spawn:
         ret
 
 ; readfile(name, buf, len) -> bytes read: the file's first len bytes at most.
+; (Paged, buf stays an address in the process: file_read copies out to it.)
 sys_readfile:
         push    lr
         push    r8
@@ -176,8 +198,17 @@ sys_readfile:
         mov     r4, r1                  ; r4: the directory entry
         mov     r1, r8
         mov     r2, r9
+.ifdef PAGING
+        li      r3, 1
+        push    r4
+        call    uspan                   ; uaccess.s: inside, present and private
+        pop     r4
+        bnez    r1, .fault
+        mov     r1, r8
+.else
         call    uaddr
         beqz    r1, .fault
+.endif
         mov     r2, r1
         mov     r1, r4
         mov     r3, r9
@@ -206,7 +237,8 @@ sys_catch:
         ; LAB 1 END
 
 ; getbase() -> the base the kernel gave the process: the honest answer that
-; redpill compares with what the getbase instruction says.
+; redpill compares with what the getbase instruction says. (Paged: 0, the
+; base register is not used.)
 sys_getbase:
         ldw     r1, cur_proc(zero)
         ldw     r1, P_BASE(r1)
@@ -224,6 +256,7 @@ sys_ksum:
         pop     lr
         ret
 
+.ifndef PAGING
 ; uaddr: r1 = an address in the current process, r2 = a length. Returns r1 =
 ; its physical address, or 0 when some byte of [r1, r1 + r2) lies outside the
 ; process (0 is never in a process region). Uses r1..r3 only.
@@ -283,6 +316,7 @@ copyin_name:
         li      r1, E_FAULT
         pop     lr
         ret
+.endif
 
 MIN_QUANTUM = 100               ; a clock faster than this would leave no time for processes
 
@@ -354,6 +388,13 @@ syscall_table:
         .word   sys_ksum        ; SYS_KSUM     11
         .word   sys_clock       ; SYS_CLOCK    12
         .word   sys_tally       ; SYS_TALLY    13
+.ifdef PAGING
+        .word   sys_fork        ; SYS_FORK     14 (fork.s)
+        .word   sys_wait        ; SYS_WAIT     15
+        .word   sys_exec        ; SYS_EXEC     16
+        .word   sys_unmap       ; SYS_UNMAP    17
+        .word   sys_protect     ; SYS_PROTECT  18
+.endif
 .if (. - syscall_table) - NSYSCALLS * 4
         .error  "syscall_table needs one entry per system call in syscall.inc"
 .endif

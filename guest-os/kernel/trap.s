@@ -58,6 +58,10 @@ trap_entry:
         mfsr    r2, cause
         mfsr    r3, detail
 .endif
+.ifdef PAGING
+        cmpi    r2, CAUSE_PAGEFAULT
+        beq     page_fault              ; vm.s: r1 = slot, r3 = the faulting address
+.endif
         ; LAB 1 BEGIN: dispatch on the cause in r2: system call, timer, device, or a fault
         cmpi    r2, CAUSE_SYSCALL
         beq     syscall                 ; r1 = slot, r3 = system call number
