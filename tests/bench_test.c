@@ -98,6 +98,39 @@ Test(bench, early_processor_reproduces_the_papers_orderings)
 	free(t);
 }
 
+/*
+ * Memory virtualisation, Adams and Agesen's central result (ASPLOS 2006,
+ * forkwait: 6.0 s native, 36.9 s under VMware's translator, 106.4 s under
+ * the first VT-x): without nested paging, every guest page-table write and
+ * every context switch costs the early processor a VM exit, while the
+ * translator makes the writes callouts: binary translation wins fork- and
+ * page-table-heavy work. Nested paging (2007-08) takes those exits away:
+ * hardware assist wins, paying only for its longer walk.
+ */
+Test(bench, forkwait_crosses_over_from_binary_translation_to_nested_paging)
+{
+	alarm(120); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	struct bench_table *early = measure(VMM_CPU_EARLY), *modern = measure(VMM_CPU_MODERN);
+	enum vmm_mode bt;
+
+	cr_assert(have_bt(&bt));
+	CHEAPER(early, WORK_FORKWAIT, bt, MODE_HW);
+	CHEAPER(early, WORK_PTEMOD, bt, MODE_HW);
+	CHEAPER(modern, WORK_FORKWAIT, MODE_HW, bt);
+	CHEAPER(modern, WORK_PTEMOD, MODE_HW, bt);
+	CHEAPER(modern, WORK_PGFAULT, MODE_HW, bt);
+	/* Both beat plain trap-and-emulate's shadows, whose traced writes are
+	 * all exits; and every run is the bare machine's to the guest. */
+	CHEAPER(early, WORK_FORKWAIT, bt, MODE_TRAP);
+	for (int w = WORK_FORKWAIT; w <= WORK_PTEMOD; w++)
+		for (int i = 0; i < early->nmodes; i++)
+			if (early->modes[i] != MODE_PV)
+				cr_expect_eq(early->cell[w][i].equiv, EQUIV_YES, "%s under %s",
+					     bench_work_name((enum bench_work)w), vmm_mode_name(early->modes[i]));
+	free(early);
+	free(modern);
+}
+
 /* Paravirtualisation on the disk: cheapest of all, and ten times fewer
  * exits per KiB than the emulated disk's. */
 Test(bench, pv_is_cheapest_on_disk_io)

@@ -21,7 +21,12 @@
 #include "vmm.h"
 
 /* The workloads, in the table's order (guest-os/bench/NAME.s). */
-enum bench_work { WORK_COMPUTE, WORK_SYSCALL, WORK_PRIVOP, WORK_IO, WORK_IRQ, WORK_COUNT };
+enum bench_work {
+	WORK_COMPUTE, WORK_SYSCALL, WORK_PRIVOP, WORK_IO, WORK_IRQ,
+	/* On the paged kernel (memory virtualisation, Adams and Agesen's
+	 * forkwait and their page-fault and page-table nanobenchmarks). */
+	WORK_FORKWAIT, WORK_PGFAULT, WORK_PTEMOD, WORK_COUNT
+};
 
 enum bench_equiv {
 	EQUIV_YES,    /* the same end state as bare: console, registers, memory, traps */

@@ -30,12 +30,16 @@
 
 static const struct {
 	const char *name, *summary;
+	bool paged; /* runs on the paged kernel (and its pv build), against its null */
 } works[WORK_COUNT] = {
-	[WORK_COMPUTE] = { "compute", "compute-bound: a generator loop, a tick per million instructions" },
-	[WORK_SYSCALL] = { "syscall", "system-call-heavy: 100,000 getpid calls" },
-	[WORK_PRIVOP] = { "privop", "privileged-operation-heavy: the kernel masks interrupts 200,000 times" },
-	[WORK_IO] = { "io", "I/O-heavy: a 16 KiB file read 16 times from the disk" },
-	[WORK_IRQ] = { "irq", "interrupt-heavy: a clock tick every 500 instructions" },
+	[WORK_COMPUTE] = { "compute", "compute-bound: a generator loop, a tick per million instructions", false },
+	[WORK_SYSCALL] = { "syscall", "system-call-heavy: 100,000 getpid calls", false },
+	[WORK_PRIVOP] = { "privop", "privileged-operation-heavy: the kernel masks interrupts 200,000 times", false },
+	[WORK_IO] = { "io", "I/O-heavy: a 16 KiB file read 16 times from the disk", false },
+	[WORK_IRQ] = { "irq", "interrupt-heavy: a clock tick every 500 instructions", false },
+	[WORK_FORKWAIT] = { "forkwait", "fork-heavy (paged): Adams and Agesen's fork and wait, scaled down", true },
+	[WORK_PGFAULT] = { "pgfault", "page-fault-heavy (paged): fresh demand-zero pages, touched and freed", true },
+	[WORK_PTEMOD] = { "ptemod", "page-table-heavy (paged): a page's protection changed again and again", true },
 };
 
 const char *bench_work_name(enum bench_work w)
@@ -55,12 +59,19 @@ struct run {
 	uint64_t disk_bytes;
 };
 
-/* The two kernels, read once. */
+/* The four kernels, read once: plain and paged, each with its pv build. */
 struct kernels {
-	struct image plain, pv;
+	struct image plain, pv, paged, pv_paged;
 };
 
-static bool run_one(const char *build, const struct kernels *k, const char *work,
+static const struct image *kernel_for(const struct kernels *k, enum vmm_mode mode, bool paged)
+{
+	if (paged)
+		return mode == MODE_PV ? &k->pv_paged : &k->paged;
+	return mode == MODE_PV ? &k->pv : &k->plain;
+}
+
+static bool run_one(const char *build, const struct kernels *k, const char *work, bool paged,
 		    enum vmm_mode mode, enum vmm_cpu cpu, struct run *r, char *err, size_t errlen)
 {
 	struct vm_options o;
@@ -76,7 +87,7 @@ static bool run_one(const char *build, const struct kernels *k, const char *work
 	o.capture = true;
 	o.step_limit = BENCH_STEPS;
 	if (!vm_create(&vm, &o, err, errlen) ||
-	    !image_load(vm, mode == MODE_PV ? &k->pv : &k->plain, err, errlen)) {
+	    !image_load(vm, kernel_for(k, mode, paged), err, errlen)) {
 		vm_destroy(vm);
 		return false;
 	}
@@ -172,7 +183,7 @@ static void order_modes(struct bench_table *t, const enum vmm_mode *modes, int n
 	}
 }
 
-/* Workload w under every mode of t, against null's runs. */
+/* Workload w under every mode of t, against null's runs (on its kernel). */
 static bool measure(const char *build, const struct kernels *k, struct bench_table *t,
 		    enum bench_work w, const struct run *nulls, char *err, size_t errlen)
 {
@@ -181,7 +192,8 @@ static bool measure(const char *build, const struct kernels *k, struct bench_tab
 	bool ok = true;
 
 	for (int i = 0; i < t->nmodes && ok; i++, done++)
-		ok = run_one(build, k, works[w].name, t->modes[i], t->cpu, &runs[i], err, errlen);
+		ok = run_one(build, k, works[w].name, works[w].paged, t->modes[i], t->cpu, &runs[i], err,
+			     errlen);
 	for (int i = 0; i < t->nmodes && ok; i++) {
 		struct bench_cell *c = &t->cell[w][i];
 		fill(c, &runs[i], &nulls[i], &runs[0], &nulls[0]);
@@ -199,29 +211,31 @@ bool bench_techniques(const char *build, enum vmm_cpu cpu, const enum vmm_mode *
 		      struct bench_table *t, char *err, size_t errlen)
 {
 	struct kernels k = { 0 };
-	struct run nulls[MODE_COUNT];
+	struct run nulls[2][MODE_COUNT];
+	static const char *const files[] = { "kernel", "kernel-pv", "kernel-paged", "kernel-pv-paged" };
+	struct image *imgs[] = { &k.plain, &k.pv, &k.paged, &k.pv_paged };
 	char path[1024];
-	int done = 0;
+	int done[2] = { 0, 0 };
 	bool ok = true;
 
 	memset(t, 0, sizeof *t);
 	t->cpu = cpu;
 	order_modes(t, modes, nmodes);
-	snprintf(path, sizeof path, "%s/guest/kernel.elf", build);
-	if (!image_read(path, &k.plain, err, errlen))
-		return false;
-	snprintf(path, sizeof path, "%s/guest/kernel-pv.elf", build);
-	if (!image_read(path, &k.pv, err, errlen)) {
-		image_free(&k.plain);
-		return false;
+	for (int i = 0; i < 4 && ok; i++) {
+		snprintf(path, sizeof path, "%s/guest/%s.elf", build, files[i]);
+		ok = image_read(path, imgs[i], err, errlen);
 	}
-	for (int i = 0; i < t->nmodes && ok; i++, done++)
-		ok = run_one(build, &k, "null", t->modes[i], cpu, &nulls[i], err, errlen);
+	/* The empty workload on each kernel: what every other one subtracts. */
+	for (int paged = 0; paged < 2; paged++)
+		for (int i = 0; i < t->nmodes && ok; i++, done[paged]++)
+			ok = run_one(build, &k, "null", paged, t->modes[i], cpu, &nulls[paged][i], err, errlen);
 	for (int w = 0; w < WORK_COUNT && ok; w++)
-		ok = measure(build, &k, t, (enum bench_work)w, nulls, err, errlen);
-	free_runs(nulls, ok ? done : done - 1);
-	image_free(&k.plain);
-	image_free(&k.pv);
+		ok = measure(build, &k, t, (enum bench_work)w, nulls[works[w].paged], err, errlen);
+	for (int paged = 0; paged < 2; paged++)
+		free_runs(nulls[paged], done[paged] && !ok && done[paged] < t->nmodes ? done[paged] - 1
+										    : done[paged]);
+	for (int i = 0; i < 4; i++)
+		image_free(imgs[i]);
 	return ok;
 }
 
