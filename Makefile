@@ -112,7 +112,9 @@ include labs/labs.mk
 # The benchmark's guests and their native C twins (tools/bench/workloads/).
 BENCH_DIR := $(BUILD)/bench
 BENCH_WORK := sieve checksum
-BENCH_FILES := $(foreach w,$(BENCH_WORK),$(BENCH_DIR)/$(w).elf $(BENCH_DIR)/$(w)-native)
+BENCH_FILES := $(foreach w,$(BENCH_WORK),$(BENCH_DIR)/$(w).elf $(BENCH_DIR)/$(w)-native) \
+	       $(BENCH_DIR)/sieve-paged.elf
+$(BENCH_DIR)/sieve-paged.elf: tools/bench/workloads/sieve.s
 $(BENCH_DIR)/%.elf: tools/bench/workloads/%.s $(TRAPEZE)
 	@mkdir -p $(@D)
 	$(call say,ASM,$<)$(TRAPEZE) asm -o $@ $<

@@ -30,12 +30,15 @@ struct workload {
 	const char *image;    /* relative to the bench directory's parent (build/) */
 	const char *pv_image; /* what --mode pv runs instead, or NULL: the same */
 	const char *disk;     /* or NULL */
-	bool native;
+	const char *native;   /* the native C twin (BUILD/bench/NAME-native), or NULL */
 };
 static const struct workload workloads[] = {
-	{ "sieve", "bench/sieve.elf", NULL, NULL, true },
-	{ "checksum", "bench/checksum.elf", NULL, NULL, true },
-	{ "guest-os", "guest/kernel.elf", "guest/kernel-pv.elf", "guest/disk.img", false },
+	{ "sieve", "bench/sieve.elf", NULL, NULL, "sieve" },
+	{ "checksum", "bench/checksum.elf", NULL, NULL, "checksum" },
+	/* The sieve again, in user mode through page tables: paging's price. */
+	{ "sieve-pg", "bench/sieve-paged.elf", NULL, NULL, "sieve" },
+	{ "guest-os", "guest/kernel.elf", "guest/kernel-pv.elf", "guest/disk.img", NULL },
+	{ "guest-pg", "guest/kernel-paged.elf", "guest/kernel-pv-paged.elf", "guest/paged.img", NULL },
 };
 
 /* Modes that interpret or translate supervisor code: on the compute-bound
@@ -269,7 +272,7 @@ int cmd_bench(int argc, char **argv)
 		 * drift falls on all of them alike; each ratio is the median of
 		 * the ratios within a round. */
 		for (int k = 0; k < runs; k++) {
-			if (wl->native && !time_native(root, wl->name, &tn[k], &native_res))
+			if (wl->native && !time_native(root, wl->native, &tn[k], &native_res))
 				return 1;
 			for (int m = 0; m < nmodes; m++) {
 				/* Interpreting modes are timed on a prefix: their rate is what counts. */
@@ -312,6 +315,22 @@ int cmd_bench(int argc, char **argv)
 		}
 		image_free(&img);
 		image_free(&pv_img);
+	}
+
+	/* Paging's price on the bare machine: the paged sieve's time per
+	 * instruction against the unpaged one's (ISA.md section 12's TLB). */
+	{
+		const struct row *un = NULL, *pg = NULL;
+		for (int i = 0; i < nrows; i++) {
+			if (!strcmp(rows[i].mode, "bare") && !strcmp(rows[i].work, "sieve"))
+				un = &rows[i];
+			if (!strcmp(rows[i].mode, "bare") && !strcmp(rows[i].work, "sieve-pg"))
+				pg = &rows[i];
+		}
+		if (un && pg && pg->mips > 0)
+			printf("paging: the sieve in paged user mode runs at %.0f MIPS bare, %.2fx the time "
+			       "per instruction of the unpaged sieve (%.0f MIPS)\n", pg->mips, un->mips / pg->mips,
+			       un->mips);
 	}
 
 	struct rusage ru;
