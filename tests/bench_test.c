@@ -230,7 +230,8 @@ Test(bench, the_speed_table_has_every_workload_and_mode_and_a_csv)
 	cr_assert_eq(status, 0, "%s", out);
 	for (const char *p = out; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
 		if (sscanf(p, "%15s %15s %llu", work, mode, &n) != 3 ||
-		    (strcmp(work, "sieve") && strcmp(work, "checksum") && strcmp(work, "guest-os")))
+		    (strcmp(work, "sieve") && strcmp(work, "checksum") && strcmp(work, "guest-os") &&
+		     strcmp(work, "sieve-pg") && strcmp(work, "guest-pg")))
 			continue;
 		rows++;
 		if (!strcmp(work, "guest-os") && !strcmp(mode, "bare"))
@@ -238,7 +239,8 @@ Test(bench, the_speed_table_has_every_workload_and_mode_and_a_csv)
 		if (!strcmp(work, "guest-os") && !strcmp(mode, "pv"))
 			pv_insns = n;
 	}
-	cr_expect_eq(rows, 2 + 3 * 2, "native twice, then bare and pv for each workload:\n%s", out);
+	cr_expect_eq(rows, 3 + 5 * 2, "native three times, then bare and pv for each workload:\n%s", out);
+	cr_expect(strstr(out, "paging: the sieve in paged user mode runs at"), "%s", out);
 	cr_expect(strstr(out, "sieve     native"), "%s", out);
 	cr_expect(strstr(out, "checksum  pv"), "%s", out);
 	cr_expect(bare_insns > 0 && pv_insns > 0 && pv_insns != bare_insns,
@@ -250,7 +252,7 @@ Test(bench, the_speed_table_has_every_workload_and_mode_and_a_csv)
 	while (fgets(line, sizeof line, f))
 		rows++;
 	fclose(f);
-	cr_expect_eq(rows, 1 + 2 + 3 * 2, "a header and a row per line of the table");
+	cr_expect_eq(rows, 1 + 3 + 5 * 2, "a header and a row per line of the table");
 	free(out);
 
 	out = vt_trapeze("bench --modes bare,warp", VT_BOTH, &status);
