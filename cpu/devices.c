@@ -26,6 +26,11 @@ void dev_init(struct devices *d, FILE *out)
 
 void dev_free(struct devices *d)
 {
+	if (d->disk.overlay)
+		for (uint32_t i = 0; i < d->disk.nsectors; i++)
+			free(d->disk.overlay[i]);
+	free(d->disk.overlay);
+	d->disk.overlay = NULL;
 	free(d->disk.image);
 	free(d->con.capture);
 	free(d->con2.capture);
@@ -51,15 +56,16 @@ bool dev_disk_set(struct devices *d, const void *bytes, size_t len)
 	return true;
 }
 
-bool dev_disk_load(struct devices *d, const char *path, const char **err)
+bool dev_disk_base_load(struct disk_base *b, const char *path, const char **err)
 {
 	enum { MAX_DISK = 64u << 20 };
 	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
 	struct stat st;
 	long len;
 	bool ok = false;
 
+	b->bytes = NULL;
+	b->nsectors = 0;
 	if (!f) {
 		*err = strerror(errno);
 		return false;
@@ -73,15 +79,53 @@ bool dev_disk_load(struct devices *d, const char *path, const char **err)
 		*err = "cannot measure the file";
 	else if (len > MAX_DISK)
 		*err = "disk image larger than 64 MiB";
-	else if (!(buf = malloc(len ? (size_t)len : 1)))
+	else if (!(b->bytes = calloc(len ? ((size_t)len + DISK_SECTOR_SIZE - 1) / DISK_SECTOR_SIZE : 1,
+				     DISK_SECTOR_SIZE)))
 		*err = "out of memory";
-	else if (fread(buf, 1, (size_t)len, f) != (size_t)len)
+	else if (fread(b->bytes, 1, (size_t)len, f) != (size_t)len)
 		*err = "read error";
-	else if (!(ok = dev_disk_set(d, buf, (size_t)len)))
-		*err = "out of memory";
-	free(buf);
+	else {
+		b->nsectors = (uint32_t)(((size_t)len + DISK_SECTOR_SIZE - 1) / DISK_SECTOR_SIZE);
+		ok = true;
+	}
+	if (!ok)
+		dev_disk_base_free(b);
 	fclose(f);
 	return ok;
+}
+
+void dev_disk_base_free(struct disk_base *b)
+{
+	free(b->bytes);
+	b->bytes = NULL;
+	b->nsectors = 0;
+}
+
+bool dev_disk_load(struct devices *d, const char *path, const char **err)
+{
+	struct disk_base b;
+
+	if (!dev_disk_base_load(&b, path, err))
+		return false;
+	/* The disk owns the bytes it was read into. */
+	free(d->disk.image);
+	d->disk.image = b.bytes;
+	d->disk.nsectors = b.nsectors;
+	return true;
+}
+
+bool dev_disk_share(struct devices *d, const struct disk_base *b)
+{
+	uint8_t **overlay = calloc(b->nsectors ? b->nsectors : 1, sizeof *overlay);
+
+	if (!overlay)
+		return false;
+	free(d->disk.image);
+	d->disk.image = NULL;
+	d->disk.base = b->bytes;
+	d->disk.overlay = overlay;
+	d->disk.nsectors = b->nsectors;
+	return true;
 }
 
 static uint32_t con_feed(struct console *k, const void *bytes, uint32_t len)
@@ -173,6 +217,25 @@ static uint32_t con_getc(struct console *k)
 	return ch;
 }
 
+/* Sector s's bytes: the disk's own image, or with a shared image the
+ * overlay's copy, made on the first write (copy-on-write); NULL when out
+ * of host memory. */
+static uint8_t *disk_sector(struct disk *k, uint32_t s, bool write)
+{
+	if (k->image)
+		return k->image + (size_t)s * DISK_SECTOR_SIZE;
+	if (k->overlay[s])
+		return k->overlay[s];
+	if (!write)
+		return (uint8_t *)(k->base + (size_t)s * DISK_SECTOR_SIZE); /* only read from */
+	k->overlay[s] = malloc(DISK_SECTOR_SIZE);
+	if (k->overlay[s]) {
+		memcpy(k->overlay[s], k->base + (size_t)s * DISK_SECTOR_SIZE, DISK_SECTOR_SIZE);
+		k->overlay_sectors++;
+	}
+	return k->overlay[s];
+}
+
 /* A disk command: DMA one sector between the disk and memory, at once. */
 static void disk_command(struct disk *k, struct mem *mem, uint32_t cmd)
 {
@@ -183,7 +246,11 @@ static void disk_command(struct disk *k, struct mem *mem, uint32_t cmd)
 		k->status = DISK_ERROR;
 		return;
 	}
-	sector = k->image + (size_t)k->sector * DISK_SECTOR_SIZE;
+	sector = disk_sector(k, k->sector, cmd == DISK_WRITE);
+	if (!sector) {
+		k->status = DISK_ERROR; /* no host memory for the overlay's copy */
+		return;
+	}
 	if (cmd == DISK_READ) {
 		mem_write(mem, k->addr, sector, DISK_SECTOR_SIZE);
 		k->reads++;

@@ -36,8 +36,13 @@ struct console {
 };
 
 struct disk {
-	uint8_t *image;     /* nsectors * 512 bytes, owned */
+	uint8_t *image;     /* nsectors * 512 bytes, owned; NULL when shared */
 	uint32_t nsectors;
+	/* A shared image (dev_disk_share): read-only, another's (a host's);
+	 * overlay[s] is this disk's own copy of sector s once it wrote it. */
+	const uint8_t *base;
+	uint8_t **overlay;
+	uint32_t overlay_sectors; /* sectors copied so far */
 	uint32_t sector, addr, status, ctrl;
 	uint64_t reads, writes;
 };
@@ -62,6 +67,20 @@ void dev_capture(struct devices *d);
 bool dev_disk_load(struct devices *d, const char *path, const char **err);
 /* Give the disk an image of the given bytes (copied; padded to a sector). */
 bool dev_disk_set(struct devices *d, const void *bytes, size_t len);
+/* A disk image read once and shared by several machines' disks: its bytes
+ * (nsectors whole sectors, owned), never written once shared. */
+struct disk_base {
+	uint8_t *bytes;
+	uint32_t nsectors;
+};
+/* Read a disk image file (at most 64 MiB, padded to a sector); on failure
+ * return false and set *err. */
+bool dev_disk_base_load(struct disk_base *b, const char *path, const char **err);
+void dev_disk_base_free(struct disk_base *b);
+/* Boot the disk from a shared image, copy-on-write: reads see b until this
+ * disk writes a sector, which it then keeps a copy of (its overlay), so b
+ * is never written. b must outlive the disk. False when out of memory. */
+bool dev_disk_share(struct devices *d, const struct disk_base *b);
 /* Queue bytes of console input; returns how many fitted. */
 uint32_t dev_con_feed(struct devices *d, const void *bytes, uint32_t len);
 /* The same for the second console. */
