@@ -115,17 +115,19 @@ static uint32_t vmm_area_word(uint32_t i)
 	return 0x564D4D21u ^ (i * 0x9E3779B9u); /* "VMM!" and a Weyl sequence */
 }
 
-static void fill_vmm_area(struct vm *vm)
+void vm_vmm_area_fill(struct mem *m, uint32_t bytes)
 {
-	for (uint32_t i = 0; i < vm->region_base / 4; i++) {
+	for (uint32_t i = 0; i < bytes / 4; i++) {
 		uint32_t w = vmm_area_word(i);
-		memcpy(vm->real.mem.bytes + 4 * i, &w, 4);
+		memcpy(m->bytes + 4 * i, &w, 4);
 	}
 }
 
+/* Only the monitor's own area: on a host, the memory between it and this
+ * VM's region holds other VMs and their tables, which are not this check's. */
 bool vm_vmm_intact(const struct vm *vm)
 {
-	for (uint32_t i = 0; i < vm->region_base / 4; i++) {
+	for (uint32_t i = 0; i < vm->vmm_area / 4; i++) {
 		uint32_t w;
 		memcpy(&w, vm->real.mem.bytes + 4 * i, 4);
 		if (w != vmm_area_word(i))
@@ -194,21 +196,76 @@ static bool shadows(const struct vm_options *o)
 	       (o->mode == MODE_HW && !vmm_cpu_nested_paging(o->cpu));
 }
 
+uint32_t vm_monitor_pages(const struct vm_options *o)
+{
+	return keeps_tables(o->mode) ? vmm_pool_pages(o->mem_size ? o->mem_size : VM_DEFAULT_MEM) : 0;
+}
+
+/* The real machine of a VM alone: [the VMM's area | the region | the
+ * table pool], its memory its own. */
+static bool own_machine(struct vm *vm, uint32_t *pool_base, uint32_t *pool_pages)
+{
+	bool bare = vm->opt.mode == MODE_BARE;
+
+	vm->region_base = vm->vmm_area = bare ? 0 : VM_VMM_AREA;
+	*pool_base = (vm->region_base + vm->region_size + PAGE_SIZE - 1) & PAGE_MASK;
+	*pool_pages = vm_monitor_pages(&vm->opt);
+	return cpu_init(&vm->real, *pool_pages ? *pool_base + *pool_pages * PAGE_SIZE
+					      : vm->region_base + vm->region_size,
+			bare ? &vm->dev : NULL);
+}
+
+/* A VM a host placed: its real CPU a view of the host's memory, its region
+ * and pool where the host put them (checked), the region zeroed (it may
+ * have held another VM), the monitor's area the host's to fill. */
+static bool hosted_machine(struct vm *vm, uint32_t *pool_base, uint32_t *pool_pages, char *err,
+			   size_t errlen)
+{
+	const struct vm_placement *p = vm->opt.place;
+	struct cpu *c = &vm->real;
+	uint32_t need = vm_monitor_pages(&vm->opt);
+
+	if (!mem_in_range(p->host_mem, p->region_base, vm->region_size) || p->region_base & 3 ||
+	    p->region_base < p->vmm_area || p->pool_pages < need ||
+	    (need && (p->pool_base < p->vmm_area || p->pool_base & ~PAGE_MASK ||
+		      !mem_in_range(p->host_mem, p->pool_base, p->pool_pages * PAGE_SIZE)))) {
+		snprintf(err, errlen, "a region of %u bytes at 0x%08x (and %u table pages) does not "
+			 "fit the host's %u bytes", vm->region_size, p->region_base, need,
+			 p->host_mem->size);
+		return false;
+	}
+	vm->region_base = p->region_base;
+	vm->vmm_area = p->vmm_area;
+	*pool_base = p->pool_base;
+	*pool_pages = need;
+	memset(c, 0, sizeof *c);
+	c->mem = mem_view(p->host_mem, 0, p->host_mem->size);
+	c->psw = PSW_S;
+	memset(c->mem.bytes + vm->region_base, 0, vm->region_size);
+	mem_invalidate(&c->mem, vm->region_base, vm->region_size);
+	if (!cpu_tlb_init(c)) {
+		snprintf(err, errlen, "out of host memory");
+		return false;
+	}
+	return true;
+}
+
 static bool setup_machine(struct vm *vm, char *err, size_t errlen)
 {
 	struct cpu *c = &vm->real;
 	bool bare = vm->opt.mode == MODE_BARE;
 	uint32_t pool_base, pool_pages = 0;
 
-	vm->region_base = bare ? 0 : VM_VMM_AREA;
 	vm->region_size = vm->opt.mem_size;
-	/* The real machine: [the VMM's area | the region | the table pool]. */
-	pool_base = (vm->region_base + vm->region_size + PAGE_SIZE - 1) & PAGE_MASK;
-	if (keeps_tables(vm->opt.mode))
-		pool_pages = vmm_pool_pages(vm->region_size);
-	if (!cpu_init(c, pool_pages ? pool_base + pool_pages * PAGE_SIZE : vm->region_base + vm->region_size,
-		      bare ? &vm->dev : NULL) ||
-	    !vmm_pool_init(vm, pool_base, pool_pages) ||
+	if (vm->opt.place) {
+		if (!hosted_machine(vm, &pool_base, &pool_pages, err, errlen))
+			return false;
+	} else if (!own_machine(vm, &pool_base, &pool_pages)) {
+		snprintf(err, errlen, "out of host memory for %u bytes of guest memory",
+			 vm->region_size);
+		return false;
+	}
+	if (!vmm_pool_init(vm, pool_base, pool_pages) ||
 	    (shadows(&vm->opt) && !vmm_shadow_create(vm, err, errlen))) {
 		snprintf(err, errlen, "out of host memory for %u bytes of guest memory",
 			 vm->region_size);
@@ -222,7 +279,8 @@ static bool setup_machine(struct vm *vm, char *err, size_t errlen)
 	}
 	/* The monitor handles every trap out of the guest. */
 	c->exit_on_trap = true;
-	fill_vmm_area(vm);
+	if (!vm->opt.place)
+		vm_vmm_area_fill(&c->mem, vm->vmm_area);
 	if (!reset_vcpu(vm)) {
 		snprintf(err, errlen, "out of host memory");
 		return false;
@@ -245,6 +303,11 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 		snprintf(err, errlen, "guest memory of %u bytes: must be 64 to %u", size, VM_MAX_MEM);
 		return false;
 	}
+	if (opt->place && opt->mode == MODE_BARE) {
+		snprintf(err, errlen, "bare mode cannot be hosted: a bare guest owns the whole machine "
+			 "(choose a monitor: %s)", "emulate, trap, hybrid, patch, bt, hw or pv");
+		return false;
+	}
 	vm = calloc(1, sizeof *vm);
 	if (!vm) {
 		snprintf(err, errlen, "out of host memory");
@@ -261,6 +324,11 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 	vm->dev.con.out_limit = opt->max_output;
 	if (opt->disk_path && !dev_disk_load(&vm->dev, opt->disk_path, &why)) {
 		snprintf(err, errlen, "disk image '%s': %s", opt->disk_path, why);
+		vm_destroy(vm);
+		return false;
+	}
+	if (!opt->disk_path && opt->disk_base && !dev_disk_share(&vm->dev, opt->disk_base)) {
+		snprintf(err, errlen, "out of host memory for a disk overlay");
 		vm_destroy(vm);
 		return false;
 	}
@@ -379,6 +447,31 @@ enum cpu_stop vm_run(struct vm *vm, uint64_t max)
 		return vm->stop;
 	while (why == VMM_GO_ON && g->retired < end)
 		why = techniques[vm->opt.mode].round(vm, end);
+	return settle(vm, why, t0);
+}
+
+enum cpu_stop vm_run_slice(struct vm *vm, uint64_t max, uint64_t cycles, bool *idled)
+{
+	struct cpu *g = vm_guest(vm);
+	uint64_t end = budget_end(vm, max), t0 = host_now_ns();
+	uint64_t idle0 = g->idle_ticks, c_end = g->cycles + cycles;
+	int why = VMM_GO_ON;
+
+	*idled = false;
+	if (vm->stopped)
+		return vm->stop;
+	if (c_end < g->cycles)
+		c_end = UINT64_MAX;
+	while (why == VMM_GO_ON && g->retired < end && g->cycles < c_end) {
+		/* Every instruction costs a cycle at least: a round given no more
+		 * instructions than cycles are left overshoots by its extras only. */
+		uint64_t left = c_end - g->cycles, to = end - g->retired < left ? end : g->retired + left;
+		why = techniques[vm->opt.mode].round(vm, to);
+		if (g->idle_ticks != idle0) {
+			*idled = true;
+			break;
+		}
+	}
 	return settle(vm, why, t0);
 }
 

@@ -28,6 +28,7 @@
 #include "cpu.h"
 
 struct vm;
+struct vm_placement;
 
 /* How the guest is run. Each technique has its own file and a row in
  * vmm/vm.c's table of techniques. */
@@ -66,7 +67,35 @@ struct vm_options {
 	enum vmm_cpu cpu;       /* the processor the monitor's costs are priced for (cost.h) */
 	unsigned passthrough;   /* hw: VM_PASS_ bits, devices assigned to the VM itself */
 	uint32_t balloon;       /* pv: pages the monitor asks back once the guest runs */
+	/* A host of several VMs (vmm/host.h) gives each its place in the one
+	 * machine's memory and may share one disk image among them; NULL for
+	 * a VM that has a machine of its own (everything else, as ever). */
+	const struct vm_placement *place;
+	const struct disk_base *disk_base; /* boot from it, copy-on-write (not with disk_path) */
 };
+
+/*
+ * Where a host puts a VM in the memory of its one machine: the VM's
+ * region (guest-physical 0 is real region_base) and the pool of page-table
+ * pages its monitor keeps (vm_monitor_pages of them), both inside host_mem,
+ * which every VM of the host shares; the monitor's own area is its first
+ * vmm_area bytes, filled by the host (vm_vmm_area_fill). The VM's real CPU
+ * is then a view of that whole memory: the one processor's state, saved
+ * and restored at each switch between VMs, its TLB kept per VM as if
+ * tagged with the VM's number (Intel's VPID).
+ */
+struct vm_placement {
+	struct mem *host_mem;
+	uint32_t vmm_area;
+	uint32_t region_base;
+	uint32_t pool_base, pool_pages;
+};
+/* Pages of the monitor's page-table pool a VM of options o needs (0 for
+ * the modes that keep no tables of their own). */
+uint32_t vm_monitor_pages(const struct vm_options *o);
+/* Fill the first bytes of m (a multiple of 4) with the monitor's pattern,
+ * the one vm_vmm_intact checks. */
+void vm_vmm_area_fill(struct mem *m, uint32_t bytes);
 
 /* Devices a VM can be given for its own (hw mode): their ports reach the
  * device with no VM exit at all. */
@@ -145,6 +174,7 @@ struct vm_stats {
 		uint64_t notifies;    /* block-ring notifications: one per batch */
 		uint64_t requests;    /* block requests served from the ring */
 		uint64_t balloon;     /* pages the guest gave back */
+		uint64_t deflated;    /* pages it took back again when the target dropped */
 	} pv;
 	/* Memory virtualisation (vmm/shadow.c, hwassist.c, pv_paging.c): page
 	 * faults by kind, and the monitor's page tables. */
@@ -211,6 +241,12 @@ bool vm_image_place(const struct vm_image *img, struct mem *m, char *err, size_t
  * where one run ends. After a halt, idle or fault the VM stays stopped and
  * returns that again. */
 enum cpu_stop vm_run(struct vm *vm, uint64_t max);
+/* For a host's scheduler: as vm_run(vm, max), but it also returns once the
+ * VM's clock has advanced by cycles or more (at the end of the monitor's
+ * round that passed it), and right after a round in which the guest waited
+ * in wfi (its idle time skipped at once, counted in idle_ticks): *idled
+ * says so. Splitting a run this way changes nothing the guest can see. */
+enum cpu_stop vm_run_slice(struct vm *vm, uint64_t max, uint64_t cycles, bool *idled);
 
 /* For debuggers (tools/mon/, tools/tui/): one guest instruction retired, or
  * one trap or interrupt entered, whichever comes first (as cpu_step), so a
@@ -270,7 +306,10 @@ bool vm_patched_word(const struct vm *vm, uint32_t gpa, uint32_t *original);
 /* The bytes the second console has written so far (needs capture). */
 const char *vm_console2(const struct vm *vm, size_t *len);
 /* pv: ask the guest's balloon driver for pages pages back in all; the
- * guest sees the request at its next clock tick. False outside pv mode. */
+ * guest sees the request at its next clock tick. A target below what the
+ * guest has given lets it take the difference back (the balloon deflates:
+ * only do it when that memory above the region is free again). False
+ * outside pv mode. */
 bool vm_balloon_request(struct vm *vm, uint32_t pages);
 /* pv: the balloon as it stands: what was asked, what the guest gave back
  * (the monitor took those pages off the top of the region and reuses

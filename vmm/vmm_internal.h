@@ -41,6 +41,7 @@ struct vm {
 	struct devices dev;       /* the VM's devices (virtual unless bare) */
 	uint32_t region_base;     /* real physical address of guest-physical 0 */
 	uint32_t region_size;
+	uint32_t vmm_area;        /* the monitor's own bytes at real 0 (vm_vmm_intact) */
 	struct vm_stats stats;
 	vm_event_hook on_event;
 	void *event_ctx;
