@@ -292,6 +292,29 @@ static int hc_balloon(struct vm *vm, struct pv *p)
 	return VMM_GO_ON;
 }
 
+/* The balloon deflates: the monitor asked for fewer pages than the guest
+ * has given (the target dropped), and the guest takes the difference back.
+ * Only that difference, never more: the pages still asked for may be in
+ * use elsewhere (a host gave them to another VM), and the target is the
+ * monitor's word on which are free. They come back on top of the region,
+ * zeroed: whatever the monitor or another VM left there is not this
+ * guest's to read. */
+static int hc_deflate(struct vm *vm, struct pv *p)
+{
+	struct cpu *v = &vm->vcpu;
+	uint32_t want = v->r[1], room = p->given > p->target ? p->given - p->target : 0;
+	uint32_t n = want < room ? want : room, at = vm->region_size;
+
+	memset(vm->real.mem.bytes + vm->region_base + at, 0, (size_t)n * PV_PAGE);
+	mem_invalidate(&vm->real.mem, vm->region_base + at, n * PV_PAGE);
+	vm->region_size += n * PV_PAGE;
+	v->mem.size += n * PV_PAGE;
+	p->given -= n;
+	vm->stats.pv.deflated += n;
+	v->r[1] = n;
+	return VMM_GO_ON;
+}
+
 /* Direct paging: no request on the ring may read a sector into a pinned
  * page table (its entries would be made unchecked). */
 static bool ring_writes_allowed(struct vm *vm, const struct pv *p)
@@ -366,6 +389,7 @@ static int hypercall(struct vm *vm, uint32_t code, uint32_t pc)
 		}
 		return hc_blk_notify(vm, p);
 	case HC_BALLOON: return hc_balloon(vm, p);
+	case HC_DEFLATE: return hc_deflate(vm, p);
 	case HC_MMU_UPDATE:
 	case HC_PIN:
 	case HC_UNPIN:

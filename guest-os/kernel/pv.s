@@ -18,8 +18,10 @@
 ; The kernel never uses memory above its process regions (memory.inc), so
 ; those pages cost it nothing; it never gives one below them, and never
 ; touches a page once given (the monitor has lowered the region's bound: a
-; touch would fault). Asking for fewer pages later gives nothing back: the
-; balloon only inflates, in this kernel.
+; touch would fault). When the monitor asks for fewer pages than were given
+; (a host has memory to spare again), the balloon deflates: the kernel takes
+; the difference back with HC_DEFLATE; the pages return, zeroed, on top of
+; its memory, above the process regions, so nothing else needs to know.
 
 BALLOON_BATCH = 16              ; pages reported per hypercall
 
@@ -39,7 +41,8 @@ balloon_poll:
 .again:
         ldw     r1, pv_shared+PV_BALLOON(zero)  ; r1: pages asked for in all
         ldw     r2, balloon_given(zero)
-        bgeu    r2, r1, .done           ; given enough already
+        beq     r2, r1, .done           ; given just that: nothing to do
+        bgeu    r2, r1, .enough         ; given more: deflate
         sub     r8, r1, r2              ; r8: pages still wanted
         li      r3, BALLOON_BATCH
         bgeu    r3, r8, .room
@@ -82,6 +85,18 @@ balloon_poll:
         la      r1, msg_balloon
         call    kprintf
         jmp     .again
+.enough:
+        ; Given more than is asked for now: take the difference back.
+        sub     r1, r2, r1              ; r1: pages wanted back
+        hcall   HC_DEFLATE              ; r1: pages the monitor gave back
+        beqz    r1, .done
+        ldw     r2, balloon_given(zero)
+        sub     r3, r2, r1
+        stw     r3, balloon_given(zero)
+        mov     r2, r1
+        shli    r4, r3, 2               ; KiB still given
+        la      r1, msg_deflate
+        call    kprintf
 .done:
         pop     r9
         pop     r8
@@ -99,5 +114,7 @@ balloon_list:
         .space  BALLOON_BATCH * 4
 msg_balloon:
         .asciz  "balloon: gave the monitor %u pages, %u in all (%u KiB)\n"
+msg_deflate:
+        .asciz  "balloon: took back %u pages, %u still given (%u KiB)\n"
         .align  4
         .text
