@@ -39,7 +39,7 @@ GUEST_DATA  := guest-os/data/notes.txt
 MKDISK      := $(GUEST_OUT)/mkdisk
 
 # The workloads of `trapeze bench --techniques` (tools/bench/bench_techniques.c).
-GUEST_BENCH := null compute syscall privop io irq forkwait pgfault ptemod
+GUEST_BENCH := null compute syscall privop io irq forkwait pgfault ptemod light
 GUEST_BENCH_IMGS := $(GUEST_BENCH:%=$(GUEST_OUT)/bench/%.img)
 
 guest: $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/kernel-pv.elf $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img \
