@@ -14,6 +14,7 @@ command -v make >/dev/null 2>&1 || missing="$missing make"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 have_pc ncursesw || missing="$missing libncurses-dev"
 have_pc readline || missing="$missing libreadline-dev"
+have_pc inih || missing="$missing libinih-dev"   # trapeze host's config files
 if [ "$need" = test ]; then
 	have_pc criterion || missing="$missing libcriterion-dev"
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"

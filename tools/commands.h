@@ -16,6 +16,7 @@ int cmd_classify(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 int cmd_mon(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_host(int argc, char **argv);
 int cmd_isadoc(int argc, char **argv);
 
 #endif

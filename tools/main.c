@@ -23,6 +23,7 @@ static const struct subcommand subcommands[] = {
 	{ "tui", cmd_tui, "step a run in a terminal user interface" },
 	{ "mon", cmd_mon, "a gdb-like monitor; scripts on stdin" },
 	{ "bench", cmd_bench, "measure guest MIPS against native C, per mode" },
+	{ "host", cmd_host, "several VMs on one machine: scheduled, isolated, accounted" },
 	{ "isadoc", cmd_isadoc, "print or refresh ISA.md's tables from isa-spec/isa.def" },
 };
 enum { NSUB = sizeof subcommands / sizeof subcommands[0] };

@@ -72,6 +72,13 @@ bool image_place(const struct image *img, struct mem *m, char *err, size_t errle
  * entry; the guest OS kernel and its pv build recognised by their symbols. */
 struct vm;
 bool image_load(struct vm *vm, const struct image *img, char *err, size_t errlen);
+/* img in the monitor's form (struct vm_image), pointing into img's
+ * segments; its segment array is malloc'd into *segs (NULL for none), the
+ * caller's to free. False only when there is no memory for it. */
+struct vm_image;
+struct vm_segment;
+bool image_vm_form(const struct image *img, struct vm_image *out, struct vm_segment **segs,
+		   char *err, size_t errlen);
 /* Free what image_read or the assembler allocated; leaves an empty image. */
 void image_free(struct image *img);
 

@@ -11,9 +11,7 @@
 #include "image.h"
 #include "vmm.h"
 
-/* img in the monitor's form; its segment array is malloc'd into *segs
- * (NULL for none). False only when there is no memory for it. */
-static bool vm_form(const struct image *img, struct vm_image *out, struct vm_segment **segs,
+bool image_vm_form(const struct image *img, struct vm_image *out, struct vm_segment **segs,
                     char *err, size_t errlen)
 {
 	*segs = NULL;
@@ -39,7 +37,7 @@ bool image_place(const struct image *img, struct mem *m, char *err, size_t errle
 {
 	struct vm_image v;
 	struct vm_segment *segs;
-	bool ok = vm_form(img, &v, &segs, err, errlen);
+	bool ok = image_vm_form(img, &v, &segs, err, errlen);
 
 	if (ok)
 		ok = vm_image_place(&v, m, err, errlen);
@@ -51,7 +49,7 @@ bool image_load(struct vm *vm, const struct image *img, char *err, size_t errlen
 {
 	struct vm_image v;
 	struct vm_segment *segs;
-	bool ok = vm_form(img, &v, &segs, err, errlen);
+	bool ok = image_vm_form(img, &v, &segs, err, errlen);
 
 	if (ok)
 		ok = vm_load_image(vm, &v, err, errlen);
