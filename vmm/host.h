@@ -3,7 +3,7 @@
  * Owns: struct host (opaque): the one real memory and its layout (the
  *       monitor's area, every VM's page-table pool, the VMs' regions), the
  *       VMs placed in it, the disk images they share, the host's clock, the
- *       schedule (vmm/sched.h) and what it accounts: each VM's busy time,
+ *       schedule (vmm/vmsched.h) and what it accounts: each VM's busy time,
  *       exits, memory over time; memory overcommit with pv balloons.
  * Not:  running a VM (vmm.h; vm_run_slice runs each one's slices); the
  *       choice of the next VM (sched.c); files, configs and reports
@@ -41,7 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sched.h"
+#include "vmsched.h"
 #include "vmm.h"
 
 enum {

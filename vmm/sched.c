@@ -1,12 +1,12 @@
 /*
- * vmm/sched.c: Xen's credit scheduler, for the VMs of one host (see sched.h).
+ * vmm/sched.c: Xen's credit scheduler, for the VMs of one host (see vmsched.h; not sched.h, the C library's).
  * Owns: credits handed out each period by weight, debited as a VM runs;
  *       UNDER before OVER, BOOST before both; caps; the choice of the next VM.
  * Not:  the host's clock or running anything (host.c).
  */
 #include <string.h>
 
-#include "sched.h"
+#include "vmsched.h"
 
 void sched_init(struct sched *s, struct sched_vm *vms, int n, uint64_t slice, uint64_t period)
 {

@@ -463,10 +463,14 @@ enum cpu_stop vm_run_slice(struct vm *vm, uint64_t max, uint64_t cycles, bool *i
 	if (c_end < g->cycles)
 		c_end = UINT64_MAX;
 	while (why == VMM_GO_ON && g->retired < end && g->cycles < c_end) {
-		/* Every instruction costs a cycle at least: a round given no more
-		 * instructions than cycles are left overshoots by its extras only. */
-		uint64_t left = c_end - g->cycles, to = end - g->retired < left ? end : g->retired + left;
-		why = techniques[vm->opt.mode].round(vm, to);
+		/* A round runs to an instruction count: as many as the cycles
+		 * left would pay for at the guest's cycles per instruction so far
+		 * (its idle time aside), so that a slice ends near its cycles
+		 * however dear the guest's instructions are (mul 3, div 12). */
+		uint64_t left = c_end - g->cycles, busy = g->cycles - g->idle_ticks * COST_WFI_IDLE;
+		uint64_t cpi = g->retired && busy > g->retired ? (busy + g->retired - 1) / g->retired : 1;
+		uint64_t n = left / cpi ? left / cpi : 1;
+		why = techniques[vm->opt.mode].round(vm, end - g->retired < n ? end : g->retired + n);
 		if (g->idle_ticks != idle0) {
 			*idled = true;
 			break;

@@ -1,5 +1,5 @@
 /*
- * vmm/sched.h: the VMM's scheduler: which VM the one processor runs next.
+ * vmm/vmsched.h: the VMM's scheduler: which VM the one processor runs next.
  * Owns: struct sched (every VM's weight, cap, credit and state), the
  *       accounting that hands out credits, the choice of the next VM, and
  *       charging a VM for the time it ran.
@@ -25,8 +25,8 @@
  * least recently first, then the lowest number. Nothing here reads a clock
  * of the host's: the same VMs doing the same work get the same schedule.
  */
-#ifndef TRAPEZE_SCHED_H
-#define TRAPEZE_SCHED_H
+#ifndef TRAPEZE_VMSCHED_H
+#define TRAPEZE_VMSCHED_H
 
 #include <stdbool.h>
 #include <stdint.h>
