@@ -48,14 +48,17 @@ void sched_account(struct sched *s)
 		if (!v->live || !total)
 			continue;
 		/* A period's worth of the processor, shared out by weight. A VM
-		 * that did not spend its credit (it waited) keeps at most one
-		 * period's share: credit is not saved up for later (Xen makes
-		 * such a VM inactive and forgets its credit). One that spent
-		 * more than it had carries the debt, at most a period's worth. */
+		 * keeps at most one period's worth of credit: a VM that waits
+		 * cannot save it up for later (Xen makes such a VM inactive and
+		 * forgets its credit), while one that merely missed a slice to
+		 * the rounding of slices into periods keeps what it was owed
+		 * (clipping at its own share lost a heavy VM a few percent).
+		 * One that spent more than it had carries the debt, at most a
+		 * period's worth. */
 		share = (int64_t)(s->period * v->weight / total);
 		v->credit += share;
-		if (v->credit > share)
-			v->credit = share;
+		if (v->credit > (int64_t)s->period)
+			v->credit = (int64_t)s->period;
 		if (v->credit < -(int64_t)s->period)
 			v->credit = -(int64_t)s->period;
 	}
