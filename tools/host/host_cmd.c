@@ -238,7 +238,7 @@ static int key_of_message(const char *msg)
 	static const struct { const char *word; int key; } map[] = {
 		{ "disk image", KEY_DISK }, { "overlaps", KEY_BASE }, { "base", KEY_BASE },
 		{ "beyond the host", KEY_BASE }, { "fit", KEY_MEM }, { "memory of", KEY_MEM },
-		{ "weight", KEY_WEIGHT }, { "cap", KEY_CAP }, { "bare", KEY_MODE },
+		{ "weight", KEY_WEIGHT }, { "cap", KEY_CAP }, { "bare mode cannot", KEY_MODE },
 		{ "segment", KEY_KERNEL }, { "entry point", KEY_KERNEL }, { "kernel", KEY_KERNEL },
 	};
 	for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
