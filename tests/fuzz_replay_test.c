@@ -128,3 +128,13 @@ Test(fuzz_replay, monitor_corpus_and_regressions)
 {
 	replay(fuzz_mon, "fuzz_mon");
 }
+
+Test(fuzz_replay, host_config_corpus_and_regressions)
+{
+	replay(fuzz_hostcfg, "fuzz_hostcfg");
+}
+
+Test(fuzz_replay, host_corpus_and_regressions)
+{
+	replay(fuzz_host, "fuzz_host");
+}

@@ -449,6 +449,12 @@ bool hostcfg_add_vm(struct host_config *c, const char *spec, int which, char *er
 
 	if (!m)
 		return failf(err, errlen, "--vm %d: error: more than %d VMs", which, HOST_MAX_VMS);
+	for (const char *s = spec; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7F) {
+			c->nvms--;
+			return failf(err, errlen, "--vm %d: error: a control character (byte %u) in the spec",
+				     which, (unsigned char)*s);
+		}
 	/* Paths on the command line are the shell's: relative to here. */
 	memcpy(saved_dir, c->dir, sizeof saved_dir);
 	c->dir[0] = 0;
