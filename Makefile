@@ -140,6 +140,9 @@ bench: deps all $(BENCH_FILES)
 	$(Q)$(TRAPEZE) bench --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu early --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu modern --build $(BUILD) --dir $(BENCH_DIR)
+	$(Q)$(TRAPEZE) bench --host --build $(BUILD)
+	$(Q)$(TRAPEZE) host --consolidation --chart $(BENCH_DIR)/racks.svg --csv $(BENCH_DIR)/racks.csv \
+		$(foreach v,web db mail dns,--vm name=$(v),kernel=$(BUILD)/guest/kernel.elf,disk=$(BUILD)/guest/bench/light.img,console=/dev/null)
 
 install: $(TRAPEZE)
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -176,6 +176,8 @@ int cmd_bench(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--techniques"))
 			return bench_techniques_main(argc, argv); /* tools/bench/bench_report.c */
+		else if (!strcmp(argv[i], "--host"))
+			return bench_host_main(argc, argv); /* tools/bench/bench_host.c */
 	const char *dir = "build/bench", *modes = "bare,trap,patch,hw,pv,bt,hybrid,emulate";
 	const char *build = NULL;
 	char root[1024];

@@ -71,5 +71,7 @@ const struct bench_cell *bench_cell_of(const struct bench_table *t, enum bench_w
 
 /* `trapeze bench --techniques ...` (tools/bench/bench_report.c): the exit status. */
 int bench_techniques_main(int argc, char **argv);
+/* `trapeze bench --host [--build DIR]` (tools/bench/bench_host.c): the exit status. */
+int bench_host_main(int argc, char **argv);
 
 #endif
