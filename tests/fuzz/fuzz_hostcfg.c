@@ -44,7 +44,7 @@ static void check_refused(const char *err, const char *prefix, int lines)
 	FUZZ_CHECK(H, !strncmp(err, prefix, n), "no location: '%s'", err);
 	FUZZ_CHECK(H, strstr(err, "error: "), "no 'error: ': '%s'", err);
 	FUZZ_CHECK(H, !strchr(err, '\n'), "more than one line: '%s'", err);
-	if (err[n] == ':' && lines >= 0) {
+	if (err[n] == ':' && err[n + 1] >= '0' && err[n + 1] <= '9' && lines >= 0) {
 		int line = atoi(err + n + 1);
 		FUZZ_CHECK(H, line >= 1 && line <= lines + 1, "line %d of %d: '%s'", line, lines, err);
 	}

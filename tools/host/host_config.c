@@ -298,7 +298,7 @@ static char *read_line(char *str, int num, void *stream)
 	/* A section's header: noted here, so that an empty section is not lost
 	 * (inih tells the handler only of keys). */
 	{
-		const char *s = str + strspn(str, " \t\r");
+		const char *s = str + strspn(str, " \t\r\v\f"); /* as inih skips (isspace) */
 		if (*s == '[') {
 			size_t n = strcspn(s + 1, "]\r\n");
 			if (empty_vm_section(p))
