@@ -22,7 +22,7 @@
 #include "host.h"
 #include "image.h"
 
-enum { HOST_RUNS = 3, MANY = 8 };
+enum { HOST_RUNS = 5, MANY = 8 };
 
 static double now_s(void)
 {
@@ -138,9 +138,20 @@ int bench_host_main(int argc, char **argv)
 	rss8 = peak_rss(build, MANY);
 	printf("trapeze host: consolidation's costs (compute workload, trap mode; median of %d)\n",
 	       HOST_RUNS);
+	/* The same work both ways: eight VMs one after another, each alone on
+	 * its host, against the eight on one host; rounds interleaved. */
 	for (int r = 0; r < HOST_RUNS; r++) {
-		if (!run_compute(&vimg, disk, 1, &i1, &t1[r], err, sizeof err) ||
-		    !run_compute(&vimg, disk, MANY, &i8, &t8[r], err, sizeof err)) {
+		bool ok = true;
+		t1[r] = 0;
+		i1 = 0;
+		for (int k = 0; k < MANY && ok; k++) {
+			uint64_t n;
+			double t;
+			ok = run_compute(&vimg, disk, 1, &n, &t, err, sizeof err);
+			t1[r] += t;
+			i1 += n;
+		}
+		if (!ok || !run_compute(&vimg, disk, MANY, &i8, &t8[r], err, sizeof err)) {
 			fprintf(stderr, "trapeze: bench: error: %s\n", err);
 			free(segs);
 			image_free(&img);
@@ -151,8 +162,8 @@ int bench_host_main(int argc, char **argv)
 	qsort(t8, HOST_RUNS, sizeof t8[0], cmp_double);
 	mips1 = (double)i1 / t1[HOST_RUNS / 2] / 1e6;
 	mips8 = (double)i8 / t8[HOST_RUNS / 2] / 1e6;
-	printf("  aggregate guest MIPS: 1 VM %.1f, %d VMs %.1f: ratio %.3f (the goal: within 5%% of "
-	       "1.000)\n", mips1, MANY, mips8, mips8 / mips1);
+	printf("  aggregate guest MIPS: 1 VM at a time %.1f, %d VMs at once %.1f: ratio %.3f (the "
+	       "goal: within 5%% of 1.000)\n", mips1, MANY, mips8, mips8 / mips1);
 	if (rss1 > 0 && rss8 > 0)
 		printf("  peak resident memory of trapeze host: 1 VM %.1f MiB, %d default VMs (1 MiB "
 		       "each) %.1f MiB: %.2f of the 64 MiB goal\n", rss1 / 1024.0, MANY, rss8 / 1024.0,
