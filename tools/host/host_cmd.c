@@ -9,7 +9,6 @@
  * Not:  the config's format (host_config.c); placing, scheduling, running
  *       (vmm/host.c, vmm/sched.c); the report (host_report.c).
  */
-#define _GNU_SOURCE /* fopencookie: a FILE that prefixes each line */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,7 @@
 #include "commands.h"
 #include "host_config.h"
 #include "host_report.h"
-#include "image.h"
+#include "host_session.h"
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_LIMIT = 124 };
 
@@ -74,7 +73,7 @@ static void help(void)
 }
 
 struct host_args {
-	struct host_config cfg;
+	struct host_session *s;   /* its cfg is the config */
 	const char *config;
 	bool report, consolidation;
 	const char *csv, *chart;
@@ -141,7 +140,7 @@ static int parse(int argc, char **argv, struct host_args *a)
 		}
 		if ((v = value("--vm", argc, argv, &i, &missing))) {
 			a->nvm_opts++;
-			if (!hostcfg_add_vm(&a->cfg, v, a->nvm_opts, err, sizeof err)) {
+			if (!hostcfg_add_vm(&a->s->cfg, v, a->nvm_opts, err, sizeof err)) {
 				fprintf(stderr, "trapeze: host: %s\n", err);
 				return EXIT_USAGE;
 			}
@@ -171,18 +170,18 @@ static int parse(int argc, char **argv, struct host_args *a)
 			return usage_error("one CONFIG only: '%s' too", arg);
 		a->config = arg;
 	}
-	if (a->config && !hostcfg_load(&a->cfg, a->config, err, sizeof err)) {
+	if (a->config && !hostcfg_load(&a->s->cfg, a->config, err, sizeof err)) {
 		fprintf(stderr, "trapeze: host: %s\n", err);
 		return EXIT_USAGE;
 	}
 	for (int k = 0; k < 4; k++)
-		if (later[k] && !hostcfg_set_host(&a->cfg, host_opts[k][1], later[k], err, sizeof err)) {
+		if (later[k] && !hostcfg_set_host(&a->s->cfg, host_opts[k][1], later[k], err, sizeof err)) {
 			fprintf(stderr, "trapeze: host: error: %s: %s\n", host_opts[k][0], err);
 			return EXIT_USAGE;
 		}
 	if (overcommit)
-		a->cfg.host.overcommit = true;
-	if (!hostcfg_check(&a->cfg, err, sizeof err)) {
+		a->s->cfg.host.overcommit = true;
+	if (!hostcfg_check(&a->s->cfg, err, sizeof err)) {
 		fprintf(stderr, "trapeze: host: %s\n", err);
 		fputs(usage_line, stderr);
 		return EXIT_USAGE;
@@ -190,166 +189,7 @@ static int parse(int argc, char **argv, struct host_args *a)
 	return 0;
 }
 
-/* ---- each VM's console: a file, or lines prefixed on stdout ------------- */
-
-struct prefixer {
-	const char *name;
-	bool at_start;
-};
-
-static ssize_t prefix_write(void *cookie, const char *buf, size_t size)
-{
-	struct prefixer *p = cookie;
-
-	for (size_t i = 0; i < size; i++) {
-		if (p->at_start)
-			printf("%s| ", p->name);
-		putchar(buf[i]);
-		p->at_start = buf[i] == '\n';
-	}
-	return (ssize_t)size;
-}
-
-static int prefix_close(void *cookie)
-{
-	struct prefixer *p = cookie;
-
-	if (!p->at_start)
-		putchar('\n'); /* a last line the guest left open is ended here */
-	return 0;
-}
-
-/* ---- the command --------------------------------------------------------- */
-
-struct guests {
-	struct image img[HOST_MAX_VMS];
-	struct vm_image vimg[HOST_MAX_VMS];
-	struct vm_segment *segs[HOST_MAX_VMS];
-	uint8_t *input[HOST_MAX_VMS];
-	size_t input_len[HOST_MAX_VMS];
-	FILE *console[HOST_MAX_VMS];
-	struct prefixer prefix[HOST_MAX_VMS];
-	struct host_vm_options o[HOST_MAX_VMS];
-};
-
-/* The key of VM i's config that a message from the monitor is about. */
-static int key_of_message(const char *msg)
-{
-	static const struct { const char *word; int key; } map[] = {
-		{ "disk image", KEY_DISK }, { "overlaps", KEY_BASE }, { "base", KEY_BASE },
-		{ "beyond the host", KEY_BASE }, { "fit", KEY_MEM }, { "memory of", KEY_MEM },
-		{ "weight", KEY_WEIGHT }, { "cap", KEY_CAP }, { "bare mode cannot", KEY_MODE },
-		{ "segment", KEY_KERNEL }, { "entry point", KEY_KERNEL }, { "kernel", KEY_KERNEL },
-	};
-	for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
-		if (strstr(msg, map[k].word))
-			return map[k].key;
-	return -1;
-}
-
-static int vm_error(const struct host_config *c, int i, int key, const char *msg)
-{
-	char where[HOSTCFG_PATH_MAX + 64];
-
-	hostcfg_where(c, i, key, where, sizeof where);
-	fprintf(stderr, "trapeze: host: %s%s\n", where, msg);
-	return EXIT_USAGE;
-}
-
-static bool read_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
-{
-	enum { MAX_INPUT = 64 << 20 };
-	FILE *f = fopen(path, "rb");
-	size_t cap = 4096, n = 0;
-	uint8_t *b;
-
-	if (!f) {
-		snprintf(err, errlen, "input '%s': %s", path, strerror(errno));
-		return false;
-	}
-	b = malloc(cap);
-	while (b) {
-		size_t got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (!got || n > MAX_INPUT)
-			break;
-		if (n == cap) {
-			uint8_t *p = realloc(b, cap *= 2);
-			if (!p)
-				free(b);
-			b = p;
-		}
-	}
-	fclose(f);
-	if (!b || n > MAX_INPUT) {
-		free(b);
-		snprintf(err, errlen, "input '%s': %s", path, b ? "larger than 64 MiB" : "out of memory");
-		return false;
-	}
-	*out = b;
-	*len = n;
-	return true;
-}
-
-/* Each VM's image, input and console; false after printing why. */
-static int prepare(const struct host_args *a, struct guests *g, bool capture)
-{
-	const struct host_config *c = &a->cfg;
-	char err[1200];
-
-	for (int i = 0; i < c->nvms; i++) {
-		const struct hostcfg_vm *m = &c->vm[i];
-
-		g->o[i] = m->o;
-		if (!image_read(m->kernel, &g->img[i], err, sizeof err) ||
-		    !image_vm_form(&g->img[i], &g->vimg[i], &g->segs[i], err, sizeof err))
-			return vm_error(c, i, KEY_KERNEL, err);
-		g->vimg[i].name = m->kernel;
-		g->o[i].image = &g->vimg[i];
-		g->o[i].vm.disk_path = m->disk[0] ? m->disk : NULL;
-		g->o[i].vm.capture = capture;
-		if (m->input[0]) {
-			if (!read_file(m->input, &g->input[i], &g->input_len[i], err, sizeof err))
-				return vm_error(c, i, KEY_INPUT, err);
-			g->o[i].vm.input = g->input[i];
-			g->o[i].vm.input_len = g->input_len[i];
-		}
-		if (m->console[0]) {
-			g->console[i] = fopen(m->console, "w");
-			if (!g->console[i]) {
-				snprintf(err, sizeof err, "console '%s': %s", m->console, strerror(errno));
-				return vm_error(c, i, KEY_CONSOLE, err);
-			}
-		} else {
-			cookie_io_functions_t fns = { .write = prefix_write, .close = prefix_close };
-			g->prefix[i] = (struct prefixer){ m->o.name, true };
-			g->console[i] = fopencookie(&g->prefix[i], "w", fns);
-			if (!g->console[i]) {
-				fprintf(stderr, "trapeze: host: error: out of memory\n");
-				return EXIT_ERROR;
-			}
-			/* A line at a time: the VMs' lines interleave as the
-			 * schedule ran them, whole. */
-			setvbuf(g->console[i], NULL, _IOLBF, 0);
-		}
-		g->o[i].vm.console = g->console[i];
-	}
-	return EXIT_OK;
-}
-
-static void release(struct guests *g, int n)
-{
-	for (int i = 0; i < n; i++) {
-		if (g->console[i])
-			fclose(g->console[i]);
-		free(g->segs[i]);
-		free(g->input[i]);
-		image_free(&g->img[i]);
-	}
-	fflush(stdout);
-}
-
-static int finish(const struct host_args *a, struct host *h, struct guests *g, bool more)
+static int finish(const struct host_args *a, struct host *h, struct host_session *g, bool more)
 {
 	struct host_alone alone[HOST_MAX_VMS];
 	struct host_guest hg[HOST_MAX_VMS];
@@ -362,7 +202,7 @@ static int finish(const struct host_args *a, struct host *h, struct guests *g, b
 	fflush(stdout);
 	if (more)
 		fprintf(stderr, "trapeze: host: stopped at --max-cycles: host time %llu cycles\n",
-			(unsigned long long)a->cfg.max_cycles);
+			(unsigned long long)a->s->cfg.max_cycles);
 	if (a->report)
 		host_report(stderr, h);
 	if (!a->consolidation)
@@ -391,16 +231,15 @@ static int finish(const struct host_args *a, struct host *h, struct guests *g, b
 
 int cmd_host(int argc, char **argv)
 {
-	static struct host_args a;   /* large: off the stack */
-	static struct guests g;
-	struct host *h = NULL;
-	char err[1200];
-	int culprit, status;
+	static struct host_session s; /* large: off the stack */
+	struct host_args a;
+	int status;
 	bool more;
 
+	memset(&s, 0, sizeof s);
 	memset(&a, 0, sizeof a);
-	memset(&g, 0, sizeof g);
-	hostcfg_init(&a.cfg);
+	a.s = &s;
+	hostcfg_init(&s.cfg);
 	status = parse(argc, argv, &a);
 	if (status == -1) {
 		help();
@@ -408,22 +247,11 @@ int cmd_host(int argc, char **argv)
 	}
 	if (status)
 		return status;
-	status = prepare(&a, &g, a.consolidation);
-	if (status)
-		goto out;
-	if (!host_create(&h, &a.cfg.host, g.o, a.cfg.nvms, err, sizeof err, &culprit)) {
-		if (culprit >= 0)
-			status = vm_error(&a.cfg, culprit, key_of_message(err), err);
-		else if (a.cfg.file)
-			status = (fprintf(stderr, "trapeze: host: %s: error: %s\n", a.cfg.file, err), EXIT_USAGE);
-		else
-			status = (fprintf(stderr, "trapeze: host: error: %s\n", err), EXIT_USAGE);
-		goto out;
+	status = host_session_open(&s, "host", a.consolidation ? HOST_CONSOLES_CAPTURE : HOST_CONSOLES_OUT);
+	if (!status) {
+		more = host_run(s.h, s.cfg.max_cycles ? s.cfg.max_cycles : UINT64_MAX);
+		status = finish(&a, s.h, &s, more);
 	}
-	more = host_run(h, a.cfg.max_cycles ? a.cfg.max_cycles : UINT64_MAX);
-	status = finish(&a, h, &g, more);
-out:
-	host_destroy(h);
-	release(&g, a.cfg.nvms);
+	host_session_close(&s);
 	return status;
 }
