@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vmm/vmtest.h"
@@ -261,4 +262,53 @@ Test(host_cli, max_cycles_stops_the_host_with_124)
 	cr_expect_eq(status, 124, "%s", err);
 	cr_expect(strstr(err, "stopped at --max-cycles"), "%s", err);
 	free(err);
+}
+
+/* The monitor on a host: info vms, vm N (the commands act on that VM),
+ * host CYCLES (every VM by the schedule). */
+Test(host_cli, the_monitor_lists_the_vms_and_picks_one, .timeout = 60)
+{
+	char dir[64], conf[128], text[2048], cmd[1024];
+	const char *b = build();
+	int status;
+	char *out;
+	FILE *f;
+
+	scratch(dir);
+	snprintf(conf, sizeof conf, "%s/two.conf", dir);
+	snprintf(text, sizeof text, "[vm web]\nkernel = %s/guest/kernel.elf\ndisk = %s/guest/bench/light.img\n"
+		 "[vm db]\nkernel = %s/guest/kernel-pv.elf\ndisk = %s/guest/bench/light.img\nmode = pv\n"
+		 "weight = 512\n", b, b, b, b);
+	write_file(conf, text);
+	snprintf(cmd, sizeof cmd, "%s/script.mon", dir);
+	f = fopen(cmd, "w");
+	cr_assert(f);
+	fputs("info vms\nvm db\ninfo registers pc\nstep 2\nhost 1000000\nvm 0\nuntil-exit\nvm 9\n"
+	      "vm nosuch\nrestart\n", f);
+	fclose(f);
+	snprintf(text, sizeof text, "'%s' mon --host '%s' < '%s/script.mon' 2>&1",
+		 getenv("TRAPEZE") ? getenv("TRAPEZE") : "build/trapeze", conf, dir);
+	f = popen(text, "r");
+	cr_assert(f);
+	out = calloc(1, 65536);
+	cr_assert(out);
+	fread(out, 1, 65535, f);
+	status = pclose(f);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1, "a script with failed commands: 1");
+	cr_expect(strstr(out, "* 0   web        trap    runnable"), "%s", out);
+	cr_expect(strstr(out, "  1   db         pv      runnable"), "%s", out);
+	cr_expect(strstr(out, "vm 1 (db, pv)\n=> 0x00000000 <boot>:"), "vm db selects it: %s", out);
+	cr_expect(strstr(out, "=> 0x00000008 <boot+8>"), "step runs db alone: %s", out);
+	cr_expect(strstr(out, "host: 1000") && strstr(out, " cycles run (busy "), "%s", out);
+	cr_expect(strstr(out, "* 1   db"), "%s", out);
+	cr_expect(strstr(out, "vm 0 (web, trap)"), "%s", out);
+	cr_expect(strstr(out, "emulated by the VMM]"), "until-exit on web: %s", out);
+	cr_expect(strstr(out, "error: no VM 9: the host has 2 (info vms)"), "%s", out);
+	cr_expect(strstr(out, "error: no VM 'nosuch' (info vms lists them)"), "%s", out);
+	cr_expect(strstr(out, "error: a host's VMs cannot start again one by one"), "%s", out);
+	free(out);
+	out = vt_trapeze("mon --host", VT_STDERR, &status);
+	cr_expect_eq(status, 2, "%s", out);
+	free(out);
+	cleanup(dir);
 }

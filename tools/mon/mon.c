@@ -16,12 +16,15 @@
 #include <readline/readline.h>
 
 #include "commands.h"
+#include "host.h"
+#include "host_session.h"
 #include "mon.h"
 #include "runopts.h"
 
 static const char usage_line[] =
 	"usage: trapeze mon [--mode MODE] [--max-steps N] [--nonvirt[=LIST]] [--mem BYTES]\n"
-	"                   [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n";
+	"                   [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n"
+	"       trapeze mon --host CONFIG\n";
 
 static void help(void)
 {
@@ -34,7 +37,10 @@ static void help(void)
 	      "output. Type 'help' for the commands.\n\n"
 	      "  --mode MODE         bare, emulate, trap or hybrid (default bare)\n", stdout);
 	fputs(runopt_help, stdout);
-	fputs("  --help              show this help\n\n"
+	fputs("  --host CONFIG       the VMs of a trapeze host config (trapeze host --help):\n"
+	      "                      'info vms' lists them, 'vm N' picks the one the other\n"
+	      "                      commands act on, 'host [CYCLES]' runs them all\n"
+	      "  --help              show this help\n\n"
 	      "The guest's console input comes only from --input: standard input is for\n"
 	      "commands. Its console output is printed after each command that runs it.\n"
 	      "Reading a script, the exit status is 1 when any command failed.\n",
@@ -225,17 +231,69 @@ static int run_terminal(struct mon *m, const char *image)
 	return 0;
 }
 
+static void catch_sigint(void)
+{
+	struct sigaction sa;
+
+	/* Ctrl-C stops a run, not the monitor; a script's Ctrl-C kills it. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+/* trapeze mon --host CONFIG: the monitor on a host's VMs. */
+static int mon_host(const char *config)
+{
+	static struct host_session s; /* large: off the stack */
+	struct mon *m = NULL;
+	char err[1200];
+	int status;
+
+	memset(&s, 0, sizeof s);
+	hostcfg_init(&s.cfg);
+	if (!hostcfg_load(&s.cfg, config, err, sizeof err) || !hostcfg_check(&s.cfg, err, sizeof err)) {
+		fprintf(stderr, "trapeze: mon: %s\n", err);
+		return 2;
+	}
+	status = host_session_open(&s, "mon", HOST_CONSOLES_ONLY);
+	if (!status && !mon_create_host(&m, s.h, s.img, err, sizeof err)) {
+		fprintf(stderr, "trapeze: mon: error: %s\n", err);
+		status = 1;
+	}
+	if (!status) {
+		if (isatty(STDIN_FILENO)) {
+			catch_sigint();
+			status = run_terminal(m, config);
+		} else {
+			status = run_script(m);
+		}
+	}
+	mon_destroy(m);
+	host_session_close(&s);
+	return status;
+}
+
 int cmd_mon(int argc, char **argv)
 {
 	struct runopts o;
 	const char *image;
 	struct image img = { 0 };
 	struct mon *m = NULL;
-	struct sigaction sa;
 	char err[512];
 	int status = 1;
 
 	runopt_init(&o, "mon");
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--host")) {
+			if (argc != 3 || i != 1) {
+				fprintf(stderr, "trapeze: mon: error: --host takes a CONFIG and nothing else "
+					"(the VMs' options are in it)\n");
+				fputs(usage_line, stderr);
+				return 2;
+			}
+			return mon_host(argv[2]);
+		}
 	switch (mon_parse_args(argc, argv, &o, &image)) {
 	case 1: help(); return 0;
 	case 2: fputs(usage_line, stderr); return 2;
@@ -250,11 +308,7 @@ int cmd_mon(int argc, char **argv)
 		goto out;
 	}
 	if (isatty(STDIN_FILENO)) {
-		/* Ctrl-C stops a run, not the monitor; a script's Ctrl-C kills it. */
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_sigint;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
+		catch_sigint();
 		status = run_terminal(m, image);
 	} else {
 		status = run_script(m);

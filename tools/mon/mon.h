@@ -56,6 +56,13 @@ struct mon {
 	uint32_t x_next;
 	char x_fmt, x_size;
 	unsigned x_count;
+	/* On a host (trapeze mon --host CONFIG): its VMs, one of them selected
+	 * ("vm N"): vm is that one and img its image; the commands act on it
+	 * alone, the others standing still, until "host" runs them all by the
+	 * schedule. NULL for a VM alone. */
+	struct host *host;
+	const struct image *imgs;  /* the host's images, VM by VM */
+	int cur;
 };
 
 /* Build the monitor and its VM (opt's input bytes must outlive it; capture
@@ -64,8 +71,17 @@ bool mon_create(struct mon **out, const struct vm_options *opt, const struct ima
 		char *err, size_t errlen);
 /* Free the monitor and its VM. NULL is allowed. */
 void mon_destroy(struct mon *m);
-/* Build the VM again from the start; breakpoints stay, their hits reset. */
+/* Build the VM again from the start; breakpoints stay, their hits reset.
+ * (Not on a host: false, with why.) */
 bool mon_restart(struct mon *m, char *err, size_t errlen);
+/* A monitor of host h's VMs (imgs: their images), the first one started
+ * selected. The host stays the caller's. */
+struct host;
+bool mon_create_host(struct mon **out, struct host *h, const struct image *imgs, char *err,
+		     size_t errlen);
+/* Select VM i of the host: the commands act on it from now on. False with
+ * why (no host, no such VM, not started yet). */
+bool mon_select_vm(struct mon *m, int i, char *err, size_t errlen);
 
 /* ---- run control (mon_core.c) ----------------------------------------- */
 
@@ -181,6 +197,8 @@ void mon_show_registers(const struct mon *m, FILE *out);
 void mon_show_exits(const struct mon *m, FILE *out);
 void mon_show_breaks(const struct mon *m, FILE *out);
 void mon_show_stats(const struct mon *m, FILE *out);
+/* info vms: the host's VMs, the selected one marked '*'. */
+void mon_show_vms(const struct mon *m, FILE *out);
 /* x/NFMT: count units of size ('b', 'h', 'w') in format fmt (x d u c s i). */
 bool mon_examine(struct mon *m, uint32_t va, unsigned count, char fmt, char size, FILE *out);
 /* count instructions from va, the pc marked "=>". */

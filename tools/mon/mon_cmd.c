@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "mon.h"
 
 /* One command being executed. */
@@ -265,12 +266,12 @@ static enum mon_status info_registers(struct call *c, const char *names)
 
 static enum mon_status do_info(struct call *c)
 {
-	static const char *const what[] = { "registers", "exits", "breakpoints" };
+	static const char *const what[] = { "registers", "exits", "breakpoints", "vms" };
 	char word[32] = "";
 	int n = 0, found = -1;
 
 	sscanf(c->args, "%31s%n", word, &n);
-	for (int i = 0; i < 3 && word[0]; i++) {
+	for (int i = 0; i < 4 && word[0]; i++) {
 		if (!strncmp(what[i], word, strlen(word))) {
 			if (found >= 0)
 				return error(c, "ambiguous 'info %s'", word);
@@ -278,13 +279,76 @@ static enum mon_status do_info(struct call *c)
 		}
 	}
 	if (found < 0)
-		return error(c, "%s", "info what? registers, exits or breakpoints");
+		return error(c, "%s", "info what? registers, exits, breakpoints or vms");
 	if (found == 0)
 		return info_registers(c, c->args + n);
 	if (found == 1)
 		mon_show_exits(c->m, c->out);
-	else
+	else if (found == 2)
 		mon_show_breaks(c->m, c->out);
+	else if (!c->m->host)
+		return error(c, "%s", "no host: one VM only (trapeze mon --host CONFIG runs several)");
+	else
+		mon_show_vms(c->m, c->out);
+	return MON_OK;
+}
+
+/* vm [N|NAME]: the VM the other commands act on. */
+static enum mon_status do_vm(struct call *c)
+{
+	struct mon *m = c->m;
+	char word[64] = "", err[200];
+	int i = -1;
+
+	if (!m->host)
+		return error(c, "%s", "no host: one VM only (trapeze mon --host CONFIG runs several)");
+	if (sscanf(c->args, "%63s", word) != 1) {
+		struct host_vm_info vi;
+		host_vm_info(m->host, m->cur, &vi);
+		fprintf(c->out, "vm %d (%s, %s)\n", m->cur, vi.name, vmm_mode_name(vm_mode(m->vm)));
+		return MON_OK;
+	}
+	for (int k = 0; k < host_nvms(m->host); k++) {
+		struct host_vm_info vi;
+		host_vm_info(m->host, k, &vi);
+		if (!strcmp(vi.name, word))
+			i = k;
+	}
+	if (i < 0) {
+		char *end;
+		long v = strtol(word, &end, 10);
+		if (*end || end == word)
+			return error(c, "no VM '%s' (info vms lists them)", word);
+		i = (int)v;
+	}
+	if (!mon_select_vm(m, i, err, sizeof err))
+		return error(c, "%s", err);
+	do_vm(&(struct call){ .m = m, .args = "", .out = c->out });
+	mon_show_location(m, c->out);
+	return MON_OK;
+}
+
+/* host [CYCLES]: every VM by the schedule, for CYCLES of the host's clock
+ * (default: an accounting period's worth, three million). */
+static enum mon_status do_host(struct call *c)
+{
+	struct mon *m = c->m;
+	unsigned long long cycles = 3000000;
+	struct host_info a, b;
+	bool more;
+
+	if (!m->host)
+		return error(c, "%s", "no host: one VM only (trapeze mon --host CONFIG runs several)");
+	if (*c->args && sscanf(c->args, "%llu", &cycles) != 1)
+		return error(c, "host CYCLES: '%s' is not a number", c->args);
+	host_info(m->host, &a);
+	more = host_run(m->host, cycles);
+	host_info(m->host, &b);
+	fprintf(c->out, "host: %llu cycles run (busy %llu, idle %llu), host time %llu%s\n",
+		(unsigned long long)(b.now - a.now), (unsigned long long)(b.busy - a.busy),
+		(unsigned long long)(b.idle - a.idle), (unsigned long long)b.now,
+		more ? "" : "; every VM has stopped");
+	mon_show_vms(m, c->out);
 	return MON_OK;
 }
 
@@ -374,9 +438,10 @@ static const struct command commands[] = {
 	  "Stop when the pc reaches ADDR (default: the pc): a number, a symbol,\n"
 	  "a $register, or sums of them (kprintf+8)." },
 	{ "delete", "d", do_delete, "delete [N]", "Delete breakpoint N, or all of them." },
-	{ "info", "i", do_info, "info registers [NAME...] | exits | breakpoints",
+	{ "info", "i", do_info, "info registers [NAME...] | exits | breakpoints | vms",
 	  "registers: the guest's virtual CPU and the real CPU beside it.\n"
-	  "exits: VM exits by cause and the last traps and exits, with what the VMM did." },
+	  "exits: VM exits by cause and the last traps and exits, with what the VMM did.\n"
+	  "vms: on a host, every VM: its state, share of the processor, exits." },
 	{ "x", NULL, do_examine, "x/NFMT [ADDR]",
 	  "Examine memory: N units in format x (hex), d, u (decimal), c (chars),\n"
 	  "s (strings), i (instructions); sizes b, h, w. Default: where x left off." },
@@ -387,6 +452,12 @@ static const struct command commands[] = {
 	{ "stats", NULL, do_stats, "stats",
 	  "Instructions retired, native and emulated, VM exits by cause, cycles." },
 	{ "restart", NULL, do_restart, "restart", "Start the guest again from its entry point." },
+	{ "vm", NULL, do_vm, "vm [N|NAME]",
+	  "On a host (trapeze mon --host CONFIG): the VM the other commands act on;\n"
+	  "step, continue and the rest run it alone, the others standing still." },
+	{ "host", NULL, do_host, "host [CYCLES]",
+	  "On a host: run every VM by the schedule for CYCLES of the host's clock\n"
+	  "(default 3000000), then show them (info vms)." },
 	{ "help", "h", do_help, "help [COMMAND]", "List the commands, or describe one." },
 	{ "quit", "q", do_quit, "quit", "Leave the monitor." },
 };

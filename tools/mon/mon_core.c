@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "mon.h"
 
 enum {
@@ -72,17 +73,86 @@ bool mon_create(struct mon **out, const struct vm_options *opt, const struct ima
 	return true;
 }
 
+bool mon_create_host(struct mon **out, struct host *h, const struct image *imgs, char *err,
+		     size_t errlen)
+{
+	struct mon *m = calloc(1, sizeof *m);
+
+	*out = NULL;
+	if (!m) {
+		snprintf(err, errlen, "out of host memory");
+		return false;
+	}
+	m->host = h;
+	m->imgs = imgs;
+	m->cur = -1;
+	m->next_break_id = 1;
+	m->x_fmt = 'x';
+	m->x_size = 'w';
+	m->x_count = 1;
+	for (int i = 0; i < host_nvms(h); i++)
+		if (host_vm(h, i) && mon_select_vm(m, i, err, errlen)) {
+			*out = m;
+			return true;
+		}
+	snprintf(err, errlen, "no VM of the host has started");
+	free(m);
+	return false;
+}
+
+bool mon_select_vm(struct mon *m, int i, char *err, size_t errlen)
+{
+	struct vm *vm;
+
+	if (!m->host) {
+		snprintf(err, errlen, "not a host: one VM only (trapeze mon --host CONFIG runs several)");
+		return false;
+	}
+	if (i < 0 || i >= host_nvms(m->host)) {
+		snprintf(err, errlen, "no VM %d: the host has %d (info vms)", i, host_nvms(m->host));
+		return false;
+	}
+	if (!(vm = host_vm(m->host, i))) {
+		snprintf(err, errlen, "VM %d has not started: it waits for memory", i);
+		return false;
+	}
+	if (m->vm)
+		vm_set_event_hook(m->vm, NULL, NULL);
+	/* The log and the console follow the selected VM from now on; its
+	 * breakpoints are guest-physical addresses: they are the selected
+	 * VM's, whichever it is. */
+	m->vm = vm;
+	m->img = &m->imgs[i];
+	m->cur = i;
+	vm_set_event_hook(vm, on_event, m);
+	m->nevents = 0;
+	vm_console(vm, &m->console_shown);
+	m->x_next = vm_pc(vm);
+	return true;
+}
+
 void mon_destroy(struct mon *m)
 {
 	if (!m)
 		return;
-	vm_destroy(m->vm);
+	if (m->host) {
+		if (m->vm)
+			vm_set_event_hook(m->vm, NULL, NULL);
+	} else {
+		vm_destroy(m->vm); /* a host's VMs are the host's */
+	}
 	free(m);
 }
 
 bool mon_restart(struct mon *m, char *err, size_t errlen)
 {
 	struct vm *old = m->vm;
+
+	if (m->host) {
+		snprintf(err, errlen, "a host's VMs cannot start again one by one (start trapeze mon "
+			 "again)");
+		return false;
+	}
 
 	if (!build_vm(m, err, errlen)) {
 		m->vm = old; /* keep the old one rather than none */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dis.h"
+#include "host.h"
 #include "mon.h"
 
 enum { FUNCTION_MAX = 64 }; /* instructions "disassemble" shows at most */
@@ -432,4 +433,32 @@ unsigned mon_function_extent(const struct mon *m, uint32_t va, uint32_t *start)
 	if (hi == UINT32_MAX || hi <= *start || (hi - *start) / 4 > FUNCTION_MAX)
 		return FUNCTION_MAX;
 	return (hi - *start + 3) / 4;
+}
+
+void mon_show_vms(const struct mon *m, FILE *out)
+{
+	struct host_info hi;
+
+	host_info(m->host, &hi);
+	fprintf(out, "  %-3s %-10s %-7s %-9s %7s %6s %4s %14s %10s\n", "vm", "name", "mode", "state",
+		"share", "weight", "cap", "instructions", "exits");
+	for (int i = 0; i < host_nvms(m->host); i++) {
+		struct host_vm_info vi;
+		struct vm_stats s;
+		const struct vm *vm = host_vm_c(m->host, i);
+
+		host_vm_info(m->host, i, &vi);
+		memset(&s, 0, sizeof s);
+		if (vm)
+			vm_get_stats(vm, &s);
+		char cap[16];
+
+		snprintf(cap, sizeof cap, vi.cap ? "%u%%" : "-", vi.cap);
+		fprintf(out, "%c %-3d %-10s %-7s %-9s %6.1f%% %6u %4s %14llu %10llu\n",
+			i == m->cur ? '*' : ' ', i, vi.name, vm ? vmm_mode_name(vm_mode(vm)) : "-",
+			host_vm_state_name(vi.state), 100.0 * vi.share, vi.weight, cap,
+			(unsigned long long)s.retired, (unsigned long long)s.exits);
+	}
+	fprintf(out, "  host time %llu cycles, utilisation %.1f%%\n", (unsigned long long)hi.now,
+		hi.now ? 100.0 * (double)(hi.busy + hi.overhead) / (double)hi.now : 0.0);
 }

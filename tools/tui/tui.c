@@ -17,6 +17,8 @@
 
 #include "commands.h"
 #include "runopts.h"
+#include "host.h"
+#include "host_session.h"
 #include "tui.h"
 
 enum {
@@ -28,7 +30,8 @@ enum {
 
 static const char usage_line[] =
 	"usage: trapeze tui [--mode MODE] [--max-steps N] [--nonvirt[=LIST]] [--mem BYTES]\n"
-	"                   [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n";
+	"                   [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n"
+	"       trapeze tui --host CONFIG\n";
 
 static void help(void)
 {
@@ -39,7 +42,10 @@ static void help(void)
 	      "the keys. Needs a terminal of at least 80x24; honours NO_COLOR.\n\n"
 	      "  --mode MODE         bare, emulate, trap or hybrid (default bare)\n", stdout);
 	fputs(runopt_help, stdout);
-	fputs("  --help              show this help\n", stdout);
+	fputs("  --host CONFIG       a trapeze host config's VMs (trapeze host --help): the\n"
+	      "                      host pane lists them; v shows the next one's virtual CPU\n"
+	      "                      beside the real one, H runs them all by the schedule\n"
+	      "  --help              show this help\n", stdout);
 }
 
 /* Signal handlers can reach nothing else: set by SIGINT or SIGTERM, read
@@ -325,6 +331,44 @@ static void restart(struct tui *t)
 	tui_say(t, TUI_GOOD, "restarted from the entry point; breakpoints kept");
 }
 
+/* On a host: show VM cur + by (wrapping), skipping those not started. */
+static void next_vm(struct tui *t, int by)
+{
+	int n = host_nvms(t->m->host);
+	char err[200];
+
+	for (int k = 1; k <= n; k++) {
+		int i = ((t->m->cur + by * k) % n + n) % n;
+		if (host_vm(t->m->host, i) && mon_select_vm(t->m, i, err, sizeof err)) {
+			struct host_vm_info vi;
+			host_vm_info(t->m->host, i, &vi);
+			t->cursor_on_pc = true;
+			t->prev_valid = false;
+			t->console_scroll = t->event_scroll = t->mem_scroll = 0;
+			tui_say(t, TUI_GOOD, "vm %d: %s, %s: %s", i, vi.name, vmm_mode_name(vm_mode(t->m->vm)),
+				vmm_mode_summary(vm_mode(t->m->vm)));
+			return;
+		}
+	}
+	tui_say(t, TUI_BAD, "no other VM has started");
+}
+
+/* On a host: every VM by the schedule for an accounting period's worth. */
+static void run_host(struct tui *t)
+{
+	struct host_info a, b;
+	bool more;
+
+	host_info(t->m->host, &a);
+	more = host_run(t->m->host, 3000000);
+	host_info(t->m->host, &b);
+	t->cursor_on_pc = true;
+	t->prev_valid = false;
+	tui_say(t, more ? TUI_PLAIN : TUI_GOOD, "host: %llu cycles (busy %llu, idle %llu)%s",
+		(unsigned long long)(b.now - a.now), (unsigned long long)(b.busy - a.busy),
+		(unsigned long long)(b.idle - a.idle), more ? "" : ": every VM has stopped");
+}
+
 /* ---- keys --------------------------------------------------------------- */
 
 /* Scrolled back by `by` fewer lines (down is toward the newest), never below 0. */
@@ -386,6 +430,18 @@ static bool key(struct tui *t, int ch)
 	case 'g': go_to(t); break;
 	case 'm': memory_view(t); break;
 	case 'r': restart(t); break;
+	case 'v': case 'V':
+		if (t->m->host)
+			next_vm(t, ch == 'v' ? 1 : -1);
+		else
+			tui_say(t, TUI_BAD, "one VM only: trapeze tui --host CONFIG shows several");
+		break;
+	case 'H':
+		if (t->m->host)
+			run_host(t);
+		else
+			tui_say(t, TUI_BAD, "one VM only: trapeze tui --host CONFIG runs a host");
+		break;
 	case '.': t->cursor_on_pc = true; break;
 	case '?': case 'h': t->show_help = true; break;
 	case '\t': t->focus = (enum tui_pane)((t->focus + 1) % PANE_COUNT); break;
@@ -444,6 +500,45 @@ static void main_loop(struct tui *t)
 	}
 }
 
+/* trapeze tui --host CONFIG: the host's VMs, one shown at a time. */
+static int tui_host(const char *config)
+{
+	static struct host_session s; /* large: off the stack */
+	static struct tui t;
+	char err[1200];
+	int status;
+
+	memset(&s, 0, sizeof s);
+	memset(&t, 0, sizeof t);
+	hostcfg_init(&s.cfg);
+	if (!hostcfg_load(&s.cfg, config, err, sizeof err) || !hostcfg_check(&s.cfg, err, sizeof err)) {
+		fprintf(stderr, "trapeze: tui: %s\n", err);
+		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "trapeze: tui: error: needs a terminal (for scripts, try 'trapeze mon --host')\n");
+		return 1;
+	}
+	status = host_session_open(&s, "tui", HOST_CONSOLES_ONLY);
+	if (!status && !mon_create_host(&t.m, s.h, s.img, err, sizeof err)) {
+		fprintf(stderr, "trapeze: tui: error: %s\n", err);
+		status = 1;
+	}
+	if (!status) {
+		t.image = strrchr(config, '/') ? strrchr(config, '/') + 1 : config;
+		t.cursor_on_pc = true;
+		snprintf(t.mem_expr, sizeof t.mem_expr, "$sp");
+		tui_say(&t, TUI_PLAIN, "a host of %d VMs: v shows the next, H runs them all by the schedule",
+			host_nvms(s.h));
+		setup_terminal(&t);
+		main_loop(&t);
+		endwin();
+	}
+	mon_destroy(t.m);
+	host_session_close(&s);
+	return status;
+}
+
 int cmd_tui(int argc, char **argv)
 {
 	struct runopts o;
@@ -454,6 +549,16 @@ int cmd_tui(int argc, char **argv)
 	int status = 1;
 
 	runopt_init(&o, "tui");
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--host")) {
+			if (argc != 3 || i != 1) {
+				fprintf(stderr, "trapeze: tui: error: --host takes a CONFIG and nothing else "
+					"(the VMs' options are in it)\n");
+				fputs(usage_line, stderr);
+				return 2;
+			}
+			return tui_host(argv[2]);
+		}
 	switch (mon_parse_args(argc, argv, &o, &image)) {
 	case 1: help(); return 0;
 	case 2: fputs(usage_line, stderr); return 2;

@@ -87,5 +87,7 @@ void tui_draw_memory(struct tui *t);
 void tui_draw_console(struct tui *t);
 void tui_draw_events(struct tui *t);
 void tui_draw_stats(struct tui *t);
+/* On a host, the stats pane lists the VMs instead. */
+void tui_draw_host(struct tui *t);
 
 #endif

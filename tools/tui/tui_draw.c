@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "tui.h"
 
 /* Each colour pair, and what stands in for it without colour. */
@@ -114,6 +115,12 @@ void tui_layout(struct tui *t)
 	t->pane[PANE_CONSOLE] = (struct tui_rect){ 1 + body - con, 0, con, lw };
 	/* The CPU's 13 essential rows first, then room for events, then more. */
 	stats = body >= 27 ? 5 : 4;
+	if (t->m->host) {
+		/* On a host the pane lists the VMs: a line each, and the host's. */
+		stats = host_nvms(t->m->host) + 3;
+		if (stats > body - 21)
+			stats = body - 21 > 4 ? body - 21 : 4;
+	}
 	cpu = 13 + (body - 21) / 2;
 	if (cpu > 22)
 		cpu = 22;
@@ -153,8 +160,16 @@ static void draw_title(struct tui *t)
 		snprintf(state, sizeof state, "TRIPLE FAULT");
 	else
 		snprintf(state, sizeof state, "STOPPED");
-	snprintf(line, sizeof line, " Trapeze  %s mode  %s  %llu instructions",
-		 vmm_mode_name(vm_mode(t->m->vm)), t->image, (unsigned long long)vm_retired(t->m->vm));
+	if (t->m->host) {
+		struct host_vm_info vi;
+		host_vm_info(t->m->host, t->m->cur, &vi);
+		snprintf(line, sizeof line, " Trapeze  host %s  vm %d %s (%s mode)  %llu instructions",
+			 t->image, t->m->cur, vi.name, vmm_mode_name(vm_mode(t->m->vm)),
+			 (unsigned long long)vm_retired(t->m->vm));
+	} else {
+		snprintf(line, sizeof line, " Trapeze  %s mode  %s  %llu instructions",
+			 vmm_mode_name(vm_mode(t->m->vm)), t->image, (unsigned long long)vm_retired(t->m->vm));
+	}
 	tui_put(&bar, 0, 0, tui_attr(t, P_TITLE), true, line);
 	tui_put(&bar, 0, COLS - (int)strlen(state) - 1, tui_attr(t, P_TITLE) | A_BOLD, false, state);
 }
@@ -165,7 +180,12 @@ static void draw_bottom(struct tui *t)
 		{ "s", "step" }, { "n", "next" }, { "c", "cont" }, { "x", "exit" }, { "b", "bkpt" },
 		{ "g", "goto" }, { "m", "mem" }, { "Tab", "pane" }, { "r", "restart" },
 		{ "?", "help" }, { "q", "quit" },
+	}, *const host_keys[][2] = {
+		{ "s", "step" }, { "n", "next" }, { "c", "cont" }, { "x", "exit" }, { "b", "bkpt" },
+		{ "v", "next vm" }, { "H", "run host" }, { "Tab", "pane" }, { "?", "help" }, { "q", "quit" },
 	};
+	const char *const (*k)[2] = t->m->host ? host_keys : keys;
+	size_t nk = t->m->host ? sizeof host_keys / sizeof host_keys[0] : sizeof keys / sizeof keys[0];
 	struct tui_rect status = { LINES - 2, 0, 1, COLS }, help = { LINES - 1, 0, 1, COLS };
 	attr_t a = t->status_attr == TUI_BAD    ? tui_attr(t, P_BAD)
 		   : t->status_attr == TUI_GOOD ? tui_attr(t, P_GOOD)
@@ -182,17 +202,17 @@ static void draw_bottom(struct tui *t)
 		tui_put(&help, 0, 36, A_NORMAL, false, "Esc or Tab: leave it   Ctrl-C: quit");
 		return;
 	}
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		tui_put(&help, 0, col, tui_attr(t, P_KEY), false, keys[i][0]);
-		col += (int)strlen(keys[i][0]) + 1;
-		tui_put(&help, 0, col, A_NORMAL, false, keys[i][1]);
-		col += (int)strlen(keys[i][1]) + 1;
+	for (size_t i = 0; i < nk; i++) {
+		tui_put(&help, 0, col, tui_attr(t, P_KEY), false, k[i][0]);
+		col += (int)strlen(k[i][0]) + 1;
+		tui_put(&help, 0, col, A_NORMAL, false, k[i][1]);
+		col += (int)strlen(k[i][1]) + 1;
 	}
 }
 
-static void draw_help(void)
+static void draw_help(const struct tui *t)
 {
-	static const char *const lines[] = {
+	const char *const lines[] = {
 		"Trapeze TUI: keys",
 		"",
 		"  s        step: one instruction, or one trap entered",
@@ -209,7 +229,7 @@ static void draw_help(void)
 		"           to the guest; Esc leaves it",
 		"  r        restart the guest from its entry point (breakpoints stay)",
 		"  q        quit (Ctrl-C too)      ?  this screen",
-		"",
+		t->m->host ? "  v / V    host: the next (previous) VM;  H  run every VM by the schedule" : "",
 		"guest: the mode the guest believes it is in (its virtual PSW).",
 		"real:  the mode the real CPU runs it in: under trap-and-emulate always USER,",
 		"       so every privileged instruction traps to the VMM (a VM exit).",
@@ -231,7 +251,7 @@ void tui_draw(struct tui *t)
 			 TUI_MIN_COLS, TUI_MIN_ROWS);
 		tui_put(&all, 1, 0, A_NORMAL, false, "Make it larger, or press q to quit.");
 	} else if (t->show_help) {
-		draw_help();
+		draw_help(t);
 	} else {
 		draw_title(t);
 		mvvline(1, t->split_x, t->ascii_lines ? '|' : ACS_VLINE, LINES - 3);

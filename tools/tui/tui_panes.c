@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host.h"
 #include "tui.h"
 
 /* ---- code --------------------------------------------------------------- */
@@ -310,6 +311,10 @@ void tui_draw_stats(struct tui *t)
 	char line[256];
 	int n = 0;
 
+	if (t->m->host) {
+		tui_draw_host(t);
+		return;
+	}
 	vm_get_stats(t->m->vm, &s);
 	tui_pane_title(t, PANE_STATS, 0, "statistics");
 	tui_putf(r, 1, 0, A_NORMAL, "retired %llu  native %.1f%%", (unsigned long long)s.retired,
@@ -327,4 +332,31 @@ void tui_draw_stats(struct tui *t)
 		 (unsigned long long)s.vmm_cycles);
 	tui_putf(r, 4, 0, A_NORMAL, "emulated %llu refl %llu inj %llu", (unsigned long long)s.emulated,
 		 (unsigned long long)s.reflected, (unsigned long long)s.injected);
+}
+
+/* On a host: every VM, its state, share and exits; the one shown marked. */
+void tui_draw_host(struct tui *t)
+{
+	const struct tui_rect *r = &t->pane[PANE_STATS];
+	struct host *h = t->m->host;
+	struct host_info hi;
+	int n = host_nvms(h), row = 1;
+
+	host_info(h, &hi);
+	tui_pane_title(t, PANE_STATS, 0, "host: the VMs (v: next)");
+	tui_putf(r, row++, 0, A_BOLD, "  %-8s %-5s %-8s %6s %8s", "vm", "mode", "state", "share", "exits");
+	for (int i = 0; i < n && row < r->h - 1; i++, row++) {
+		struct host_vm_info vi;
+		struct vm_stats s;
+		const struct vm *vm = host_vm_c(h, i);
+		host_vm_info(h, i, &vi);
+		memset(&s, 0, sizeof s);
+		if (vm)
+			vm_get_stats(vm, &s);
+		tui_putf(r, row, 0, i == t->m->cur ? A_REVERSE : A_NORMAL, "%c %-8.8s %-5s %-8s %5.1f%% %8llu",
+			 i == t->m->cur ? '*' : ' ', vi.name, vm ? vmm_mode_name(vm_mode(vm)) : "-",
+			 host_vm_state_name(vi.state), 100.0 * vi.share, (unsigned long long)s.exits);
+	}
+	tui_putf(r, row, 0, A_NORMAL, "host %llu cycles, utilisation %.1f%%", (unsigned long long)hi.now,
+		 hi.now ? 100.0 * (double)(hi.busy + hi.overhead) / (double)hi.now : 0.0);
 }
