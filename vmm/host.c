@@ -621,6 +621,17 @@ bool host_run(struct host *h, uint64_t cycles)
 	}
 }
 
+void host_run_window(struct host *h, uint64_t cycles, double *share)
+{
+	uint64_t busy[HOST_MAX_VMS], t0 = h->now;
+
+	for (int i = 0; i < h->n; i++)
+		busy[i] = h->v[i].busy;
+	host_run(h, cycles);
+	for (int i = 0; i < h->n; i++)
+		share[i] = h->now > t0 ? (double)(h->v[i].busy - busy[i]) / (double)(h->now - t0) : 0.0;
+}
+
 /* ---- what it looks like -------------------------------------------------- */
 
 const char *host_vm_state_name(enum host_vm_state s)

@@ -78,22 +78,7 @@ void ht_free(struct ht *t)
 
 void ht_window(struct ht *t, uint64_t cycles, double *share)
 {
-	struct host_info a, b;
-	uint64_t busy[HOST_MAX_VMS];
-
-	host_info(t->h, &a);
-	for (int i = 0; i < t->n; i++) {
-		struct host_vm_info vi;
-		host_vm_info(t->h, i, &vi);
-		busy[i] = vi.busy;
-	}
-	host_run(t->h, cycles);
-	host_info(t->h, &b);
-	for (int i = 0; i < t->n; i++) {
-		struct host_vm_info vi;
-		host_vm_info(t->h, i, &vi);
-		share[i] = b.now > a.now ? (double)(vi.busy - busy[i]) / (double)(b.now - a.now) : 0.0;
-	}
+	host_run_window(t->h, cycles, share);
 }
 
 const char *ht_console(const struct ht *t, int i)

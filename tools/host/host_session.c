@@ -163,6 +163,19 @@ int host_session_open(struct host_session *s, const char *cmd, enum host_console
 	return 2;
 }
 
+int host_session_start(struct host_session *s, const char *path, const char *cmd, enum host_consoles how)
+{
+	char err[HOSTCFG_ERR];
+
+	memset(s, 0, sizeof *s);
+	hostcfg_init(&s->cfg);
+	if (!hostcfg_load(&s->cfg, path, err, sizeof err) || !hostcfg_check(&s->cfg, err, sizeof err)) {
+		fprintf(stderr, "trapeze: %s: %s\n", cmd, err);
+		return EXIT_USAGE;
+	}
+	return host_session_open(s, cmd, how);
+}
+
 void host_session_close(struct host_session *s)
 {
 	host_destroy(s->h);

@@ -45,6 +45,9 @@ enum host_consoles {
  * status after printing "trapeze: CMD: FILE:LINE: error: ..." (2 for what
  * the config got wrong, 1 otherwise). */
 int host_session_open(struct host_session *s, const char *cmd, enum host_consoles how);
+/* Read the config file at path, check it, and open the session: as
+ * host_session_open (messages say "trapeze: CMD: ..."). */
+int host_session_start(struct host_session *s, const char *path, const char *cmd, enum host_consoles how);
 /* The host, the VMs' consoles (their last lines out) and the images. */
 void host_session_close(struct host_session *s);
 

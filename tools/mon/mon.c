@@ -248,15 +248,8 @@ static int mon_host(const char *config)
 	static struct host_session s; /* large: off the stack */
 	struct mon *m = NULL;
 	char err[1200];
-	int status;
+	int status = host_session_start(&s, config, "mon", HOST_CONSOLES_ONLY);
 
-	memset(&s, 0, sizeof s);
-	hostcfg_init(&s.cfg);
-	if (!hostcfg_load(&s.cfg, config, err, sizeof err) || !hostcfg_check(&s.cfg, err, sizeof err)) {
-		fprintf(stderr, "trapeze: mon: %s\n", err);
-		return 2;
-	}
-	status = host_session_open(&s, "mon", HOST_CONSOLES_ONLY);
 	if (!status && !mon_create_host(&m, s.h, s.img, err, sizeof err)) {
 		fprintf(stderr, "trapeze: mon: error: %s\n", err);
 		status = 1;

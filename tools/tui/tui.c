@@ -508,18 +508,12 @@ static int tui_host(const char *config)
 	char err[1200];
 	int status;
 
-	memset(&s, 0, sizeof s);
 	memset(&t, 0, sizeof t);
-	hostcfg_init(&s.cfg);
-	if (!hostcfg_load(&s.cfg, config, err, sizeof err) || !hostcfg_check(&s.cfg, err, sizeof err)) {
-		fprintf(stderr, "trapeze: tui: %s\n", err);
-		return 2;
-	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "trapeze: tui: error: needs a terminal (for scripts, try 'trapeze mon --host')\n");
 		return 1;
 	}
-	status = host_session_open(&s, "tui", HOST_CONSOLES_ONLY);
+	status = host_session_start(&s, config, "tui", HOST_CONSOLES_ONLY);
 	if (!status && !mon_create_host(&t.m, s.h, s.img, err, sizeof err)) {
 		fprintf(stderr, "trapeze: tui: error: %s\n", err);
 		status = 1;

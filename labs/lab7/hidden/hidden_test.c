@@ -11,9 +11,9 @@
 Test(lab7_hidden, three_weights_and_a_cap, .timeout = LAB_TIMEOUT)
 {
 	static const struct lab_vm v[] = {
-		{ "a", MODE_TRAP, "worker", NULL, NULL, 100, 0, 0 },
-		{ "b", MODE_BT, "worker", NULL, NULL, 100, 0, 0 },
-		{ "c", MODE_HW, "worker", NULL, NULL, 200, 20, 0 },
+		{ "a", MODE_TRAP, "host_worker", NULL, NULL, 100, 0, 0 },
+		{ "b", MODE_BT, "host_worker", NULL, NULL, 100, 0, 0 },
+		{ "c", MODE_HW, "host_worker", NULL, NULL, 200, 20, 0 },
 	};
 	struct lab_host t;
 	double share[3];
@@ -31,10 +31,10 @@ Test(lab7_hidden, three_weights_and_a_cap, .timeout = LAB_TIMEOUT)
 Test(lab7_hidden, equal_vms_share_evenly_over_short_windows, .timeout = LAB_TIMEOUT)
 {
 	static const struct lab_vm v[] = {
-		{ "a", MODE_TRAP, "worker", NULL, NULL, 0, 0, 0 },
-		{ "b", MODE_TRAP, "worker", NULL, NULL, 0, 0, 0 },
-		{ "c", MODE_TRAP, "worker", NULL, NULL, 0, 0, 0 },
-		{ "d", MODE_TRAP, "worker", NULL, NULL, 0, 0, 0 },
+		{ "a", MODE_TRAP, "host_worker", NULL, NULL, 0, 0, 0 },
+		{ "b", MODE_TRAP, "host_worker", NULL, NULL, 0, 0, 0 },
+		{ "c", MODE_TRAP, "host_worker", NULL, NULL, 0, 0, 0 },
+		{ "d", MODE_TRAP, "host_worker", NULL, NULL, 0, 0, 0 },
 	};
 	struct lab_host t;
 	double share[4];
@@ -55,7 +55,7 @@ Test(lab7_hidden, a_waking_vm_with_credit_runs_at_once, .timeout = LAB_TIMEOUT)
 	 * requests take far longer than alone. */
 	static const struct lab_vm v[] = {
 		{ "light", MODE_TRAP, NULL, "guest/kernel.elf", "guest/bench/light.img", 256, 0, 0 },
-		{ "busy", MODE_TRAP, "worker", NULL, NULL, 256, 0, 0 },
+		{ "busy", MODE_TRAP, "host_worker", NULL, NULL, 256, 0, 0 },
 	};
 	struct lab_host t;
 	struct host_vm_info vi;
@@ -78,8 +78,8 @@ Test(lab7_hidden, a_waking_vm_with_credit_runs_at_once, .timeout = LAB_TIMEOUT)
 Test(lab7_hidden, stopped_vms_are_never_picked_and_the_schedule_repeats, .timeout = LAB_TIMEOUT)
 {
 	static const struct lab_vm v[] = {
-		{ "short", MODE_TRAP, "worker", NULL, NULL, 256, 0, 300000 },
-		{ "long", MODE_PATCH, "worker", NULL, NULL, 256, 0, 0 },
+		{ "short", MODE_TRAP, "host_worker", NULL, NULL, 256, 0, 300000 },
+		{ "long", MODE_PATCH, "host_worker", NULL, NULL, 256, 0, 0 },
 	};
 	uint64_t busy[2][2];
 

@@ -10,8 +10,8 @@
 Test(lab7_host, shares_follow_the_weights, .timeout = LAB_TIMEOUT)
 {
 	static const struct lab_vm v[] = {
-		{ "light", MODE_TRAP, "worker", NULL, NULL, 100, 0, 0 },
-		{ "heavy", MODE_TRAP, "worker", NULL, NULL, 300, 0, 0 },
+		{ "light", MODE_TRAP, "host_worker", NULL, NULL, 100, 0, 0 },
+		{ "heavy", MODE_TRAP, "host_worker", NULL, NULL, 300, 0, 0 },
 	};
 	struct lab_host t;
 	double share[2];
@@ -27,8 +27,8 @@ Test(lab7_host, shares_follow_the_weights, .timeout = LAB_TIMEOUT)
 Test(lab7_host, a_cap_holds_and_its_neighbour_takes_the_rest, .timeout = LAB_TIMEOUT)
 {
 	static const struct lab_vm v[] = {
-		{ "capped", MODE_TRAP, "worker", NULL, NULL, 256, 30, 0 },
-		{ "other", MODE_HW, "worker", NULL, NULL, 256, 0, 0 },
+		{ "capped", MODE_TRAP, "host_worker", NULL, NULL, 256, 30, 0 },
+		{ "other", MODE_HW, "host_worker", NULL, NULL, 256, 0, 0 },
 	};
 	struct lab_host t;
 	double share[2];
@@ -44,7 +44,7 @@ Test(lab7_host, an_idle_guest_gives_its_time_away, .timeout = LAB_TIMEOUT)
 {
 	static const struct lab_vm v[] = {
 		{ "light", MODE_TRAP, NULL, "guest/kernel.elf", "guest/bench/light.img", 256, 0, 0 },
-		{ "busy", MODE_TRAP, "worker", NULL, NULL, 256, 0, 0 },
+		{ "busy", MODE_TRAP, "host_worker", NULL, NULL, 256, 0, 0 },
 	};
 	struct lab_host t;
 	struct host_info a, b;

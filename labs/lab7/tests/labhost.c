@@ -20,7 +20,7 @@ void lab_host_make(struct lab_host *t, const struct lab_vm *v, int n)
 	t->n = n;
 	for (int i = 0; i < n; i++) {
 		if (v[i].prog) {
-			snprintf(path, sizeof path, "labs/lab7/tests/progs/%s.s", v[i].prog);
+			snprintf(path, sizeof path, "tests/vmm/%s.s", v[i].prog);
 			lab_assemble_file(path, inc, &t->img[i]);
 		} else {
 			snprintf(path, sizeof path, "%s/%s", lab_build(), v[i].kernel);
@@ -55,22 +55,7 @@ void lab_host_free(struct lab_host *t)
 
 void lab_host_window(struct lab_host *t, uint64_t cycles, double *share)
 {
-	struct host_info a, b;
-	uint64_t busy[8];
-
-	host_info(t->h, &a);
-	for (int i = 0; i < t->n; i++) {
-		struct host_vm_info vi;
-		host_vm_info(t->h, i, &vi);
-		busy[i] = vi.busy;
-	}
-	host_run(t->h, cycles);
-	host_info(t->h, &b);
-	for (int i = 0; i < t->n; i++) {
-		struct host_vm_info vi;
-		host_vm_info(t->h, i, &vi);
-		share[i] = b.now > a.now ? (double)(vi.busy - busy[i]) / (double)(b.now - a.now) : 0;
-	}
+	host_run_window(t->h, cycles, share);
 }
 
 void lab_expect_share(const char *who, double got, double want)

@@ -11,7 +11,7 @@
 struct lab_vm {
 	const char *name;
 	enum vmm_mode mode;
-	const char *prog;        /* labs/lab7/tests/progs/NAME.s, or NULL */
+	const char *prog;        /* tests/vmm/NAME.s (host_worker: always busy), or NULL */
 	const char *kernel;      /* or a guest OS kernel under BUILD */
 	const char *disk;        /* a disk under BUILD, or NULL */
 	uint32_t weight, cap;
