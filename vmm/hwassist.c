@@ -164,6 +164,10 @@ static void enter(struct vm *vm, struct vmcb *b)
 	b->virq = dev_irq_lines(&vm->dev) & ~b->irq_direct;
 	set_tables(vm, b);
 	copy_accounting(c, v);
+	/* The processor's TLB has no tags (VT-x before VPID): an entry
+	 * empties it, so nothing the monitor wrote while the guest was out
+	 * (an interpreted store, a debugger's) is seen stale. */
+	cpu_tlb_flush(c);
 	vmx_enter(c, b);
 }
 

@@ -295,7 +295,8 @@ bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)
 	if (!mem_write(&vm_guest(vm)->mem, gpa, bytes, len))
 		return false;
 	vmm_shadow_written(vm, gpa, len);
-	cpu_tlb_flush(vm_guest(vm));
+	cpu_tlb_flush(&vm->real);
+	cpu_tlb_flush(&vm->vcpu);
 	return true;
 }
 
