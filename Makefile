@@ -35,14 +35,22 @@ Q :=
 say :=
 endif
 
-# Libraries come from pkg-config; scripts/deps.sh installs what is missing.
+# Libraries come from pkg-config, and scripts/deps.sh installs what is
+# missing. The order matters on a new machine: every object waits for the
+# deps step (an order-only prerequisite, below), and each flag is asked of
+# pkg-config only when a recipe first needs it, after that step, and then
+# kept. (Asked when make starts, a first `make test` without Criterion
+# would install it and then link without -lcriterion.)
+DEPS     ?= scripts/deps.sh
+# $(call memo,VAR,TEXT): VAR is TEXT's value, worked out on first use.
+memo = $(eval $(1) = $$(eval $(1) := $(2))$$($(1)))
 pkgflags = $(shell $(PKG) --silence-errors $(1) $(2))
-CURSES_CFLAGS   := $(call pkgflags,--cflags,ncursesw)
-CURSES_LIBS     := $(call pkgflags,--libs,ncursesw)
-READLINE_CFLAGS := $(call pkgflags,--cflags,readline)
-READLINE_LIBS   := $(call pkgflags,--libs,readline)
-CRITERION_CFLAGS:= $(call pkgflags,--cflags,criterion)
-CRITERION_LIBS  := $(call pkgflags,--libs,criterion)
+$(call memo,CURSES_CFLAGS,$$(call pkgflags,--cflags,ncursesw))
+$(call memo,CURSES_LIBS,$$(call pkgflags,--libs,ncursesw))
+$(call memo,READLINE_CFLAGS,$$(call pkgflags,--cflags,readline))
+$(call memo,READLINE_LIBS,$$(call pkgflags,--libs,readline))
+$(call memo,CRITERION_CFLAGS,$$(call pkgflags,--cflags,criterion))
+$(call memo,CRITERION_LIBS,$$(call pkgflags,--libs,criterion))
 
 LIB_SRC   := $(wildcard cpu/*.c vmm/*.c tools/*/*.c)
 TEST_SRC  := $(wildcard tests/*.c tests/*/*.c)
@@ -50,11 +58,12 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TRAPEZE   := $(BUILD)/trapeze
 TESTBIN   := $(BUILD)/test-trapeze
-LIBS      := $(CURSES_LIBS) $(READLINE_LIBS)
+LIBS       = $(CURSES_LIBS) $(READLINE_LIBS)
 
 GUEST_S   := $(wildcard guest-os/*.s guest-os/*/*.s)
 
-.PHONY: all help deps run test sanitize bench install clean check-isa-doc guest
+.PHONY: all help deps deps-build deps-test deps-bench run test sanitize bench install clean \
+	check-isa-doc guest
 all: $(TRAPEZE) guest
 
 help:
@@ -73,19 +82,29 @@ help:
 	@echo "make autograder LAB=N             Gradescope autograder zip for lab N"
 	@echo "Options: V=1 shows commands; DISPATCH=switch builds the switch loop."
 
-deps:
-	$(Q)scripts/deps.sh $(if $(filter test sanitize,$(MAKECMDGOALS)),test,build)
+# The machine's set-up, in order (two apt-get runs at once would fight
+# over dpkg's lock): what building needs, then what the tests need, or
+# what the benchmark's charts need. PKG is passed on: deps.sh asks the
+# same pkg-config the flags come from.
+deps: deps-test
+deps-build:
+	$(Q)PKG_CONFIG=$(PKG) $(DEPS) build
+deps-test: deps-build
+	$(Q)PKG_CONFIG=$(PKG) $(DEPS) test
+deps-bench: deps-build
+	$(Q)PKG_CONFIG=$(PKG) $(DEPS) bench
 
 # The dispatch loop: stop GCC merging every handler's dispatch into one
 # shared indirect jump (that would undo threading; make bench showed it).
 cc_accepts = $(shell $(CC) -Werror $(1) -c -x c /dev/null -o /dev/null 2>/dev/null && echo $(1))
-DISPATCH_CFLAGS := $(call cc_accepts,-fno-gcse) $(call cc_accepts,-fno-crossjumping)
-$(BUILD)/obj/cpu/exec.o $(BUILD)/obj/cpu/exec_switch.o: EXTRA_CFLAGS := $(DISPATCH_CFLAGS)
-$(BUILD)/obj/tools/tui/%.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
-$(BUILD)/obj/tools/mon/%.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
-$(TEST_OBJ): EXTRA_CFLAGS := $(CRITERION_CFLAGS)
+$(call memo,DISPATCH_CFLAGS,$$(call cc_accepts,-fno-gcse) $$(call cc_accepts,-fno-crossjumping))
+$(BUILD)/obj/cpu/exec.o $(BUILD)/obj/cpu/exec_switch.o: EXTRA_CFLAGS = $(DISPATCH_CFLAGS)
+$(BUILD)/obj/tools/tui/%.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
+$(BUILD)/obj/tools/mon/%.o: EXTRA_CFLAGS = $(READLINE_CFLAGS)
+$(TEST_OBJ): EXTRA_CFLAGS = $(CRITERION_CFLAGS)
+$(TEST_OBJ): | deps-test
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | deps-build
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
 
@@ -119,17 +138,17 @@ $(BENCH_DIR)/%-native: tools/bench/workloads/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) -std=c11 -O2 -D_POSIX_C_SOURCE=200809L $(WARN) -o $@ $<
 
-run: deps all
+run: all
 	$(Q)scripts/demo.sh $(BUILD)
 
-test: deps all $(TESTBIN) $(BENCH_FILES)
+test: all $(TESTBIN) $(BENCH_FILES) | deps-test
 	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) $(TESTBIN) --jobs 2 $(TESTFLAGS)
 	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) scripts/script-tests.sh
 
-sanitize: deps
+sanitize:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
-bench: deps all $(BENCH_FILES)
+bench: all $(BENCH_FILES) | deps-bench
 	$(Q)$(TRAPEZE) bench --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu early --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu modern --build $(BUILD) --dir $(BENCH_DIR)
