@@ -5,6 +5,8 @@
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
 
+# The release `trapeze --version` names (and the man page's footer).
+VERSION  := 1.0
 BUILD    ?= build
 CC       ?= cc
 PKG      ?= pkg-config
@@ -75,7 +77,7 @@ help:
 	@echo "make fuzz-smoke the same for a few seconds each (CI)"
 	@echo "make fuzz-corpus fold the inputs sessions found into tests/fuzz/corpus (new coverage only)"
 	@echo "make bench      speed: guest MIPS against native C, per mode; the techniques compared"
-	@echo "make install    install trapeze under PREFIX (DESTDIR honoured)"
+	@echo "make install    trapeze, its man page, the guest OS and bench programs under PREFIX (DESTDIR)"
 	@echo "make clean      remove build/"
 	@echo "make lab-skeleton LAB=N OUT=DIR   a student's tree for lab N (labs/)"
 	@echo "make grade LAB=N [SUBMISSION=DIR] grade a lab: score table, results.json, junit.xml"
@@ -101,6 +103,8 @@ $(call memo,DISPATCH_CFLAGS,$$(call cc_accepts,-fno-gcse) $$(call cc_accepts,-fn
 $(BUILD)/obj/cpu/exec.o $(BUILD)/obj/cpu/exec_switch.o: EXTRA_CFLAGS = $(DISPATCH_CFLAGS)
 $(BUILD)/obj/tools/tui/%.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
 $(BUILD)/obj/tools/mon/%.o: EXTRA_CFLAGS = $(READLINE_CFLAGS)
+$(BUILD)/obj/tools/main.o: EXTRA_CFLAGS = -DTRAPEZE_VERSION='"$(VERSION)"'
+$(BUILD)/obj/tools/main.o: Makefile
 $(TEST_OBJ): EXTRA_CFLAGS = $(CRITERION_CFLAGS)
 $(TEST_OBJ): | deps-test
 
@@ -149,13 +153,30 @@ sanitize:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
 bench: all $(BENCH_FILES) | deps-bench
-	$(Q)$(TRAPEZE) bench --dir $(BENCH_DIR)
+	$(Q)$(TRAPEZE) bench --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu early --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu modern --build $(BUILD) --dir $(BENCH_DIR)
 
-install: $(TRAPEZE)
-	install -d $(DESTDIR)$(PREFIX)/bin
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary; its man page;
+# the guest OS and the benchmark's programs in PREFIX/share/trapeze, where an
+# installed trapeze finds them (bin/../share/trapeze: DESTDIR staging works
+# too); the documents; bash completion.
+INSTALL_DATA := $(DESTDIR)$(PREFIX)/share/trapeze
+INSTALL_DOCS := README.md docs/ASSEMBLY.md isa-spec/ISA.md
+install: all $(BENCH_FILES)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(INSTALL_DATA)/guest/bench $(INSTALL_DATA)/bench $(DESTDIR)$(PREFIX)/share/doc/trapeze \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(TRAPEZE) $(DESTDIR)$(PREFIX)/bin/trapeze
+	install -m 644 docs/trapeze.1 $(DESTDIR)$(PREFIX)/share/man/man1/trapeze.1
+	install -m 644 $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/kernel-pv.elf $(GUEST_OUT)/kernel.lst \
+		$(GUEST_OUT)/kernel-pv.lst $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img $(INSTALL_DATA)/guest
+	install -m 644 $(GUEST_BENCH_IMGS) $(INSTALL_DATA)/guest/bench
+	install -m 644 $(filter %.elf,$(BENCH_FILES)) $(INSTALL_DATA)/bench
+	install -m 755 $(filter %-native,$(BENCH_FILES)) $(INSTALL_DATA)/bench
+	install -m 644 $(INSTALL_DOCS) $(DESTDIR)$(PREFIX)/share/doc/trapeze
+	install -m 644 guest-os/README.md $(DESTDIR)$(PREFIX)/share/doc/trapeze/GUEST-OS.md
+	install -m 644 scripts/trapeze.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/trapeze
 
 clean:
 	rm -rf build

@@ -27,6 +27,8 @@ if [ "$need" = test ]; then
 	command -v unzip >/dev/null 2>&1 || missing="$missing unzip"
 	command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"  # the charts, checked
 	command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils" # SVG well formed
+	command -v groff >/dev/null 2>&1 || missing="$missing groff-base"      # the man page
+	command -v man >/dev/null 2>&1 || missing="$missing man-db"            # ... read as a person would
 fi
 if [ "$need" = bench ]; then
 	command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"  # its SVG charts

@@ -14,12 +14,8 @@ set -u
 : "${BUILD:?set BUILD to the build directory (an absolute path)}"
 cd "$(dirname "$0")/.." || exit 1
 MAKE=${MAKE:-make}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/trapeze-firstrun.XXXXXX") || exit 1
-trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok    $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL  $*"; }
+NAME=firstrun
+. tests/script_lib.sh
 
 real_pc=$(command -v pkg-config) || { bad "no pkg-config on this machine"; exit 1; }
 mkdir -p "$WORK/bin"
@@ -80,5 +76,4 @@ else
 	bad "the binaries do not run:"
 	tail -5 "$WORK/run.log" 2>/dev/null | sed 's/^/      | /'
 fi
-echo "firstrun: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally
