@@ -133,6 +133,11 @@ static void set_tables(struct vm *vm, struct vmcb *b)
 	b->npt = h->nested;
 }
 
+uint32_t vmm_hw_nested(const struct vm *vm)
+{
+	return vm->hw ? vm->hw->nested : 0;
+}
+
 /* Nested paging's price: every reference a TLB miss made to the nested
  * table since the last exit. */
 static void charge_nested(struct vm *vm)

@@ -357,6 +357,19 @@ uint32_t vmm_shadow_root(struct vm *vm, bool supervisor)
 	return s->sp[k].dir;
 }
 
+uint32_t vmm_shadow_peek(const struct vm *vm)
+{
+	const struct shadow *s = vm->shadow;
+	uint32_t groot = (vm->vcpu.sr[SR_ptb] & PAGE_MASK) / PAGE_SIZE;
+
+	if (!s || !s->active)
+		return 0;
+	for (int k = 0; k < SHADOW_SPACES; k++)
+		if (s->sp[k].used && s->sp[k].groot == groot)
+			return s->sp[k].dir;
+	return 0;
+}
+
 void vmm_shadow_ptb_written(struct vm *vm)
 {
 	struct shadow *s = vm->shadow;

@@ -504,6 +504,61 @@ bool vm_set_sreg(struct vm *vm, unsigned sr, uint32_t v)
 	return true;
 }
 
+void vm_page_walk(const struct vm *vm, uint32_t va, struct vm_page_walk *w)
+{
+	const struct cpu *g = vm_guest_c(vm);
+	struct mmu_ctx x = { .kind = MMU_1D, .root = g->sr[SR_ptb] & PAGE_MASK };
+
+	memset(w, 0, sizeof *w);
+	w->region_base = vm->region_base;
+	w->how = "bare";
+	if (vm->pvmm && vmm_pv_paging_on(vm)) {
+		/* Direct paging: the guest's tables hold machine addresses; the
+		 * real processor walks them as they are. */
+		x.root = vmm_pv_root((struct vm *)vm, false);
+		w->paging = x.root != 0;
+		w->how = "direct";
+		if (w->paging) {
+			cpu_walk_trace(&vm->real, &x, va, false, &w->real);
+			w->has_real = true;
+			w->guest = w->real;
+		}
+		return;
+	}
+	w->paging = (g->sr[SR_ptb] & PTB_P) != 0;
+	if (!w->paging)
+		return;
+	cpu_walk_trace(g, &x, va, false, &w->guest);
+	switch (vm->opt.mode) {
+	case MODE_BARE:
+		w->real = w->guest;
+		w->has_real = true;
+		return;
+	case MODE_EMULATE:
+		w->how = "interpreted";
+		return;
+	default:
+		break;
+	}
+	if (vm->shadow) {
+		w->how = "shadow";
+		x.root = vmm_shadow_peek(vm);
+		if (x.root) {
+			cpu_walk_trace(&vm->real, &x, va, false, &w->real);
+			w->has_real = true;
+		}
+		return;
+	}
+	if (vm->hw) {
+		w->how = "nested";
+		x = (struct mmu_ctx){ .kind = MMU_2D, .root = g->sr[SR_ptb] & PAGE_MASK,
+				      .nroot = vmm_hw_nested(vm), .limit = vm->region_size,
+				      .offset = vm->region_base };
+		cpu_walk_trace(&vm->real, &x, va, false, &w->real);
+		w->has_real = true;
+	}
+}
+
 bool vm_translate(const struct vm *vm, uint32_t va, uint32_t *gpa)
 {
 	return cpu_translate(vm_guest_c(vm), va, gpa);
