@@ -56,13 +56,9 @@ _start:
 	rfe
 
 vector:
-	mfsr	r8, cause
-	cmpi	r8, CAUSE_PAGEFAULT
-	beq	on_fault
-	cmpi	r8, CAUSE_TIMER
-	beq	on_tick
-	cmpi	r8, CAUSE_SYSCALL
-	beq	on_sys
+	on	CAUSE_PAGEFAULT, on_fault
+	on	CAUSE_TIMER, on_tick
+	on	CAUSE_SYSCALL, on_sys
 	fail	1
 
 on_tick:

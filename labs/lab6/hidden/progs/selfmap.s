@@ -38,11 +38,8 @@ _start:
 	enter_user 0x401000
 
 vector:
-	mfsr	r8, cause
-	cmpi	r8, CAUSE_SYSCALL
-	beq	on_sys
-	cmpi	r8, CAUSE_PAGEFAULT
-	beq	on_fault
+	on	CAUSE_SYSCALL, on_sys
+	on	CAUSE_PAGEFAULT, on_fault
 	fail	1
 on_fault:
 	addi	r10, r10, 1

@@ -41,9 +41,7 @@ _start:
 	enter_user phase1 - user
 
 vector:
-	mfsr	r8, cause
-	cmpi	r8, CAUSE_SYSCALL
-	beq	on_sys
+	on	CAUSE_SYSCALL, on_sys
 	fail	1
 on_sys:
 	cmpi	r10, 2

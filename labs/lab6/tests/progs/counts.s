@@ -18,10 +18,11 @@
 ; and the guest sees its 3 page faults, no more. Halts 0 when all it sees
 ; is right; else the number of the check that failed:
 ;   1 a trap the kernel does not expect (not a page fault or sys)
-;   10..12 the Nth page fault has a wrong detail or pfinfo (or 13: too many)
+;   9 more than 3 page faults; 10 + N, 30 + N: the Nth page fault has a
+;     wrong detail, a wrong pfinfo
 ;   20..26 the user's registers: r1 r2 r3 r4 r5, and the words at D1, RO
-;   30..36 the entries' A and D (and W) bits, 0x0000 to 0x6000, as bare
-;   40 the kernel saw a number of page faults other than 3
+;   40..46 the entries' A and D (and W) bits, 0x0000 to 0x6000, as bare
+;   47 the kernel saw a number of page faults other than 3
 
 	.include "pager.inc"
 	.equ	PD, 0x10000
@@ -54,35 +55,14 @@ _start:
 	enter_user 0
 
 vector:
-	mfsr	r8, cause
-	cmpi	r8, CAUSE_PAGEFAULT
-	beq	on_fault
-	cmpi	r8, CAUSE_SYSCALL
-	beq	on_sys
+	on	CAUSE_PAGEFAULT, on_fault
+	on	CAUSE_SYSCALL, on_sys
 	fail	1
 
 ; The faults in order: (detail, pfinfo) each.
 on_fault:
-	muli	r11, r10, 8
-	la	r12, expected
-	add	r11, r11, r12
-	addi	r10, r10, 1
-	cmpi	r10, 3
-	ble	1f
-	fail	13
-1:	mfsr	r8, detail
-	ldw	r9, 0(r11)
-	cmp	r8, r9
-	beq	2f
-	addi	r8, r10, 9
-	out	PORT_POWER, r8
-2:	mfsr	r8, pfinfo
-	ldw	r9, 4(r11)
-	cmp	r8, r9
-	beq	3f
-	addi	r8, r10, 9
-	out	PORT_POWER, r8
-3:	cmpi	r10, 1
+	fault_row expected, 8, 3
+	cmpi	r10, 1
 	beq	grant
 	cmpi	r10, 2
 	beq	demand
@@ -107,14 +87,14 @@ on_sys:
 	expect	r5, 0x55, 24
 	expect_word D1, 0x101, 25
 	expect_word RO, 0x101, 26
-	expect_bits PT + 0, A | D | W, A, 30
-	expect_bits PT + 4, A | D | W, A | D | W, 31
-	expect_bits PT + 8, A | D | W, A | D | W, 32
-	expect_bits PT + 12, A | D | W, A | D | W, 33
-	expect_bits PT + 16, A | D | W, A | W, 34
-	expect_bits PT + 20, A | D | W, W, 35
-	expect_word PT + 24, 0, 36
-	expect	r10, 3, 40
+	expect_bits PT + 0, A | D | W, A, 40
+	expect_bits PT + 4, A | D | W, A | D | W, 41
+	expect_bits PT + 8, A | D | W, A | D | W, 42
+	expect_bits PT + 12, A | D | W, A | D | W, 43
+	expect_bits PT + 16, A | D | W, A | W, 44
+	expect_bits PT + 20, A | D | W, W, 45
+	expect_word PT + 24, 0, 46
+	expect	r10, 3, 47
 	li	r8, 0
 	out	PORT_POWER, r8
 

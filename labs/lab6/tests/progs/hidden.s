@@ -49,9 +49,7 @@ _start:
 	enter_user 0
 
 vector:
-	mfsr	r8, cause
-	cmpi	r8, CAUSE_SYSCALL
-	beq	on_sys
+	on	CAUSE_SYSCALL, on_sys
 	fail	1
 on_sys:
 	; Each round adds the seven tags through slot 0, storing the running

@@ -12,9 +12,9 @@
 ; Each fault is recorded (detail, pfinfo), skipped, and compared with what
 ; the bare machine gives.
 ;
-; Memory: the default 1 MiB. Halts 0, or: 1 an unexpected trap; 10 + N
-; the Nth fault's detail, 30 + N its pfinfo, 50 more faults than 7,
-; 51 fewer; 52..54 what the user code read and wrote.
+; Memory: the default 1 MiB. Halts 0, or: 1 an unexpected trap; 9 more
+; faults than 7, 51 fewer; 10 + N the Nth fault's detail, 30 + N its
+; pfinfo; 52..54 what the user code read and wrote.
 
 	.include "pager.inc"
 	.equ	MEM, 0x100000
@@ -41,33 +41,12 @@ _start:
 	enter_user 0
 
 vector:
-	mfsr	r8, cause
-	cmpi	r8, CAUSE_PAGEFAULT
-	beq	on_fault
-	cmpi	r8, CAUSE_SYSCALL
-	beq	on_sys
+	on	CAUSE_PAGEFAULT, on_fault
+	on	CAUSE_SYSCALL, on_sys
 	fail	1
 on_fault:
-	cmpi	r10, NFAULTS
-	blt	1f
-	fail	50
-1:	shli	r11, r10, 3
-	la	r12, expected
-	add	r11, r11, r12
-	addi	r10, r10, 1
-	mfsr	r8, detail
-	ldw	r9, 0(r11)
-	cmp	r8, r9
-	beq	2f
-	addi	r8, r10, 10
-	out	PORT_POWER, r8
-2:	mfsr	r8, pfinfo
-	ldw	r9, 4(r11)
-	cmp	r8, r9
-	beq	3f
-	addi	r8, r10, 30
-	out	PORT_POWER, r8
-3:	cmpi	r9, PF_X | PF_B		; a fetch: back to where r6 says
+	fault_row expected, 8, NFAULTS
+	cmpi	r9, PF_X | PF_B		; a fetch: back to where r6 says
 	bne	4f
 	mtsr	epc, r6
 	rfe

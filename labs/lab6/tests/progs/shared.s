@@ -52,11 +52,8 @@ run:
 3:	enter_user 0
 
 vector:
-	mfsr	r8, cause
-	cmpi	r8, CAUSE_SYSCALL
-	beq	on_sys
-	cmpi	r8, CAUSE_PAGEFAULT
-	beq	on_fault
+	on	CAUSE_SYSCALL, on_sys
+	on	CAUSE_PAGEFAULT, on_fault
 	fail	1
 on_fault:
 	cmpi	r10, 7			; only phases 7 and 8 fault

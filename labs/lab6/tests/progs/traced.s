@@ -51,11 +51,8 @@ _start:
 	enter_user phase1 - user
 
 vector:
-	mfsr	r8, cause
-	cmpi	r8, CAUSE_SYSCALL
-	beq	on_sys
-	cmpi	r8, CAUSE_PAGEFAULT
-	beq	on_fault
+	on	CAUSE_SYSCALL, on_sys
+	on	CAUSE_PAGEFAULT, on_fault
 	fail	1
 ; Two faults are expected: phase 1's store to the page made read-only,
 ; and phase 2's load of the unmapped page; each is skipped.

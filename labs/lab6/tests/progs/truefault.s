@@ -8,10 +8,10 @@
 ; from an absent page and from a closed one, and an address whose
 ; directory entry is absent.
 ;
-; Halts 0, or: 1 a trap that is not a page fault or sys; 10 + N the Nth
-; page fault has the wrong detail, 30 + N the wrong pfinfo, 50 + N the
-; wrong epc (N from 1), 70 more faults than expected; 71 fewer; 72..76
-; what the user code computed (r1..r5).
+; Halts 0, or: 1 a trap that is not a page fault or sys; 9 more faults
+; than expected, 71 fewer; 10 + N the Nth page fault has the wrong detail,
+; 30 + N the wrong pfinfo, 50 + N the wrong epc (N from 1); 72..77 what the
+; user code computed (r1..r5) and stored.
 
 	.include "pager.inc"
 	.equ	PD, 0x10000
@@ -41,34 +41,13 @@ _start:
 	enter_user 0
 
 vector:
-	mfsr	r8, cause
-	cmpi	r8, CAUSE_PAGEFAULT
-	beq	on_fault
-	cmpi	r8, CAUSE_SYSCALL
-	beq	on_sys
+	on	CAUSE_PAGEFAULT, on_fault
+	on	CAUSE_SYSCALL, on_sys
 	fail	1
 
 on_fault:
-	cmpi	r10, NFAULTS
-	blt	1f
-	fail	70
-1:	muli	r11, r10, 16
-	la	r12, expected
-	add	r11, r11, r12		; r11: this fault's row
-	addi	r10, r10, 1
-	mfsr	r8, detail
-	ldw	r9, 0(r11)
-	cmp	r8, r9
-	beq	2f
-	addi	r8, r10, 10
-	out	PORT_POWER, r8
-2:	mfsr	r8, pfinfo
-	ldw	r9, 4(r11)
-	cmp	r8, r9
-	beq	3f
-	addi	r8, r10, 30
-	out	PORT_POWER, r8
-3:	mfsr	r8, epc
+	fault_row expected, 16, NFAULTS
+	mfsr	r8, epc
 	ldw	r9, 8(r11)
 	cmp	r8, r9
 	beq	4f
