@@ -337,6 +337,25 @@ bool lab_run_confined(const struct lab_run *r, const struct image *img, uint64_t
 	return ok;
 }
 
+void lab_expect_guest_equivalent(const struct lab_run *r, enum vmm_mode mode)
+{
+	struct lab_run run = *r;
+	const char *kernel = r->kernel ? r->kernel : "guest/kernel.elf";
+	struct image img;
+	char disk[4096];
+	char *why = NULL;
+
+	snprintf(disk, sizeof disk, "%s", r->disk ? r->disk : lab_build_path("guest/disk.img"));
+	run.disk = disk;
+	lab_read_image(lab_build_path(kernel), &img);
+	cr_expect(lab_equivalent(&run, &img, MODE_BARE, mode, &why),
+		  "Popek and Goldberg's equivalence fails: %s under %s%s%s is not the bare machine "
+		  "to its guest:\n%s", kernel, vmm_mode_name(mode), r->nonvirt ? " --nonvirt=" : "",
+		  r->nonvirt ? r->nonvirt : "", why ? why : "");
+	free(why);
+	image_free(&img);
+}
+
 void lab_expect_program(const char *path, enum vmm_mode mode, const struct lab_run *r)
 {
 	struct lab_run run = { 0 };

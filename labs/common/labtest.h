@@ -92,6 +92,12 @@ bool lab_load_image(void *ctx, struct vm *vm, char *err, size_t errlen);
 bool lab_equivalent(const struct lab_run *r, const struct image *img, enum vmm_mode a,
 		    enum vmm_mode b, char **why);
 
+/* Boot the guest OS (r->kernel under BUILD, or guest/kernel.elf; r->disk,
+ * or BUILD/guest/disk.img) bare and under mode with r's options, step by
+ * step, and fail the test with the first difference unless the guest can
+ * tell nothing apart (Popek and Goldberg's equivalence). */
+void lab_expect_guest_equivalent(const struct lab_run *r, enum vmm_mode mode);
+
 /* The check every lab's test programs share: assemble path (a program that
  * checks itself and halts with 0 when every check passed, or with the number
  * of the check that failed: its comments say which), run it bare and under

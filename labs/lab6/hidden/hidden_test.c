@@ -41,17 +41,26 @@ static void expect_everywhere(const char *path, const struct lab_run *base)
 	}
 }
 
-Test(lab6_hidden, random_page_table_changes_are_equivalent, .timeout = LAB_TIMEOUT)
+/* And under trap the real processor's tables, every `piece` instructions,
+ * map nothing but the guest's region. */
+static void expect_everywhere_confined(const char *path, const struct lab_run *base, uint64_t piece)
 {
-	struct lab_run r = { .max_steps = 1000000 };
+	struct lab_run r = *base;
 	struct image img;
 	char why[256];
 
-	expect_everywhere(PROG("random"), &r);
-	lab_assemble_file(PROG("random"), inc, &img);
+	expect_everywhere(path, base);
+	lab_assemble_file(path, inc, &img);
 	r.mode = MODE_TRAP;
-	cr_expect(lab_run_confined(&r, &img, 97, why, sizeof why), "resource control: %s", why);
+	cr_expect(lab_run_confined(&r, &img, piece, why, sizeof why), "resource control: %s", why);
 	image_free(&img);
+}
+
+Test(lab6_hidden, random_page_table_changes_are_equivalent, .timeout = LAB_TIMEOUT)
+{
+	struct lab_run r = { .max_steps = 1000000 };
+
+	expect_everywhere_confined(PROG("random"), &r, 97);
 }
 
 Test(lab6_hidden, the_paged_guest_os_under_bt_and_early_hw, .timeout = LAB_TIMEOUT)
@@ -128,27 +137,15 @@ Test(lab6_hidden, a_debugger_write_to_a_page_table_reaches_the_shadow, .timeout 
 Test(lab6_hidden, a_directory_that_is_its_own_page_table, .timeout = LAB_TIMEOUT)
 {
 	struct lab_run r = { .max_steps = 100000 };
-	struct image img;
-	char why[256];
 
-	expect_everywhere(PROG("selfmap"), &r);
-	lab_assemble_file(PROG("selfmap"), inc, &img);
-	r.mode = MODE_TRAP;
-	cr_expect(lab_run_confined(&r, &img, 1, why, sizeof why), "resource control: %s", why);
-	image_free(&img);
+	expect_everywhere_confined(PROG("selfmap"), &r, 1);
 }
 
 Test(lab6_hidden, a_memory_that_ends_inside_a_page, .timeout = LAB_TIMEOUT)
 {
 	struct lab_run r = { .max_steps = 100000, .mem = 0x100800 };
-	struct image img;
-	char why[256];
 
-	expect_everywhere(PROG("partial"), &r);
-	lab_assemble_file(PROG("partial"), inc, &img);
-	r.mode = MODE_TRAP;
-	cr_expect(lab_run_confined(&r, &img, 1, why, sizeof why), "resource control: %s", why);
-	image_free(&img);
+	expect_everywhere_confined(PROG("partial"), &r, 1);
 }
 
 Test(lab6_hidden, exact_counts_under_bt_and_early_hw, .timeout = LAB_TIMEOUT)

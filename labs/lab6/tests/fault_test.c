@@ -14,14 +14,16 @@
 
 #define PROG(name) "labs/lab6/tests/progs/" name ".s"
 
-static void counts(const char *path, const struct lab_run *r, struct vm_mmu_stats *mmu,
-		   uint64_t *guest_faults)
+/* The program at path under trap: equivalent to bare, and its counts. */
+static void counts(const char *path, struct vm_mmu_stats *mmu, uint64_t *guest_faults)
 {
+	struct lab_run r = { .mode = MODE_TRAP };
 	struct lab_result res;
 
-	lab_run_program(path, r, &res);
+	lab_expect_program(path, MODE_TRAP, NULL);
+	lab_run_program(path, &r, &res);
 	cr_assert(res.halted && res.code == 0, "%s under %s did not finish its checks (stopped with "
-		  "'%s', code %u): fix the equivalence first", path, vmm_mode_name(r->mode),
+		  "'%s', code %u): fix the equivalence first", path, vmm_mode_name(r.mode),
 		  vm_stop_name(res.stop), res.code);
 	*mmu = res.stats.mmu;
 	*guest_faults = res.stats.guest_traps[CAUSE_PAGEFAULT];
@@ -30,12 +32,10 @@ static void counts(const char *path, const struct lab_run *r, struct vm_mmu_stat
 
 Test(lab6_fault, hidden_faults_are_filled_and_the_guest_never_sees_them, .timeout = LAB_TIMEOUT)
 {
-	struct lab_run r = { .mode = MODE_TRAP };
 	struct vm_mmu_stats mmu;
 	uint64_t seen;
 
-	lab_expect_program(PROG("hidden"), MODE_TRAP, NULL);
-	counts(PROG("hidden"), &r, &mmu, &seen);
+	counts(PROG("hidden"), &mmu, &seen);
 	cr_expect_eq(seen, 0, "the guest saw %llu page faults; its tables allow every access",
 		     (unsigned long long)seen);
 	cr_expect_eq(mmu.true_faults, 0, "%llu true faults counted: none is (the guest's tables "
@@ -50,12 +50,10 @@ Test(lab6_fault, hidden_faults_are_filled_and_the_guest_never_sees_them, .timeou
 
 Test(lab6_fault, true_faults_reach_the_guest_as_on_the_bare_machine, .timeout = LAB_TIMEOUT)
 {
-	struct lab_run r = { .mode = MODE_TRAP };
 	struct vm_mmu_stats mmu;
 	uint64_t seen;
 
-	lab_expect_program(PROG("truefault"), MODE_TRAP, NULL);
-	counts(PROG("truefault"), &r, &mmu, &seen);
+	counts(PROG("truefault"), &mmu, &seen);
 	cr_expect_eq(seen, 7, "the guest saw %llu page faults; bare, it sees 7", (unsigned long long)seen);
 	cr_expect_eq(mmu.true_faults, 7, "%llu true faults counted, 7 reflected",
 		     (unsigned long long)mmu.true_faults);
@@ -63,13 +61,11 @@ Test(lab6_fault, true_faults_reach_the_guest_as_on_the_bare_machine, .timeout = 
 
 Test(lab6_fault, fault_counts_on_a_known_program_are_exact, .timeout = LAB_TIMEOUT)
 {
-	struct lab_run r = { .mode = MODE_TRAP };
 	struct vm_mmu_stats mmu;
 	uint64_t seen;
 
 	/* Counted by hand in counts.s's comments, from the lab's rules. */
-	lab_expect_program(PROG("counts"), MODE_TRAP, NULL);
-	counts(PROG("counts"), &r, &mmu, &seen);
+	counts(PROG("counts"), &mmu, &seen);
 	cr_expect_eq(mmu.hidden, 7, "hidden faults: %llu, not 7 (see counts.s: which did you add "
 		     "or miss?)", (unsigned long long)mmu.hidden);
 	cr_expect_eq(mmu.true_faults, 3, "true faults: %llu, not 3", (unsigned long long)mmu.true_faults);
