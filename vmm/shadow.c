@@ -526,8 +526,8 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
 	vm->stats.mmu.hidden++;
 	vmm_charge(vm, vmm_cost(vm, VMM_C_HIDDEN_FAULT));
 	return VMM_GO_ON;
-	/* LAB 6 STUB: (void)w; */
-	/* LAB 6 STUB: (void)k; */
+	/* LAB 6 STUB: (void)&w; */
+	/* LAB 6 STUB: (void)&k; */
 	/* LAB 6 STUB: (void)guest_walk; */
 	/* LAB 6 STUB: (void)guest_set_accessed; */
 	/* LAB 6 STUB: (void)install; */
