@@ -22,12 +22,12 @@ static void counts(const char *path, struct vm_mmu_stats *mmu, uint64_t *guest_f
 
 	lab_expect_program(path, MODE_TRAP, NULL);
 	lab_run_program(path, &r, &res);
-	cr_assert(res.halted && res.code == 0, "%s under %s did not finish its checks (stopped with "
-		  "'%s', code %u): fix the equivalence first", path, vmm_mode_name(r.mode),
-		  vm_stop_name(res.stop), res.code);
+	lab_result_free(&res);
+	cr_assert(res.halted && res.code == 0, "%s under trap did not finish its checks (stopped "
+		  "with '%s', code %u): fix the equivalence first", path, vm_stop_name(res.stop),
+		  res.code);
 	*mmu = res.stats.mmu;
 	*guest_faults = res.stats.guest_traps[CAUSE_PAGEFAULT];
-	lab_result_free(&res);
 }
 
 Test(lab6_fault, hidden_faults_are_filled_and_the_guest_never_sees_them, .timeout = LAB_TIMEOUT)
