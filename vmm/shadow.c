@@ -286,11 +286,16 @@ static void guest_walk(struct vm *vm, uint32_t va, bool write, struct cpu_walk *
 /* Set A, and D for a write, in the guest's leaf entry the walk used. */
 static void guest_set_accessed(struct vm *vm, const struct cpu_walk *w, bool write)
 {
+	/* LAB 6 BEGIN: honest A and D: set them in the guest's entry that w used, as the bare machine's walk does */
 	uint32_t pte_gpa = w->step[1].table + 4 * w->step[1].index;
 	uint32_t e = w->step[1].entry | PTE_A | (write ? PTE_D : 0);
 
 	if (e != w->step[1].entry)
 		mem_write(&vm->vcpu.mem, pte_gpa, &e, 4);
+	/* LAB 6 STUB: (void)vm; */
+	/* LAB 6 STUB: (void)w; */
+	/* LAB 6 STUB: (void)write; */
+	/* LAB 6 END */
 }
 
 /* Fill the shadow entry of va from the guest's walk w. */
@@ -313,12 +318,16 @@ static void install(struct vm *vm, struct shadow *s, int k, uint32_t va, const s
 		real_store(vm, sp->dir + 4 * slot, t | PTE_V);
 		protect(vm, s, gpt);
 	}
+	/* LAB 6 BEGIN: the shadow entry of va: the real frame, writable only where a store may go straight through */
 	/* Writable only where the guest's store would not fault, would set
 	 * no dirty bit, and would not change a page table. */
 	bool w_ok = (pte & PTE_W) && (pte & PTE_D) && !is_table(s, gpage);
 	set_entry(vm, s, sp->pt[slot] + 4 * ((va >> PAGE_SHIFT) & 0x3FF),
 		  real_of(vm, gpage) | PTE_V | PTE_U | (w_ok ? PTE_W : 0));
 	cpu_tlb_flush(&vm->real);
+	/* LAB 6 STUB: (void)gpage; */
+	/* LAB 6 STUB: (void)pte; */
+	/* LAB 6 END */
 }
 
 /* ---- the monitor's side ---------------------------------------------------- */
@@ -386,6 +395,7 @@ void vmm_shadow_ptb_written(struct vm *vm)
 
 void vmm_shadow_written(struct vm *vm, uint32_t gpa, uint32_t len)
 {
+	/* LAB 6 BEGIN: guest memory [gpa, gpa + len) changed: drop each shadow table and entry built from a word of it */
 	struct shadow *s = vm->shadow;
 
 	if (!s || !len)
@@ -411,6 +421,10 @@ void vmm_shadow_written(struct vm *vm, uint32_t gpa, uint32_t len)
 		}
 	}
 	cpu_tlb_flush(&vm->real);
+	/* LAB 6 STUB: (void)vm; */
+	/* LAB 6 STUB: (void)gpa; */
+	/* LAB 6 STUB: (void)len; */
+	/* LAB 6 END */
 }
 
 /* Run the one instruction on the virtual CPU, whose memory is exactly the
@@ -427,6 +441,7 @@ static int interpret(struct vm *vm)
  * store this can make (the caller interprets it). */
 static bool emulate_store(struct vm *vm, uint32_t word)
 {
+	/* LAB 6 BEGIN: a traced store: make it as the bare machine would (A and D too), then tell the shadows */
 	struct cpu *v = &vm->vcpu;
 	uint32_t ea, gpa, size;
 	const struct isa_insn *in = isa_decode_row(word);
@@ -456,6 +471,10 @@ static bool emulate_store(struct vm *vm, uint32_t word)
 	}
 	vmm_retire(vm, in, v->pc + 4);
 	return true;
+	/* LAB 6 STUB: (void)vm; */
+	/* LAB 6 STUB: (void)word; */
+	/* LAB 6 STUB: return false; */
+	/* LAB 6 END */
 }
 
 int vmm_shadow_store(struct vm *vm, uint32_t word)
@@ -497,6 +516,7 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
 			return VMM_GO_ON;
 		return interpret(vm);
 	}
+	/* LAB 6 BEGIN: a page fault of guest user mode: true (reflect it), tracing (make the store) or hidden (fill the shadow) */
 	guest_walk(vm, va, write, &w);
 	if (!w.ok) {
 		/* The guest's own tables fault: a true page fault, as bare. */
@@ -519,4 +539,11 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
 	vm->stats.mmu.hidden++;
 	vmm_charge(vm, vmm_cost(vm, VMM_C_HIDDEN_FAULT));
 	return VMM_GO_ON;
+	/* LAB 6 STUB: (void)&w; */
+	/* LAB 6 STUB: (void)&k; */
+	/* LAB 6 STUB: (void)guest_walk; */
+	/* LAB 6 STUB: (void)guest_set_accessed; */
+	/* LAB 6 STUB: (void)install; */
+	/* LAB 6 STUB: return vmm_reflect_page_fault(vm, va, (write ? PF_W : 0) | (fetch ? PF_X : 0), t->epc, t->pc); */
+	/* LAB 6 END */
 }
