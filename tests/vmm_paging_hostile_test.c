@@ -14,6 +14,7 @@
  *       without paging (vmm_hostile_test.c).
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -168,6 +169,75 @@ static void fixture(struct guest *g, struct image *img, const char *name)
 	g->opt.step_limit = 2000000;
 	g->load = vt_load_image;
 	g->ctx = img;
+}
+
+/* The page faults the kernel printed ("pf VA PFINFO EPC") with this pfinfo. */
+static int faults(const char *console, uint32_t pfinfo)
+{
+	int n = 0;
+	for (const char *p = console; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		unsigned va, info, epc;
+		if (sscanf(p, "pf %x %x %x", &va, &info, &epc) == 3 && info == pfinfo)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Frames at the end of memory, far past it, and where region base + frame
+ * wraps round to the monitor's own area or lands in its table pool; the
+ * same for directory entries and for ptb. Bare faults each access (pfinfo
+ * B: outside memory; with W for the store, X for the fetch); so must they.
+ */
+Test(paging_hostile, tables_reaching_past_memory_fault_as_bare_in_every_mode)
+{
+	struct image img;
+	struct guest g;
+	char *bare;
+
+	fixture(&g, &img, "pt_escape");
+	bare = check_every_monitor(&g, true);
+	/* 5 frames and 4 directory entries outside, each probed four ways:
+	 * load, store, load, fetch; and 3 ptbs outside, fetched from. */
+	cr_expect_eq(faults(bare, PF_B), 2 * 9, "%s", bare);
+	cr_expect_eq(faults(bare, PF_B | PF_W), 9);
+	cr_expect_eq(faults(bare, PF_B | PF_X), 9 + 3);
+	vt_has(bare, "pf 00000000 00000002 00000000");     /* a ptb in memory, empty */
+	vt_has(bare, "pf 00c00000 00000009 00000004");     /* a directory entry wrapping to 0 */
+	vt_has(bare, "trap 00000004 ffff0000 ");           /* the kernel: BOUNDS */
+	vt_has(bare, "trap 00000004 00101000 ");
+	vt_has(bare, "end 00000000 00000000 5a5a0000 ");   /* the control: a store went through */
+	vt_has(bare, "end 0000000f 50000000 ");            /* the last word of memory is the guest's */
+	free(bare);
+	image_free(&img);
+}
+
+/*
+ * Loops: a directory that is its own table, a data page made a table by a
+ * user store and rewritten in use, a table mapping itself writable through
+ * which the user remaps the page it runs on, the code page unmapped under
+ * the user's feet, two tables mapping each other. Each change takes effect
+ * at the next access, accessed and dirty bits as bare sets them.
+ */
+Test(paging_hostile, loops_of_tables_changed_through_themselves_in_every_mode)
+{
+	struct image img;
+	struct guest g;
+	char *bare;
+
+	alarm(300); /* a hang fails the test (see tests/limits_test.c on .timeout) */
+	fixture(&g, &img, "pt_loops");
+	bare = check_every_monitor(&g, true);
+	/* The directory as table: PD[1] walked (A); DATA2's entry walked (A,
+	 * 0x150e2 = 0xd3 + DATA1|VUWA); PD[0] walked and written (A, D). */
+	vt_has(bare, "end 00000000 0000800d 000000d2 000150e2 000100f0 ");
+	/* The remap of the running page: UCODE2's instruction ran (0x222). */
+	vt_has(bare, "end 00000001 0000800d 0001500f 00000222 0000900d ");
+	vt_has(bare, "pf 00001008 00000005 00000094 "); /* the table read-only to itself */
+	vt_has(bare, "pf 00000090 00000002 00000090 "); /* the code page pulled away */
+	vt_has(bare, "end 00000003 000000d1 0001500f 000000d3 0000800d ");
+	free(bare);
+	image_free(&img);
 }
 
 /*
