@@ -260,3 +260,27 @@ Test(paging_hostile, a_load_sharing_the_code_pages_tlb_entry_completes_regressio
 	free(bare);
 	image_free(&img);
 }
+
+/*
+ * Tables written while in use: at every timer tick the kernel changes an
+ * entry the user is using (its frame, W, A and D, V, a directory entry,
+ * the user's write access to its own table, the frame of the code page it
+ * runs in), and the user remaps a page through its own table each turn of
+ * its loop. The sums it prints say exactly when each change took effect.
+ */
+Test(paging_hostile, tables_written_while_in_use_in_every_mode)
+{
+	struct image img;
+	struct guest g;
+	char *bare;
+
+	alarm(600);
+	fixture(&g, &img, "pt_live");
+	bare = check_every_monitor(&g, true);
+	vt_has(bare, "end 00000000 0000f375 00013e06 0001b486 015ddec3 ");
+	vt_has(bare, "end 00000001 0002de35 0003bb3e 0005236e 015e1ec3 ");
+	cr_expect_eq(faults(bare, PF_P | PF_W), 100, "the tick's read-only entries fault stores");
+	cr_expect_eq(faults(bare, 0), 50, "and its unmapped ones the next access");
+	free(bare);
+	image_free(&img);
+}
