@@ -183,6 +183,15 @@ static int faults(const char *console, uint32_t pfinfo)
 	return n;
 }
 
+/* The lines of console that begin with prefix. */
+static int count_lines(const char *console, const char *prefix)
+{
+	int n = 0;
+	for (const char *p = console; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
 /*
  * Frames at the end of memory, far past it, and where region base + frame
  * wraps round to the monitor's own area or lands in its table pool; the
@@ -314,6 +323,31 @@ Test(paging_hostile, more_address_spaces_than_the_shadow_cache_holds_in_every_mo
 	cr_expect_eq(s.mmu.pool_peak, s.mmu.pool_size, "the pool ran full: %llu of %llu", (unsigned long long)s.mmu.pool_peak, (unsigned long long)s.mmu.pool_size);
 	cr_expect_gt(s.mmu.resyncs, 0, "writes to the shared tables dropped shadow entries");
 	vmm_observation_free(&w.o);
+	free(bare);
+	image_free(&img);
+}
+
+/*
+ * Paging on and off, round after round: the same routine runs paged and
+ * relocated, writing its page table through its mapping (traced, paged) or
+ * through the relocation window (untraced, unpaged); the kernel changes
+ * the table while paging is off, flips the paging bit several times
+ * without entering user mode, and swaps between two directories sharing
+ * the table. Each round sees what the bare machine's walk would.
+ */
+Test(paging_hostile, paging_turned_on_and_off_repeatedly_in_every_mode)
+{
+	struct image img;
+	struct guest g;
+	char *bare;
+
+	alarm(600);
+	fixture(&g, &img, "pt_onoff");
+	bare = check_every_monitor(&g, true);
+	vt_has(bare, "end 00000000 000001a8 00378510 0000018e 0000017c ");
+	vt_has(bare, "end 00000001 000004c8 00378510 0000049e 000004a4 ");
+	cr_expect_eq(faults(bare, 0), 52, "VA 0x3000, paged while its entry is clear");
+	cr_expect_eq(count_lines(bare, "trap 00000004 00003000 "), 24, "VA 0x3000 relocated: BOUNDS");
 	free(bare);
 	image_free(&img);
 }
