@@ -105,6 +105,7 @@ static bool nested_xlate(struct walker *w, uint32_t gpa, bool write, uint32_t *p
 	const struct mmu_ctx *x = w->x;
 	uint32_t leaf_pa, leaf;
 
+	w->gpa = gpa; /* what an NPF names, when the nested table lacks it */
 	if (gpa >= x->limit)
 		return fail(w, PF_B, false);
 	if (!x->nroot) {
@@ -141,6 +142,14 @@ static bool walk_2d(struct walker *w, uint32_t va, uint32_t *pa)
 		return fail(w, 0, false);
 	if (!(pte & PTE_U) || (w->write && !(pte & PTE_W)))
 		return fail(w, PF_P, false);
+	/* A page lying partly outside the guest's memory faults, as on the
+	 * bare machine (table_walk). The nested table lacks such a page, but
+	 * without one (nroot 0: the guest turned paging on since its entry)
+	 * the region's offset alone would map the whole of it, the bytes past
+	 * the region's end included (tests/vmm_paging_hostile_test.c,
+	 * tables_in_a_last_partial_page_in_every_mode). */
+	if ((pte & PAGE_MASK) > x->limit - PAGE_SIZE || x->limit < PAGE_SIZE)
+		return fail(w, PF_B, false);
 	if (!(pte & PTE_W))
 		w->writable = false;
 	w->leaf_pa = p;

@@ -351,3 +351,43 @@ Test(paging_hostile, paging_turned_on_and_off_repeatedly_in_every_mode)
 	free(bare);
 	image_free(&img);
 }
+
+/*
+ * A memory whose size is not a multiple of 4 KiB: the directory, then a
+ * table, in its last (partial) page, changed at every tick while in use;
+ * the partial page mapped to the user (a page partly outside memory:
+ * pfinfo B), entries read from past the end of memory (B), the kernel's
+ * last word and the one after it. A monitor's physical map leaves that
+ * page out and emulates every access to it. Found: nested paging let the
+ * user reach the page whole (and the bytes past the region) when the
+ * guest turned paging on after its VM entry (fixed in cpu/mmu.c).
+ */
+Test(paging_hostile, tables_in_a_last_partial_page_in_every_mode)
+{
+	static const uint32_t sizes[] = { (1u << 20) + 2048, (1u << 20) + 1028, (1u << 20) + 4092 };
+	struct image img;
+	struct guest g;
+
+	alarm(600);
+	fixture(&g, &img, "pt_partial");
+	for (unsigned k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		uint32_t partial = sizes[k] & 0xFFF, past = 0x400000 + (partial / 4) * 0x1000;
+		char line[64];
+		char *bare;
+
+		g.opt.mem_size = sizes[k];
+		bare = check_every_monitor(&g, true);
+		cr_expect_eq(faults(bare, PF_B), 2 + 2, "%u bytes: %s", sizes[k], bare);
+		cr_expect_eq(faults(bare, PF_B | PF_W), 2);
+		snprintf(line, sizeof line, "pf %08x 00000008 ", (partial / 4) << 22);
+		vt_has(bare, line); /* a directory entry past memory */
+		snprintf(line, sizeof line, "pf %08x 00000008 ", past);
+		vt_has(bare, line); /* a table entry past memory */
+		snprintf(line, sizeof line, "trap 00000004 %08x ", sizes[k]);
+		cr_expect_eq(count_lines(bare, line), 2, "the kernel's load and store past the end");
+		vt_has(bare, "end 00000000 00000726 00001572 000023be 000023be ");
+		vt_has(bare, "end 00000001 00001536 00003fa2 00006a0e 000031ab ");
+		free(bare);
+	}
+	image_free(&img);
+}
