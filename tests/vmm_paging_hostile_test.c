@@ -9,7 +9,7 @@
  *       under every monitor (hw under each processor preset, so both shadow
  *       and nested paging) and must show the guest exactly what the bare
  *       machine shows it, one whole run and step by step (the equivalence
- *       diff), leaving the monitor's own memory untouched.
+ *       diff), leaving the monitor's own memory and another VM untouched.
  * Not:  the well-behaved paged guest (vmm_paging_test.c); hostile guests
  *       without paging (vmm_hostile_test.c).
  */
@@ -117,16 +117,52 @@ static const char *differs(const struct seen *a, const struct seen *b)
 	return NULL;
 }
 
+/* Another VM, made before the guest runs and looked at after: its memory
+ * and its monitor's stay as they were made (resource control between VMs). */
+static struct vm *bystander(uint64_t *hash)
+{
+	struct vm_options o;
+	struct vmm_observation ob;
+	struct vm *vm;
+	char err[256];
+	uint32_t w[1024];
+
+	vm_options_init(&o);
+	o.mode = MODE_TRAP;
+	o.mem_size = sizeof w;
+	cr_assert(vm_create(&vm, &o, err, sizeof err), "%s", err);
+	for (uint32_t i = 0; i < 1024; i++)
+		w[i] = 0xB7574D00u ^ (i * 0x9E3779B9u);
+	cr_assert(vm_load(vm, 0, w, sizeof w));
+	vmm_observe(vm, &ob);
+	*hash = ob.mem_hash;
+	vmm_observation_free(&ob);
+	return vm;
+}
+
+static void bystander_check(struct vm *vm, uint64_t hash, const char *name)
+{
+	struct vmm_observation ob;
+
+	vmm_observe(vm, &ob);
+	cr_expect(ob.mem_hash == hash && vm_vmm_intact(vm), "%s: another VM was touched", name);
+	vmm_observation_free(&ob);
+	vm_destroy(vm);
+}
+
 /*
  * The guest under bare and every monitor: each whole run ends as bare's
- * does, the monitor's memory intact; with lockstep, the equivalence diff
- * also finds no instruction after which the guest could tell. Returns
- * bare's console (the caller frees it), which must end in a halt.
+ * does, the monitor's memory intact, another VM untouched; with lockstep,
+ * the equivalence diff also finds no instruction after which the guest
+ * could tell. Returns bare's console (the caller frees it), which must end
+ * in a halt.
  */
 static char *check_every_monitor(const struct guest *g, bool lockstep)
 {
 	struct seen bare, w;
 	char *console;
+	uint64_t hash;
+	struct vm *other = bystander(&hash);
 
 	run_whole(g, MODE_BARE, VMM_CPU_TOY, &bare, NULL);
 	cr_assert_eq(bare.stop, STOP_HALT, "%s: bare ends with %s after %llu instructions:\n%s",
@@ -154,6 +190,7 @@ static char *check_every_monitor(const struct guest *g, bool lockstep)
 			vmm_divergence_free(&d);
 		}
 	}
+	bystander_check(other, hash, g->name);
 	console = strdup(bare.o.console);
 	vmm_observation_free(&bare.o);
 	return console;
