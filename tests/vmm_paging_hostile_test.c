@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz/fuzz.h"
 #include "vmm/vmtest.h"
 
 /* Every monitor, and hw on each processor: toy and modern page with nested
@@ -41,25 +42,6 @@ struct guest {
 	void *ctx;
 };
 
-/* What one whole run showed the guest: its final state and every trap. */
-struct seen {
-	struct vmm_observation o;
-	enum cpu_stop stop;
-	uint64_t ntraps, trap_hash;
-};
-
-static void record(void *ctx, const struct vm *vm, const struct vm_event *e)
-{
-	struct seen *w = ctx;
-	const uint64_t v[] = { e->index, (uint64_t)e->cause, e->detail, e->epc };
-	(void)vm;
-	if (e->action != VM_DELIVERED && e->action != VM_REFLECTED && e->action != VM_INJECTED)
-		return; /* the monitor's own business */
-	w->ntraps++;
-	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-		w->trap_hash = (w->trap_hash ^ v[i]) * 0x100000001b3u;
-}
-
 static struct vm *make(const struct guest *g, enum vmm_mode m, enum vmm_cpu cpu)
 {
 	struct vm_options o = g->opt;
@@ -77,44 +59,18 @@ static struct vm *make(const struct guest *g, enum vmm_mode m, enum vmm_cpu cpu)
 
 /* One whole run: as fast as the monitor goes (native runs, long TLB
  * lifetimes), where the diff's lockstep runs an instruction at a time. */
-static void run_whole(const struct guest *g, enum vmm_mode m, enum vmm_cpu cpu, struct seen *w,
-		      struct vm_stats *stats)
+static void run_whole(const struct guest *g, enum vmm_mode m, enum vmm_cpu cpu,
+		      struct fuzz_seen *w, struct vm_stats *stats)
 {
 	struct vm *vm = make(g, m, cpu);
 
-	memset(w, 0, sizeof *w);
-	w->trap_hash = 0xcbf29ce484222325u;
-	vm_set_event_hook(vm, record, w);
-	w->stop = vm_run(vm, UINT64_MAX);
-	vmm_observe(vm, &w->o);
+	fuzz_seen_start(vm, w);
+	fuzz_seen_finish(vm, vm_run(vm, UINT64_MAX), w);
 	cr_expect(vm_vmm_intact(vm), "%s: %s --cpu %s: the guest changed the monitor's own memory",
 		  g->name, vmm_mode_name(m), vmm_cpu_name(cpu));
 	if (stats)
 		vm_get_stats(vm, stats);
 	vm_destroy(vm);
-}
-
-/* The first thing the two runs showed differently, or NULL. */
-static const char *differs(const struct seen *a, const struct seen *b)
-{
-	if (a->stop != b->stop || a->o.halted != b->o.halted || a->o.halt_code != b->o.halt_code)
-		return "how it stopped";
-	if (a->o.retired != b->o.retired)
-		return "instructions retired";
-	if (a->o.pc != b->o.pc || a->o.psw != b->o.psw)
-		return "pc or psw";
-	if (memcmp(a->o.r, b->o.r, sizeof a->o.r))
-		return "registers";
-	if (memcmp(a->o.sr, b->o.sr, sizeof a->o.sr))
-		return "special registers";
-	if (a->ntraps != b->ntraps || a->trap_hash != b->trap_hash)
-		return "traps delivered";
-	if (a->o.console_len != b->o.console_len ||
-	    memcmp(a->o.console, b->o.console, a->o.console_len))
-		return "console output";
-	if (a->o.mem_hash != b->o.mem_hash)
-		return "memory";
-	return NULL;
 }
 
 /* Another VM, made before the guest runs and looked at after: its memory
@@ -159,7 +115,7 @@ static void bystander_check(struct vm *vm, uint64_t hash, const char *name)
  */
 static char *check_every_monitor(const struct guest *g, bool lockstep)
 {
-	struct seen bare, w;
+	struct fuzz_seen bare, w;
 	char *console;
 	uint64_t hash;
 	struct vm *other = bystander(&hash);
@@ -173,7 +129,7 @@ static char *check_every_monitor(const struct guest *g, bool lockstep)
 		const char *what;
 
 		run_whole(g, m->mode, m->cpu, &w, NULL);
-		what = differs(&bare, &w);
+		what = fuzz_seen_differs(&bare, &w);
 		cr_expect(!what, "%s: %s --cpu %s ends with other %s than bare\nbare:\n%s\n%s:\n%s",
 			  g->name, vmm_mode_name(m->mode), vmm_cpu_name(m->cpu), what, bare.o.console,
 			  vmm_mode_name(m->mode), w.o.console);
@@ -342,7 +298,7 @@ Test(paging_hostile, more_address_spaces_than_the_shadow_cache_holds_in_every_mo
 {
 	struct image img;
 	struct guest g;
-	struct seen w;
+	struct fuzz_seen w;
 	struct vm_stats s;
 	char *bare;
 

@@ -183,6 +183,57 @@ void fuzz_user_may_change(const uint8_t *mem, uint8_t may[FUZZ_PT_MEM])
 	}
 }
 
+static void record(void *ctx, const struct vm *vm, const struct vm_event *e)
+{
+	struct fuzz_seen *w = ctx;
+	const uint64_t v[] = { e->index, (uint64_t)e->cause, e->detail, e->epc };
+	(void)vm;
+	if (e->action != VM_DELIVERED && e->action != VM_REFLECTED && e->action != VM_INJECTED)
+		return; /* the monitor's own business, invisible to the guest */
+	w->ntraps++;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		w->trap_hash = (w->trap_hash ^ v[i]) * 0x100000001b3u;
+}
+
+void fuzz_seen_start(struct vm *vm, struct fuzz_seen *w)
+{
+	memset(w, 0, sizeof *w);
+	w->trap_hash = 0xcbf29ce484222325u;
+	vm_set_event_hook(vm, record, w);
+}
+
+void fuzz_seen_finish(struct vm *vm, enum cpu_stop stop, struct fuzz_seen *w)
+{
+	struct vm_stats st;
+
+	vmm_observe(vm, &w->o);
+	w->stop = stop;
+	vm_get_stats(vm, &st);
+	w->hcalls = st.guest_traps[CAUSE_HYPERCALL];
+}
+
+const char *fuzz_seen_differs(const struct fuzz_seen *a, const struct fuzz_seen *b)
+{
+	if (a->stop != b->stop || a->o.halted != b->o.halted || a->o.halt_code != b->o.halt_code)
+		return "how it stopped";
+	if (a->o.retired != b->o.retired)
+		return "instructions retired";
+	if (a->o.pc != b->o.pc || a->o.psw != b->o.psw)
+		return "pc or psw";
+	if (memcmp(a->o.r, b->o.r, sizeof a->o.r))
+		return "registers";
+	if (memcmp(a->o.sr, b->o.sr, sizeof a->o.sr))
+		return "special registers";
+	if (a->ntraps != b->ntraps || a->trap_hash != b->trap_hash)
+		return "traps delivered";
+	if (a->o.console_len != b->o.console_len ||
+	    memcmp(a->o.console, b->o.console, a->o.console_len))
+		return "console output";
+	if (a->o.mem_hash != b->o.mem_hash)
+		return "memory";
+	return NULL;
+}
+
 void fuzz_fail(const char *harness, const char *fmt, ...)
 {
 	va_list ap;

@@ -4,8 +4,9 @@
  *       LLVMFuzzerTestOneInput when built by `make fuzz`); reading a fuzzer's
  *       bytes as a stream of choices; turning bytes into guest instructions
  *       that are mostly valid; a small kernel and random page tables for a
- *       confined user program; reporting a broken invariant; the tally of
- *       what a fuzzing session ran.
+ *       confined user program; what a guest saw in a run, to compare
+ *       modes; reporting a broken invariant; the tally of what a fuzzing
+ *       session ran.
  * Not:  the invariants themselves (each harness states its own); replaying
  *       the corpora under `make test` (tests/fuzz_replay_test.c).
  *
@@ -19,6 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "equiv.h"
 
 /* The harnesses: return 0, or abort on a broken invariant. */
 int fuzz_asm(const uint8_t *data, size_t size);
@@ -76,6 +79,24 @@ uint32_t fuzz_page_tables(struct fuzz_in *in, uint8_t *mem, bool exposed);
  * a run: may[pa] = the bits of the byte at physical pa that user mode may
  * change: all of a page it may write, an entry's A and D bits, or none. */
 void fuzz_user_may_change(const uint8_t *mem, uint8_t may[FUZZ_PT_MEM]);
+
+/* What a guest saw in one run: its final state, how the run stopped, a
+ * digest of every trap it was delivered (cause, detail, epc and when) and
+ * the hypercalls among them. Compared between modes by fuzz_vmm and by the
+ * hostile paged guests' tests (tests/vmm_paging_hostile_test.c). */
+struct fuzz_seen {
+	struct vmm_observation o;
+	enum cpu_stop stop;
+	uint64_t ntraps, trap_hash;
+	uint64_t hcalls;
+};
+/* Record into w (emptied) every trap vm's guest is delivered from now on. */
+void fuzz_seen_start(struct vm *vm, struct fuzz_seen *w);
+/* The run is over, stopped with stop: take what the guest sees. Free w->o
+ * with vmm_observation_free. */
+void fuzz_seen_finish(struct vm *vm, enum cpu_stop stop, struct fuzz_seen *w);
+/* The first thing two runs showed their guests differently, or NULL. */
+const char *fuzz_seen_differs(const struct fuzz_seen *a, const struct fuzz_seen *b);
 
 /* A broken invariant: print "fuzz: HARNESS: invariant broken: ..." and abort. */
 void fuzz_fail(const char *harness, const char *fmt, ...)

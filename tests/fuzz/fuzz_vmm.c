@@ -64,15 +64,6 @@ static const struct run {
 };
 enum { NRUNS = sizeof runs / sizeof runs[0] };
 
-/* What the guest saw: the observation, how the run stopped, and a digest of
- * every trap it was delivered (cause, detail, epc and when). */
-struct seen {
-	struct vmm_observation o;
-	enum cpu_stop stop;
-	uint64_t ntraps, trap_hash;
-	uint64_t hcalls; /* hypercalls the guest was delivered */
-};
-
 /*
  * P&G's claims, one row per technique (each file's header says what it
  * promises): under which --nonvirt sets a mode behaves as the bare machine.
@@ -183,19 +174,7 @@ static bool load(void *ctx, struct vm *vm, char *err, size_t errlen)
 	return true;
 }
 
-static void record(void *ctx, const struct vm *vm, const struct vm_event *e)
-{
-	struct seen *w = ctx;
-	const uint64_t v[] = { e->index, (uint64_t)e->cause, e->detail, e->epc };
-	(void)vm;
-	if (e->action != VM_DELIVERED && e->action != VM_REFLECTED && e->action != VM_INJECTED)
-		return; /* the monitor's own business, invisible to the guest */
-	w->ntraps++;
-	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-		w->trap_hash = (w->trap_hash ^ v[i]) * 0x100000001b3u;
-}
-
-static struct vm *make_vm(const struct setup *s, const struct run *r, struct seen *w)
+static struct vm *make_vm(const struct setup *s, const struct run *r, struct fuzz_seen *w)
 {
 	struct vm_options o = s->opt;
 	struct vm *vm;
@@ -206,21 +185,19 @@ static struct vm *make_vm(const struct setup *s, const struct run *r, struct see
 	FUZZ_CHECK(H, vm_create(&vm, &o, err, sizeof err), "%s: vm_create: %s",
 	           vmm_mode_name(r->mode), err);
 	FUZZ_CHECK(H, load((void *)s, vm, err, sizeof err), "%s: %s", vmm_mode_name(r->mode), err);
-	memset(w, 0, sizeof *w);
-	w->trap_hash = 0xcbf29ce484222325u;
-	vm_set_event_hook(vm, record, w);
+	fuzz_seen_start(vm, w);
 	return vm;
 }
 
 /* The run is over: check how it ended, then take what the guest saw. */
-static void finish(struct vm *vm, const struct setup *s, enum cpu_stop stop, struct seen *w,
+static void finish(struct vm *vm, const struct setup *s, enum cpu_stop stop, struct fuzz_seen *w,
                    const char *how)
 {
-	char mode[48];
-	snprintf(mode, sizeof mode, "%s --cpu %s", vmm_mode_name(vm_mode(vm)), vmm_cpu_name(vm_cpu(vm)));
 	uint64_t n = vm_retired(vm);
-	struct vm_stats st;
+	char mode[48];
 
+	snprintf(mode, sizeof mode, "%s --cpu %s", vmm_mode_name(vm_mode(vm)),
+	         vmm_cpu_name(vm_cpu(vm)));
 	FUZZ_CHECK(H, stop == STOP_HALT || stop == STOP_IDLE || stop == STOP_FAULT ||
 	                      (stop == STOP_LIMIT && vm_at_step_limit(vm)),
 	           "%s, %s: the run ended with %s (%d) after %llu instructions", mode, how,
@@ -234,35 +211,9 @@ static void finish(struct vm *vm, const struct setup *s, enum cpu_stop stop, str
 	FUZZ_CHECK(H, vm_vmm_intact(vm),
 	           "%s, %s: resource control: the guest changed the VMM's own memory", mode, how);
 	FUZZ_CHECK(H, vm_reg(vm, 0) == 0, "%s, %s: r0 is 0x%x", mode, how, vm_reg(vm, 0));
-	vmm_observe(vm, &w->o);
-	w->stop = stop;
-	vm_get_stats(vm, &st);
-	w->hcalls = st.guest_traps[CAUSE_HYPERCALL];
+	fuzz_seen_finish(vm, stop, w);
 	FUZZ_CHECK(H, w->o.console_len <= MAX_OUTPUT, "%s, %s: %zu console bytes kept, limit %d",
 	           mode, how, w->o.console_len, MAX_OUTPUT);
-}
-
-/* The first thing two guests saw differently, or NULL. */
-static const char *differs(const struct seen *a, const struct seen *b)
-{
-	if (a->stop != b->stop || a->o.halted != b->o.halted || a->o.halt_code != b->o.halt_code)
-		return "how it stopped";
-	if (a->o.retired != b->o.retired)
-		return "instructions retired";
-	if (a->o.pc != b->o.pc || a->o.psw != b->o.psw)
-		return "pc or psw";
-	if (memcmp(a->o.r, b->o.r, sizeof a->o.r))
-		return "registers";
-	if (memcmp(a->o.sr, b->o.sr, sizeof a->o.sr))
-		return "special registers";
-	if (a->ntraps != b->ntraps || a->trap_hash != b->trap_hash)
-		return "traps delivered";
-	if (a->o.console_len != b->o.console_len ||
-	    memcmp(a->o.console, b->o.console, a->o.console_len))
-		return "console output";
-	if (a->o.mem_hash != b->o.mem_hash)
-		return "memory";
-	return NULL;
 }
 
 /* Bare and run r ended differently: ask the equivalence diff where they
@@ -339,12 +290,12 @@ static void check_bystander(void)
 }
 
 /* The same guest again in random pieces and single steps. */
-static void check_pieces(const struct setup *s, const struct seen *whole)
+static void check_pieces(const struct setup *s, const struct fuzz_seen *whole)
 {
 	const struct run *run = &runs[s->pieces_run];
 	enum vmm_mode m = run->mode;
 	uint64_t x = s->pieces_seed;
-	struct seen w;
+	struct fuzz_seen w;
 	struct vm *vm = make_vm(s, run, &w);
 	enum cpu_stop stop = STOP_LIMIT;
 	const char *what;
@@ -356,7 +307,7 @@ static void check_pieces(const struct setup *s, const struct seen *whole)
 		stop = r & 1 ? vm_step(vm) : vm_run(vm, 1 + (r >> 1) % 97);
 	}
 	finish(vm, s, stop, &w, "in pieces");
-	what = differs(whole, &w);
+	what = fuzz_seen_differs(whole, &w);
 	FUZZ_CHECK(H, !what, "%s: a run in pieces ends with other %s than one run",
 	           vmm_mode_name(m), what);
 	vmm_observation_free(&w.o);
@@ -367,7 +318,7 @@ int fuzz_vmm(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	struct setup *s = malloc(sizeof *s);
-	struct seen w[NRUNS];
+	struct fuzz_seen w[NRUNS];
 	uint64_t ran = 0;
 
 	FUZZ_CHECK(H, s, "out of host memory");
@@ -380,7 +331,7 @@ int fuzz_vmm(const uint8_t *data, size_t size)
 		vm_destroy(vm);
 	}
 	for (int k = 1; k < NRUNS; k++) {
-		const char *what = differs(&w[0], &w[k]);
+		const char *what = fuzz_seen_differs(&w[0], &w[k]);
 		if (what && claims_equivalence(runs[k].mode, s->opt.nonvirt, w[0].hcalls))
 			explain(s, &runs[k], what);
 	}

@@ -48,12 +48,10 @@ ph_alias:
 	li r1, 0
 	b enter_user
 
-report:
-tick:
-on_syscall:
-pf_fix:
-	li r1, 0
-	ret
+	.equ report, no_hook
+	.equ tick, no_hook
+	.equ on_syscall, no_hook
+	.equ pf_fix, no_hook
 
 	.org UCODE
 	lui r6, 0x10            ; VA 0x100000

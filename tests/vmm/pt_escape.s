@@ -71,8 +71,6 @@ run_probe:
 	li r1, PD | 1
 	mtsr ptb, r1
 	li r4, 0x5a5a0000
-	li r8, 0
-	li r9, 0
 	la r1, u_probe - UCODE
 	b enter_user
 
@@ -130,26 +128,19 @@ ph_kernel:
 
 report:
 	; The entries as the walks left them (their accessed and dirty bits).
-	push lr
-	li r4, PT
-	ldw r1, 0(r4)
-	call puthex
-	ldw r1, 4(r4)
-	call puthex
-	ldw r1, 8(r4)
-	call puthex
-	li r4, PD
-	ldw r1, 0(r4)
-	call puthex
-	call newline
-	pop lr
-	ret
+	la r4, reported
+	b put_words
 
-tick:
-on_syscall:
-pf_fix:
-	li r1, 0
-	ret
+	.equ tick, no_hook
+	.equ on_syscall, no_hook
+	.equ pf_fix, no_hook
+
+	.data
+	.align 4
+reported:
+	.word PT, PT + 4, PT + 8, PD, -1
+
+	.text
 
 ; The user's probe, at virtual 0: load, store, load again, then jump into
 ; the page, whose fetch ends the phase when it faults.

@@ -54,10 +54,6 @@ phases:
 ph_loop:
 	li r1, PD | 1
 	mtsr ptb, r1
-	li r8, 0
-	li r9, 0
-	li r10, 0
-	li r11, 0
 	li r1, 0
 	b enter_user
 
@@ -146,26 +142,10 @@ pf_fix:
 	ret
 
 report:
-	push lr
-	li r4, PT0
-	ldw r1, 0(r4)
-	call puthex
-	ldw r1, 4(r4)
-	call puthex
-	ldw r1, 8(r4)
-	call puthex
-	ldw r1, 12(r4)
-	call puthex
-	li r4, PD
-	ldw r1, 4(r4)
-	call puthex
-	call newline
-	pop lr
-	ret
+	la r4, reported
+	b put_words
 
-on_syscall:
-	li r1, 0
-	ret
+	.equ on_syscall, no_hook
 
 ; The user's loop, assembled twice: the copy in UCODE2 adds 2 where this
 ; one adds 1, so the sums say exactly when each swap took effect.
@@ -200,6 +180,8 @@ on_syscall:
 	.align 4
 tickn:
 	.word 0
+reported:
+	.word PT0, PT0 + 4, PT0 + 8, PT0 + 12, PD + 4, -1
 
 	.text
 	.org UCODE

@@ -108,36 +108,19 @@ ph_crossed:
 	b enter_user
 
 report:
-	push lr
-	li r4, PD
-	ldw r1, 0(r4)
-	call puthex
-	ldw r1, 4(r4)
-	call puthex
-	li r4, PT1
-	ldw r1, 0(r4)
-	call puthex
-	ldw r1, 4(r4)
-	call puthex
-	ldw r1, 8(r4)
-	call puthex
-	li r4, PTA
-	ldw r1, 4(r4)
-	call puthex
-	ldw r1, 28(r4)
-	call puthex
-	li r4, PTB
-	ldw r1, 0(r4)
-	call puthex
-	call newline
-	pop lr
-	ret
+	la r4, reported
+	b put_words
 
-tick:
-on_syscall:
-pf_fix:
-	li r1, 0
-	ret
+	.equ tick, no_hook
+	.equ on_syscall, no_hook
+	.equ pf_fix, no_hook
+
+	.data
+	.align 4
+reported:
+	.word PD, PD + 4, PT1, PT1 + 4, PT1 + 8, PTA + 4, PTA + 28, PTB, -1
+
+	.text
 
 	.org UCODE
 ; At VA 0x1000; VA 0 is the directory.

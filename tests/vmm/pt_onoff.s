@@ -49,10 +49,6 @@ ph_onoff:
 	stw zero, 0(r1)
 	li r1, PD | 1
 	mtsr ptb, r1
-	li r8, 0
-	li r9, 0
-	li r10, 0
-	li r11, 0
 	li r1, 0
 	b enter_user
 
@@ -113,36 +109,18 @@ tick:
 	stw r4, 4(r3)
 1:	ret
 
-pf_fix:
-	li r1, 0
-	ret
+	.equ pf_fix, no_hook
 
 report:
-	push lr
-	li r4, PT
-	ldw r1, 4(r4)
-	call puthex
-	ldw r1, 8(r4)
-	call puthex
-	ldw r1, 12(r4)
-	call puthex
-	li r4, RELDATA
-	ldw r1, 0(r4)
-	call puthex
-	li r4, PDATA1
-	ldw r1, 0(r4)
-	call puthex
-	li r4, PDATA2
-	ldw r1, 0(r4)
-	call puthex
-	call newline
-	pop lr
-	ret
+	la r4, reported
+	b put_words
 
 	.data
 	.align 4
 round:
 	.word 0
+reported:
+	.word PT + 4, PT + 8, PT + 12, RELDATA, PDATA1, PDATA2, -1
 
 	.text
 	.org UCODE

@@ -70,10 +70,6 @@ ph_dir_last:
 	ldw r3, 0(r3)
 	shri r3, r3, 2
 	shli r3, r3, 22
-	li r8, 0
-	li r9, 0
-	li r10, 0
-	li r11, 0
 	li r1, 0
 	b enter_user
 
@@ -102,10 +98,6 @@ ph_table_last:
 	shli r3, r3, 12
 	lui r2, 0x40
 	add r3, r3, r2
-	li r8, 0
-	li r9, 0
-	li r10, 0
-	li r11, 0
 	li r1, 0
 	b enter_user
 
@@ -144,31 +136,18 @@ tick:
 	stw r4, 0(r3)
 	ret
 
-pf_fix:
-on_syscall:
-	li r1, 0
-	ret
+	.equ pf_fix, no_hook
+	.equ on_syscall, no_hook
 
 report:
-	push lr
-	la r4, last
-	ldw r4, 0(r4)
-	ldw r1, 0(r4)
-	call puthex
-	ldw r1, 4(r4)
-	call puthex
-	li r4, DATA
-	ldw r1, 0(r4)
-	call puthex
-	li r4, DATA2
-	ldw r1, 0(r4)
-	call puthex
-	li r4, DATA3
-	ldw r1, 0(r4)
-	call puthex
-	call newline
-	pop lr
-	ret
+	; The last page's first two entries, then the data pages.
+	la r4, reported
+	la r1, last
+	ldw r1, 0(r1)
+	stw r1, 0(r4)
+	addi r1, r1, 4
+	stw r1, 4(r4)
+	b put_words
 
 	.data
 	.align 4
@@ -178,6 +157,8 @@ partial:
 	.word 0
 mode:
 	.word 0
+reported:
+	.word 0, 0, DATA, DATA2, DATA3, -1
 
 	.text
 	.org UCODE

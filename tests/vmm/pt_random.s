@@ -49,9 +49,21 @@ rand:
 	stw r1, 0(r2)
 	ret
 
-; below: r1 = r1 % r3 (unsigned); clobbers r2.
-below:
+; pick: r1 = r2 + 4096 * (r1 % r3): one of the r3 pages from r2.
+pick:
 	remu r1, r1, r3
+	shli r1, r1, 12
+	add r1, r1, r2
+	ret
+
+; random_table: r1 = a random table, as a directory entry (V).
+random_table:
+	push lr
+	call rand
+	li r2, TBS | V
+	li r3, 6
+	call pick
+	pop lr
 	ret
 
 ; random_entry: r1 = a random table entry: a frame (3 in 4), a table or a
@@ -63,24 +75,17 @@ random_entry:
 	mov r4, r1
 	andi r5, r4, 7
 	shri r1, r4, 3
+	li r2, FRS              ; a frame,
+	li r3, 16
 	cmpi r5, 6
-	beq 2f
-	bgt 3f
-	li r3, 16               ; a frame
-	call below
-	shli r1, r1, 12
-	li r2, FRS
-	b 4f
-2:	li r3, 6                ; a table
-	call below
-	shli r1, r1, 12
-	li r2, TBS
-	b 4f
-3:	li r3, 3                ; a directory
-	call below
-	shli r1, r1, 12
-	li r2, PDS
-4:	add r5, r1, r2
+	blt 1f
+	li r2, TBS              ; a table
+	li r3, 6
+	beq 1f
+	li r2, PDS              ; or a directory
+	li r3, 3
+1:	call pick
+	mov r5, r1
 	shri r1, r4, 8
 	andi r2, r1, 15
 	beqz r2, 5f
@@ -102,17 +107,15 @@ random_slot:
 	push lr
 	call rand
 	mov r4, r1
-	li r3, 6
-	call below
-	shli r5, r1, 12
 	li r2, TBS
-	add r5, r5, r2
-	shri r1, r4, 8
+	li r3, 6
+	call pick
+	shri r4, r4, 8
 	li r3, 7
-	call below
-	addi r1, r1, 1
-	shli r1, r1, 2
-	add r1, r5, r1
+	remu r4, r4, r3
+	addi r4, r4, 1
+	shli r4, r4, 2
+	add r1, r1, r4
 	pop lr
 	ret
 
@@ -120,11 +123,9 @@ random_slot:
 use_space:
 	push lr
 	call rand
-	li r3, 3
-	call below
-	shli r1, r1, 12
 	li r2, PDS | 1
-	add r1, r1, r2
+	li r3, 3
+	call pick
 	mtsr ptb, r1
 	pop lr
 	ret
@@ -160,19 +161,9 @@ ph_random:
 	addi r8, r8, 1
 	cmpi r8, 1024
 	blt 4b
-	call rand
-	li r3, 6
-	call below
-	shli r1, r1, 12
-	li r2, TBS | V
-	add r1, r1, r2
+	call random_table
 	stw r1, 0(r7)
-	call rand
-	li r3, 6
-	call below
-	shli r1, r1, 12
-	li r2, TBS | V
-	add r1, r1, r2
+	call random_table
 	stw r1, 4(r7)
 	addi r6, r6, 1
 	cmpi r6, 3
@@ -182,10 +173,6 @@ ph_random:
 	stw zero, 0(r1)
 	call rand
 	mov r12, r1             ; the user's own generator
-	li r8, 0
-	li r9, 0
-	li r10, 0
-	li r11, 0
 	li r1, 0
 	b enter_user
 
@@ -247,20 +234,14 @@ c_clear:
 c_pde:
 	call rand
 	mov r6, r1
-	li r3, 3
-	call below
-	shli r7, r1, 12
 	li r2, PDS
-	add r7, r7, r2
+	li r3, 3
+	call pick
+	mov r7, r1
 	andi r2, r6, 0x100
 	beqz r2, 3f
 	addi r7, r7, 4          ; slot 1, else slot 0
-3:	shri r1, r6, 10
-	li r3, 6
-	call below
-	shli r1, r1, 12
-	li r2, TBS | V
-	add r1, r1, r2
+3:	call random_table
 	stw r1, 0(r7)
 	b c_done
 c_space:
@@ -322,12 +303,7 @@ pf_fix:
 	ldw r1, 0(r7)
 	andi r2, r1, V
 	bnez r2, 1f
-	call rand
-	li r3, 6
-	call below
-	shli r1, r1, 12
-	li r2, TBS | V
-	add r1, r1, r2
+	call random_table
 	stw r1, 0(r7)
 1:	li r2, 0xfffff000
 	and r1, r1, r2          ; the table
@@ -362,16 +338,8 @@ pf_fix:
 	ret
 
 report:
-	push lr
-	la r1, kacc
-	ldw r1, 0(r1)
-	call puthex
-	la r1, rng
-	ldw r1, 0(r1)
-	call puthex
-	call newline
-	pop lr
-	ret
+	la r4, reported
+	b put_words
 
 	.data
 	.align 4
@@ -381,6 +349,8 @@ kacc:
 	.word 0
 paging_off:
 	.word 0
+reported:
+	.word kacc, rng, -1
 
 	.text
 	.org UCODE

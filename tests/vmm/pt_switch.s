@@ -88,10 +88,6 @@ ph_switch_and_write:
 ph_switch:
 	li r1, 0
 	call use_space
-	li r8, 0
-	li r9, 0
-	li r10, 0
-	li r11, 0
 	li r1, 0
 	b enter_user
 
@@ -194,9 +190,7 @@ report:
 	pop lr
 	ret
 
-pf_fix:
-	li r1, 0
-	ret
+	.equ pf_fix, no_hook
 
 	.data
 	.align 4
