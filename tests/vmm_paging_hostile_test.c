@@ -438,3 +438,32 @@ Test(paging_hostile, random_page_table_changes_in_every_mode)
 	}
 	image_free(&img);
 }
+
+/*
+ * One address space using 200 directory slots (all naming one table): more
+ * shadow tables than a shadowing monitor's pool holds. Evicting the other
+ * spaces found no room, and the access faulted, hidden, for ever: trap,
+ * hybrid, patch, bt, pv and early hw hung the host (fixed in vmm/shadow.c:
+ * the space gives up one of its own tables).
+ */
+Test(paging_hostile, more_directory_slots_than_the_pool_holds_regression)
+{
+	struct image img;
+	struct guest g;
+	char *bare;
+
+	alarm(300);
+	struct fuzz_seen w;
+	struct vm_stats s;
+
+	fixture(&g, &img, "pt_slots");
+	bare = check_every_monitor(&g, true);
+	vt_has(bare, "end 00000000 000142a8 ");
+	run_whole(&g, MODE_TRAP, VMM_CPU_TOY, &w, &s);
+	cr_expect_eq(s.mmu.spaces, 1, "one address space");
+	cr_expect_gt(s.mmu.evictions, 100, "its own shadow tables went: %llu",
+		     (unsigned long long)s.mmu.evictions);
+	vmm_observation_free(&w.o);
+	free(bare);
+	image_free(&img);
+}
