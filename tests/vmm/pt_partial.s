@@ -4,9 +4,10 @@
 ; tail is not the guest's), so every access to it must be emulated. First
 ; the directory lives there, then a table; the timer changes their entries
 ; while they are in use; the user walks through them, maps the partial
-; page itself (a page lying partly outside memory: a fault, pfinfo B), and
-; reaches for the entries past the end of memory (B again). The kernel
-; reads and writes the last word of memory and the first word past it.
+; page itself (a page lying partly outside memory: a fault, pfinfo B),
+; reaches for the entries past the end of memory (B again), and rewrites
+; another table, in use, through a mapping the last page's table gives it.
+; The kernel reads and writes the last word of memory and the one after.
 
 	.equ TICK, 37
 	.equ MAX_TRAPS, 30000
@@ -50,7 +51,7 @@ setup:
 	ret
 
 phases:
-	.word ph_dir_last, ph_table_last, ph_kernel, 0
+	.word ph_dir_last, ph_table_last, ph_through_last, ph_kernel, 0
 
 ph_dir_last:
 	; The directory in the last page: VA 0 through PT, 0x400000 through
@@ -99,6 +100,17 @@ ph_table_last:
 	lui r2, 0x40
 	add r3, r3, r2
 	li r1, 0
+	b enter_user
+
+ph_through_last:
+	; The table in the last page maps slot 0's table, writable, at VA
+	; 0x402000: the user rewrites the entry of a page it uses (VA 0x1000)
+	; through it, and must see the change at its next access.
+	la r4, last
+	ldw r4, 0(r4)
+	li r2, PT | VUW
+	stw r2, 8(r4)
+	la r1, u_through - UCODE
 	b enter_user
 
 ph_kernel:
@@ -183,6 +195,25 @@ u_main:
 	add r10, r10, r5
 	ldw r5, 0x1000(r6)
 	add r11, r11, r5
+	addi r12, r12, -1
+	bnez r12, 1b
+	sys 0
+
+; VA 0x402000 is slot 0's table: flip VA 0x1000 between DATA and DATA2.
+u_through:
+	lui r6, 0x40
+	li r7, DATA ^ DATA2
+	li r12, 40
+1:	ldw r5, 0x1000(r0)      ; (its translation cached by now)
+	add r8, r8, r5
+	ldw r5, 0x2004(r6)      ; its entry, read through the last page's table
+	add r9, r9, r5
+	xor r5, r5, r7
+	stw r5, 0x2004(r6)      ; the other frame from the next access on
+	ldw r5, 0x1000(r0)
+	add r10, r10, r5
+	addi r5, r5, 1
+	stw r5, 0x1000(r0)
 	addi r12, r12, -1
 	bnez r12, 1b
 	sys 0
