@@ -4,8 +4,10 @@
  *       the kernel of tests/vmm/ptkern.inc): tables reaching past guest
  *       memory, loops of tables, tables written while in use, more address
  *       spaces than the shadow cache holds, paging turned on and off, tables
- *       in a last partial page; and a kernel that changes its tables at
- *       random (shadow coherence under random page-table changes). Each runs
+ *       in a last partial page, one space with more directory slots than a
+ *       monitor's pool holds, code and data sharing a TLB entry; and a
+ *       kernel that changes its tables at random (shadow coherence under
+ *       random page-table changes). Each runs
  *       under every monitor (hw under each processor preset, so both shadow
  *       and nested paging) and must show the guest exactly what the bare
  *       machine shows it, one whole run and step by step (the equivalence
