@@ -151,15 +151,16 @@ uint32_t fuzz_page_tables(struct fuzz_in *in, uint8_t *mem, bool exposed)
 	case 0: pde1 = FUZZ_PT_TABLE + PT_PAGE; break;
 	case 1: pde1 = exposed ? (uint32_t)(slot1 >> 4) * PT_PAGE : FUZZ_PT_TABLE + PT_PAGE; break;
 	case 2: pde1 = 0; break;
-	default: pde1 = FUZZ_PT_MEM + (uint32_t)(slot1 >> 4) * PT_PAGE; break;
+	default: pde1 = FUZZ_PT_MEM + (uint32_t)(slot1 >> 6) * PT_PAGE; break; /* as below */
 	}
 	put_word(mem, FUZZ_PT_DIR, FUZZ_PT_TABLE | PT_V);
 	put_word(mem, FUZZ_PT_DIR + 4, pde1 | (pde1 ? PT_V : 0) | (slot1 & 0xF0 & ~PT_V));
 	for (uint32_t i = 0; i < 32; i++) {
 		uint8_t a = fuzz_byte(in), b = fuzz_byte(in);
 		uint32_t frame = (uint32_t)(a & 15) * PT_PAGE, e;
-		if ((a & 0x30) == 0x30)
-			frame = FUZZ_PT_MEM + (uint32_t)a * PT_PAGE; /* outside memory */
+		if ((a & 0x30) == 0x30) /* the page at the end (partly memory, if the
+					 * memory has a partial page there) or past it */
+			frame = FUZZ_PT_MEM + (uint32_t)(a >> 6) * PT_PAGE;
 		e = frame | (b & 0x1F) | (uint32_t)(b & 0xE0) << 4; /* the bits, and ignored ones */
 		if (i == 0)
 			e = FUZZ_PT_CODE | PT_V | PT_U | (b & (PT_W | PT_AD));

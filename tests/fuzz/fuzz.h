@@ -63,8 +63,10 @@ void fuzz_kernel(uint32_t w[FUZZ_K_END / 4], uint32_t base, uint32_t limit, uint
  * FUZZ_PT_DIR, two tables after it (directory slots 0 and 1), the
  * program's page at FUZZ_PT_CODE, mapped at virtual 0 (valid, user), and
  * user pages up to FUZZ_PT_MEM. Each of the other 31 pages of slots 0 and
- * 1 gets a frame of the sixteen or one outside memory, and V W U A D and
- * ignored bits at random. Unless exposed, no entry lets user mode write
+ * 1 gets a frame of the sixteen or one at or past FUZZ_PT_MEM (a memory a
+ * little larger ends in a partial page there), and V W U A D and ignored
+ * bits at random; slot 1's table may lie there too. Unless exposed, no
+ * entry lets user mode write
  * pages 0..3 (the kernel and the tables) and slot 1 names the second table
  * or nothing: the user cannot change a translation, only A and D change.
  * Exposed, the user may write the tables and slot 1 may name any page.
@@ -73,11 +75,14 @@ void fuzz_kernel(uint32_t w[FUZZ_K_END / 4], uint32_t base, uint32_t limit, uint
 enum {
 	FUZZ_PT_MEM = 65536, FUZZ_PT_DIR = 0x1000, FUZZ_PT_TABLE = 0x2000, FUZZ_PT_CODE = 0x4000,
 	FUZZ_PT_USER = 0x4000, /* pages from here up are the user's own */
+	FUZZ_PT_TAIL = 0x400,  /* a paged memory is FUZZ_PT_MEM and 0..3 of these */
 };
 uint32_t fuzz_page_tables(struct fuzz_in *in, uint8_t *mem, bool exposed);
 /* With tables fuzz_page_tables built unexposed, as they are in mem before
  * a run: may[pa] = the bits of the byte at physical pa that user mode may
- * change: all of a page it may write, an entry's A and D bits, or none. */
+ * change: all of a page it may write, an entry's A and D bits, or none.
+ * (Past FUZZ_PT_MEM, in a partial page, it may change none: such a page
+ * faults.) */
 void fuzz_user_may_change(const uint8_t *mem, uint8_t may[FUZZ_PT_MEM]);
 
 /* What a guest saw in one run: its final state, how the run stopped, a

@@ -93,7 +93,7 @@ static void read_setup(struct fuzz_in *in, struct setup *s)
 	s->paged = s->user && (flags & 0x40);
 	if (s->paged) {
 		s->exposed = flags & 0x80;
-		s->mem_size = FUZZ_PT_MEM;
+		s->mem_size = FUZZ_PT_MEM + FUZZ_PT_TAIL * ((size >> 2) & 3); /* a partial page? */
 		s->ptb = fuzz_page_tables(in, s->tables, s->exposed);
 	}
 	while (in->n && s->nprog < (s->paged ? PAGE_SIZE / 4 : MAX_WORDS))
@@ -224,7 +224,7 @@ static void check_run(const struct rig *g, const struct setup *s, enum cpu_stop 
 		fuzz_user_may_change(before, may);
 		memset(may + FUZZ_K_COUNT, 0xFF, 4);
 		for (uint32_t a = 0; a < s->mem_size; a++)
-			FUZZ_CHECK(H, ((c->mem.bytes[a] ^ before[a]) & ~may[a]) == 0,
+			FUZZ_CHECK(H, ((c->mem.bytes[a] ^ before[a]) & ~(a < FUZZ_PT_MEM ? may[a] : 0)) == 0,
 			           "%s: a paged user program (nonvirt 0x%x) changed physical 0x%x from "
 			           "0x%02x to 0x%02x", how, s->nonvirt, a, before[a], c->mem.bytes[a]);
 		return;

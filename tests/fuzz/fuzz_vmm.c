@@ -95,7 +95,8 @@ static bool claims_equivalence(enum vmm_mode m, unsigned nonvirt, uint64_t bare_
 
 /* The program: at 0, or in a user window above the kernel, or paged: at
  * virtual 0 on page tables the guest has in its memory (the user may be
- * let write them: window's bit 0), which the kernel's boot turns on. */
+ * let write them: window's bit 0; bits 1 and 2 give the memory a partial
+ * last page), which the kernel's boot turns on. */
 static void place_program(struct fuzz_in *in, struct setup *s, bool paged)
 {
 	uint8_t how = fuzz_byte(in), window = fuzz_byte(in), timer = fuzz_byte(in);
@@ -110,7 +111,7 @@ static void place_program(struct fuzz_in *in, struct setup *s, bool paged)
 			s->opt.mem_size = 4096;
 		if (paged) {
 			s->paged = true;
-			s->opt.mem_size = FUZZ_PT_MEM;
+			s->opt.mem_size = FUZZ_PT_MEM + FUZZ_PT_TAIL * ((window >> 1) & 3);
 			ptb = fuzz_page_tables(in, (uint8_t *)s->image, window & 1);
 			base = FUZZ_PT_CODE;
 			max = 1024; /* one page: the program's */
