@@ -288,8 +288,13 @@ static int handle_exit(struct vm *vm, const struct vmcb *b)
 	case VMX_EXIT_NPF:
 		/* The nested table lacks what the region holds only in part (a
 		 * last page less than whole): the one instruction, interpreted
-		 * on the guest's exact memory. */
+		 * on the guest's exact memory. A store it makes is made behind
+		 * the processor's back, perhaps into a guest table its TLB has
+		 * walked: the TLB starts empty at the next entry, as the bare
+		 * machine's own store would have emptied it
+		 * (tests/vmm_paging_hostile_test.c, tables_in_a_last_partial_page). */
 		vm->stats.exits_by_cause[CAUSE_PAGEFAULT]++;
+		cpu_tlb_flush(&vm->real);
 		{
 			enum cpu_stop s = vmm_interpret_one(vm);
 			return s == STOP_LIMIT ? VMM_GO_ON : (int)s;

@@ -47,6 +47,7 @@ struct space {
 	uint32_t pt[SLOTS];    /* per directory slot: the shadow table's real address, or 0 */
 	uint32_t gpt[SLOTS];   /* and the guest table (guest-physical page) it shadows */
 	uint32_t next[SLOTS];  /* the next (space, slot) shadowing the same guest table */
+	uint32_t victim;       /* where the search for one of its own tables to drop goes on */
 	uint64_t used_at;
 };
 
@@ -240,6 +241,29 @@ static uint32_t take_page(struct vm *vm, struct shadow *s, int keep)
 	return p;
 }
 
+/* Room for one more shadow table of space k when the pool has none even
+ * with every other space dropped (the guest uses more directory slots than
+ * the pool has pages): one of k's own tables goes, neither the one of slot
+ * keep nor that of the slot the guest's pc lies in, whose fetch comes next.
+ * Without this the access faulted, hidden, for ever: the host hung
+ * (tests/vmm_paging_hostile_test.c, paging_hostile,
+ * more_directory_slots_than_the_pool_holds_regression). */
+static uint32_t take_own_page(struct vm *vm, struct shadow *s, int k, uint32_t keep)
+{
+	struct space *sp = &s->sp[k];
+	uint32_t code = vm->vcpu.pc >> 22;
+
+	for (uint32_t n = 0; n < SLOTS; n++) {
+		uint32_t slot = sp->victim++ % SLOTS;
+		if (sp->pt[slot] && slot != keep && slot != code) {
+			drop_slot(vm, s, k, slot);
+			vm->stats.mmu.evictions++;
+			return take_page(vm, s, k);
+		}
+	}
+	return 0;
+}
+
 /* The space shadowing the guest directory at page groot, made if need be. */
 static int space_for(struct vm *vm, struct shadow *s, uint32_t groot)
 {
@@ -310,7 +334,9 @@ static void install(struct vm *vm, struct shadow *s, int k, uint32_t va, const s
 	if (!sp->pt[slot]) {
 		uint32_t t = take_page(vm, s, k);
 		if (!t)
-			return; /* no room even alone: the access faults again, hidden */
+			t = take_own_page(vm, s, k, slot);
+		if (!t)
+			return; /* no pool at all: the access faults again, hidden */
 		sp->pt[slot] = t;
 		sp->gpt[slot] = gpt;
 		sp->next[slot] = s->users[gpt];
