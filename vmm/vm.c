@@ -89,6 +89,35 @@ const char *vm_action_name(enum vm_action a)
 	return (unsigned)a < sizeof names / sizeof names[0] ? names[a] : "?";
 }
 
+const char *vm_exit_name(int reason)
+{
+	static const char *const hw[] = {
+		[VM_EXIT_IO - CAUSE_COUNT] = "IO", [VM_EXIT_WFI - CAUSE_COUNT] = "WFI",
+		[VM_EXIT_SETPSW - CAUSE_COUNT] = "SETPSW", [VM_EXIT_INSN - CAUSE_COUNT] = "INSN",
+		[VM_EXIT_NPF - CAUSE_COUNT] = "NPF", [VM_EXIT_CR3 - CAUSE_COUNT] = "PTB",
+	};
+	const char *n;
+
+	if (reason >= CAUSE_COUNT && reason < VM_EXIT_REASONS)
+		return hw[reason - CAUSE_COUNT];
+	n = reason >= 0 ? isa_cause_name(reason) : NULL;
+	return n ? n : "?";
+}
+
+void vm_counts_text(const uint64_t *count, int n, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	snprintf(buf, len, "none");
+	for (int c = 1; c < n && at < len; c++) {
+		if (count[c]) {
+			int k = snprintf(buf + at, len - at, "%s%s %llu", at ? ", " : "",
+					 vm_exit_name(c), (unsigned long long)count[c]);
+			at += k > 0 ? (size_t)k : 0;
+		}
+	}
+}
+
 const char *vm_stop_name(enum cpu_stop s)
 {
 	switch (s) {
@@ -363,7 +392,8 @@ bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)
 	if (!mem_write(&vm_guest(vm)->mem, gpa, bytes, len))
 		return false;
 	vmm_shadow_written(vm, gpa, len);
-	cpu_tlb_flush(vm_guest(vm));
+	cpu_tlb_flush(&vm->real);
+	cpu_tlb_flush(&vm->vcpu);
 	return true;
 }
 
@@ -552,6 +582,78 @@ void vm_set_reg(struct vm *vm, unsigned n, uint32_t v)
 void vm_set_pc(struct vm *vm, uint32_t pc)
 {
 	vm_guest(vm)->pc = pc;
+}
+
+void vm_set_psw(struct vm *vm, uint32_t psw)
+{
+	vm_guest(vm)->psw = psw & (PSW_PRIVBITS | PSW_FLAGS);
+}
+
+bool vm_set_sreg(struct vm *vm, unsigned sr, uint32_t v)
+{
+	struct cpu *g = vm_guest(vm);
+
+	if (sr >= SR_COUNT || sr == SR_memsize || sr == SR_ipend)
+		return false;
+	g->sr[sr] = v;
+	if (sr == SR_timer)
+		g->ipend_timer = 0; /* as mtsr timer: writing it acknowledges it */
+	return true;
+}
+
+void vm_page_walk(const struct vm *vm, uint32_t va, struct vm_page_walk *w)
+{
+	const struct cpu *g = vm_guest_c(vm);
+	struct mmu_ctx x = { .kind = MMU_1D, .root = g->sr[SR_ptb] & PAGE_MASK };
+
+	memset(w, 0, sizeof *w);
+	w->region_base = vm->region_base;
+	w->how = "bare";
+	if (vm->pvmm && vmm_pv_paging_on(vm)) {
+		/* Direct paging: the guest's tables hold machine addresses; the
+		 * real processor walks them as they are. */
+		x.root = vmm_pv_root((struct vm *)vm, false);
+		w->paging = x.root != 0;
+		w->how = "direct";
+		if (w->paging) {
+			cpu_walk_trace(&vm->real, &x, va, false, &w->real);
+			w->has_real = true;
+			w->guest = w->real;
+		}
+		return;
+	}
+	w->paging = (g->sr[SR_ptb] & PTB_P) != 0;
+	if (!w->paging)
+		return;
+	cpu_walk_trace(g, &x, va, false, &w->guest);
+	switch (vm->opt.mode) {
+	case MODE_BARE:
+		w->real = w->guest;
+		w->has_real = true;
+		return;
+	case MODE_EMULATE:
+		w->how = "interpreted";
+		return;
+	default:
+		break;
+	}
+	if (vm->shadow) {
+		w->how = "shadow";
+		x.root = vmm_shadow_peek(vm);
+		if (x.root) {
+			cpu_walk_trace(&vm->real, &x, va, false, &w->real);
+			w->has_real = true;
+		}
+		return;
+	}
+	if (vm->hw) {
+		w->how = "nested";
+		x = (struct mmu_ctx){ .kind = MMU_2D, .root = g->sr[SR_ptb] & PAGE_MASK,
+				      .nroot = vmm_hw_nested(vm), .limit = vm->region_size,
+				      .offset = vm->region_base };
+		cpu_walk_trace(&vm->real, &x, va, false, &w->real);
+		w->has_real = true;
+	}
 }
 
 bool vm_translate(const struct vm *vm, uint32_t va, uint32_t *gpa)
