@@ -32,13 +32,13 @@ static const struct technique {
 	void (*destroy)(struct vm *vm);
 } techniques[MODE_COUNT] = {
 	[MODE_BARE] = { "bare", round_bare,
-			"no monitor: the guest owns the real machine" },
+			"no monitor: the guest owns the real machine", NULL, NULL },
 	[MODE_EMULATE] = { "emulate", vmm_round_emulate,
-			   "full software emulation: every instruction interpreted (efficiency 0%)" },
+			   "full software emulation: every instruction interpreted (efficiency 0%)", NULL, NULL },
 	[MODE_TRAP] = { "trap", vmm_round_trap,
-			"trap-and-emulate: the deprivileged guest runs natively (P&G Theorem 1)" },
+			"trap-and-emulate: the deprivileged guest runs natively (P&G Theorem 1)", NULL, NULL },
 	[MODE_HYBRID] = { "hybrid", vmm_round_hybrid,
-			  "hybrid: guest kernel interpreted, guest user code native (P&G Theorem 3)" },
+			  "hybrid: guest kernel interpreted, guest user code native (P&G Theorem 3)", NULL, NULL },
 	[MODE_PATCH] = { "patch", vmm_round_patch,
 			 "code patching: trap-and-emulate, non-trapping kernel code patched (traces)",
 			 vmm_patch_create, vmm_patch_destroy },
