@@ -120,7 +120,6 @@ Test(exitcode, input_errors_are_1)
 	expect_status(EXIT_INPUT, "a monitor script's failed command",
 		      "echo 'frobnicate' | \"$T\" mon '%s'", elf);
 	expect_status(EXIT_INPUT, "host of no config", "\"$T\" host /nonexistent.conf%s", "");
-	expect_status(EXIT_INPUT, "host of a source file", "\"$T\" host --vm name=a,kernel=%s", bad);
 	expect_status(EXIT_INPUT, "bench without a guest OS",
 		      "\"$T\" bench --techniques --build /nonexistent%s", "");
 	unlink(bad);

@@ -68,11 +68,11 @@ static void help(void)
 	      "                      line 'NAME| ...'), input = FILE, nonvirt = x86,\n"
 	      "                      cpu = toy, max-steps = N, max-output = BYTES, tc-size\n\n"
 	      "Exit status: 0 when every VM ran to its end (halt, idle for ever, triple\n"
-	      "fault or its step limit: the report says which); 1 when a file cannot be\n"
-	      "read (the config, a kernel, an input, a disk) or is not an image; 2 for a\n"
-	      "usage or config error (nothing is started); 120 when an output file cannot\n"
-	      "be written; 123 when --timeout ran out; 124 when --max-cycles stopped the\n"
-	      "host first.\n", stdout);
+	      "fault or its step limit: the report says which); 1 when CONFIG cannot be\n"
+	      "read; 2 for a usage or config error, a VM's kernel, disk or input that\n"
+	      "cannot be read included (nothing is started); 120 when an output file\n"
+	      "cannot be written; 123 when --timeout ran out; 124 when --max-cycles\n"
+	      "stopped the host first.\n", stdout);
 }
 
 struct host_args {

@@ -111,14 +111,14 @@ static int prepare(struct host_session *g, const char *cmd, enum host_consoles h
 		g->o[i] = m->o;
 		if (!image_read(m->kernel, &g->img[i], err, sizeof err) ||
 		    !image_vm_form(&g->img[i], &g->vimg[i], &g->segs[i], err, sizeof err))
-			return vm_error(c, cmd, i, KEY_KERNEL, err, EXIT_INPUT);
+			return vm_error(c, cmd, i, KEY_KERNEL, err, EXIT_USAGE);
 		g->vimg[i].name = m->kernel;
 		g->o[i].image = &g->vimg[i];
 		g->o[i].vm.disk_path = m->disk[0] ? m->disk : NULL;
 		g->o[i].vm.capture = how != HOST_CONSOLES_OUT;
 		if (m->input[0]) {
 			if (!read_file(m->input, &g->input[i], &g->input_len[i], err, sizeof err))
-				return vm_error(c, cmd, i, KEY_INPUT, err, EXIT_INPUT);
+				return vm_error(c, cmd, i, KEY_INPUT, err, EXIT_USAGE);
 			g->o[i].vm.input = g->input[i];
 			g->o[i].vm.input_len = g->input_len[i];
 		}
@@ -157,10 +157,10 @@ int host_session_open(struct host_session *s, const char *cmd, enum host_console
 	if (host_create(&s->h, &s->cfg.host, s->o, s->cfg.nvms, err, sizeof err, &culprit))
 		return 0;
 	if (culprit >= 0) {
-		int key = key_of_message(err);
-		/* A disk image that cannot be read is an input error; the rest
-		 * (does not fit, overlaps, a bad setting) is the config's. */
-		return vm_error(&s->cfg, cmd, culprit, key, err, key == KEY_DISK ? EXIT_INPUT : EXIT_USAGE);
+		/* A VM that cannot be made (an image missing or not an image, it
+		 * does not fit, it overlaps) is the config's error, like a bad
+		 * setting: 2, nothing started. */
+		return vm_error(&s->cfg, cmd, culprit, key_of_message(err), err, EXIT_USAGE);
 	}
 	if (s->cfg.file)
 		fprintf(stderr, "trapeze: %s: %s: error: %s\n", cmd, s->cfg.file, err);
