@@ -13,13 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host/hosttest.h"
 
 /* The Done-when of issue 15: four guest OSes at once, mixed modes, each
  * one's console byte for byte its solo run's. */
-Test(host, four_guest_oses_in_mixed_modes_print_what_each_prints_alone, .timeout = 120)
+Test(host, four_guest_oses_in_mixed_modes_print_what_each_prints_alone)
 {
+	alarm(120); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	static const struct ht_vm vms[] = {
 		{ "t", MODE_TRAP, NULL, "guest/kernel.elf", "guest/disk.img", 0, 0, 0, 0, 0, NULL },
 		{ "p", MODE_PV, NULL, "guest/kernel-pv.elf", "guest/disk.img", 0, 0, 0, 0, 0, NULL },
@@ -56,8 +58,9 @@ Test(host, four_guest_oses_in_mixed_modes_print_what_each_prints_alone, .timeout
 static const struct host_options fast = { .slice = 100000, .period = 3 };
 
 /* Three VMs that always want the processor: weights 1:2:5. */
-Test(host, shares_follow_the_weights, .timeout = 60)
+Test(host, shares_follow_the_weights)
 {
+	alarm(60); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	static const struct ht_vm vms[] = {
 		{ "one", MODE_TRAP, "host_worker", NULL, NULL, 100, 0, 0, 0, 1u << 31, NULL },
 		{ "two", MODE_TRAP, "host_worker", NULL, NULL, 200, 0, 0, 0, 1u << 31, NULL },
@@ -82,8 +85,9 @@ Test(host, shares_follow_the_weights, .timeout = 60)
 
 /* A cap holds a VM to its percentage; the rest goes to the others (work
  * conservation), but a capped VM alone leaves the processor idle. */
-Test(host, a_cap_holds_and_the_rest_goes_to_the_others, .timeout = 60)
+Test(host, a_cap_holds_and_the_rest_goes_to_the_others)
 {
+	alarm(60); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	static const struct ht_vm vms[] = {
 		{ "capped", MODE_TRAP, "host_worker", NULL, NULL, 256, 20, 0, 0, 1u << 31, NULL },
 		{ "free", MODE_TRAP, "host_worker", NULL, NULL, 256, 0, 0, 0, 1u << 31, NULL },
@@ -109,8 +113,9 @@ Test(host, a_cap_holds_and_the_rest_goes_to_the_others, .timeout = 60)
 
 /* A guest that mostly sleeps (wfi) gives its time away: its neighbour
  * never waits for an idle processor. */
-Test(host, an_idle_guest_gives_its_time_away, .timeout = 60)
+Test(host, an_idle_guest_gives_its_time_away)
 {
+	alarm(60); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	static const struct ht_vm vms[] = {
 		{ "light", MODE_TRAP, NULL, "guest/kernel.elf", "guest/bench/light.img", 0, 0, 0, 0, 0, NULL },
 		{ "busy", MODE_TRAP, "host_worker", NULL, NULL, 0, 0, 0, 0, 1u << 31, NULL },
@@ -255,8 +260,9 @@ Test(host, several_vms_boot_from_one_disk_copy_on_write)
 }
 
 /* Same config, same schedule: every figure the same. */
-Test(host, the_schedule_is_the_same_every_time, .timeout = 60)
+Test(host, the_schedule_is_the_same_every_time)
 {
+	alarm(60); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	static const struct ht_vm vms[] = {
 		{ "light", MODE_PV, NULL, "guest/kernel-pv.elf", "guest/bench/light.img", 0, 0, 0, 0, 0, NULL },
 		{ "w", MODE_TRAP, "host_worker", NULL, NULL, 300, 50, 0, 0, 3000000, NULL },
@@ -289,8 +295,9 @@ Test(host, the_schedule_is_the_same_every_time, .timeout = 60)
 /* Memory overcommit: two pv guests fill the host; a third VM waits, the
  * host asks a balloon for what it lacks and starts it in the pages given;
  * once it is done, the balloon deflates and the guest has them back. */
-Test(host, pv_balloons_lend_memory_to_a_vm_that_did_not_fit, .timeout = 60)
+Test(host, pv_balloons_lend_memory_to_a_vm_that_did_not_fit)
 {
+	alarm(60); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	struct ht_vm vms[] = {
 		{ "p1", MODE_PV, NULL, "guest/kernel-pv.elf", "guest/bench/light.img", 0, 0, 0, 0, 0, NULL },
 		{ "p2", MODE_PV, NULL, "guest/kernel-pv.elf", "guest/bench/light.img", 0, 0, 0, 0, 0, NULL },
