@@ -46,6 +46,9 @@ CRITERION_LIBS  := $(call pkgflags,--libs,criterion)
 # inih reads trapeze host's config file (tools/host/host_config.c).
 INIH_CFLAGS     := $(call pkgflags,--cflags,inih)
 INIH_LIBS       := $(call pkgflags,--libs,inih)
+# zlib's crc32 checks snapshots (vmm/snapshot.c).
+ZLIB_CFLAGS     := $(call pkgflags,--cflags,zlib)
+ZLIB_LIBS       := $(call pkgflags,--libs,zlib)
 
 LIB_SRC   := $(wildcard cpu/*.c vmm/*.c tools/*/*.c)
 TEST_SRC  := $(wildcard tests/*.c tests/*/*.c)
@@ -53,7 +56,7 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TRAPEZE   := $(BUILD)/trapeze
 TESTBIN   := $(BUILD)/test-trapeze
-LIBS      := $(CURSES_LIBS) $(READLINE_LIBS) $(INIH_LIBS)
+LIBS      := $(CURSES_LIBS) $(READLINE_LIBS) $(INIH_LIBS) $(ZLIB_LIBS)
 
 GUEST_S   := $(wildcard guest-os/*.s guest-os/*/*.s)
 
@@ -88,6 +91,7 @@ $(BUILD)/obj/cpu/exec_paged_switch.o: EXTRA_CFLAGS := $(DISPATCH_CFLAGS)
 $(BUILD)/obj/tools/tui/%.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
 $(BUILD)/obj/tools/mon/%.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
 $(BUILD)/obj/tools/host/%.o: EXTRA_CFLAGS := $(INIH_CFLAGS)
+$(BUILD)/obj/vmm/snapshot.o: EXTRA_CFLAGS := $(ZLIB_CFLAGS)
 $(TEST_OBJ): EXTRA_CFLAGS := $(CRITERION_CFLAGS)
 
 $(BUILD)/obj/%.o: %.c

@@ -15,6 +15,7 @@ command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 have_pc ncursesw || missing="$missing libncurses-dev"
 have_pc readline || missing="$missing libreadline-dev"
 have_pc inih || missing="$missing libinih-dev"   # trapeze host's config files
+have_pc zlib || missing="$missing zlib1g-dev"     # crc32 for snapshots
 if [ "$need" = test ]; then
 	have_pc criterion || missing="$missing libcriterion-dev"
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"

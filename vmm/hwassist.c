@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 #include "vmx.h"
 
@@ -330,4 +331,93 @@ int vmm_round_hw(struct vm *vm, uint64_t end)
 	if (b->exit_reason == VMX_EXIT_HOST)
 		return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
 	return handle_exit(vm, b);
+}
+
+/* ---- snapshots: the VM control block's state areas and exit information,
+ * the nested table and what its references cost so far. The control area
+ * (the intercepts) is the policy set_policy makes from the VM's options:
+ * it is made again, never loaded. */
+
+struct vmcb *vmm_hw_vmcb(struct vm *vm)
+{
+	return vm->hw ? &vm->hw->vmcb : NULL;
+}
+
+static void put_state(struct snap_buf *b, const struct vmx_state *s)
+{
+	snap_put_u32s(b, s->r, NREGS);
+	snap_put_u32(b, s->pc);
+	snap_put_u32(b, s->psw);
+	snap_put_u32s(b, s->sr, SR_COUNT);
+	snap_put_u32(b, s->ipend_timer);
+}
+
+static void get_state(struct snap_rd *r, struct vmx_state *s)
+{
+	snap_get_u32s(r, s->r, NREGS);
+	s->pc = snap_get_u32(r);
+	s->psw = snap_get_u32(r);
+	snap_get_u32s(r, s->sr, SR_COUNT);
+	s->ipend_timer = snap_get_u32(r);
+}
+
+void vmm_hw_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct hw *h = vm->hw;
+	const struct vmcb *c = &h->vmcb;
+
+	snap_put_u32(b, h->nested);
+	snap_put_u64(b, h->nested_refs);
+	snap_put_u32(b, c->virq);
+	snap_put_u32(b, c->npt);
+	snap_put_u32(b, c->spt_user);
+	snap_put_u32(b, c->spt_sv);
+	put_state(b, &c->guest);
+	put_state(b, &c->host);
+	snap_put_u32(b, (uint32_t)c->exit_reason);
+	snap_put_u32(b, c->exit_qual);
+	snap_put_u32(b, c->exit_word);
+	snap_put_u32(b, (uint32_t)c->exit_trap.cause);
+	snap_put_u32(b, c->exit_trap.detail);
+	snap_put_u32(b, c->exit_trap.epc);
+	snap_put_u32(b, c->exit_trap.pc);
+	snap_put_u32(b, c->exit_trap.info);
+}
+
+/* A table the processor may be given: none, or a page of the pool. */
+static bool table_ok(const struct vm *vm, uint32_t a)
+{
+	return a == 0 || vmm_pool_has_page(vm, a);
+}
+
+bool vmm_hw_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct hw *h = vm->hw;
+	struct vmcb *c = &h->vmcb;
+
+	h->nested = snap_get_u32(r);
+	h->nested_refs = snap_get_u64(r);
+	c->virq = snap_get_u32(r);
+	c->npt = snap_get_u32(r);
+	c->spt_user = snap_get_u32(r);
+	c->spt_sv = snap_get_u32(r);
+	get_state(r, &c->guest);
+	get_state(r, &c->host);
+	c->exit_reason = (enum vmx_exit_reason)snap_get_u32(r);
+	c->exit_qual = snap_get_u32(r);
+	c->exit_word = snap_get_u32(r);
+	c->exit_trap.cause = (enum trap_cause)snap_get_u32(r);
+	c->exit_trap.detail = snap_get_u32(r);
+	c->exit_trap.epc = snap_get_u32(r);
+	c->exit_trap.pc = snap_get_u32(r);
+	c->exit_trap.info = snap_get_u32(r);
+	if (r->bad)
+		return false;
+	if (!table_ok(vm, h->nested) || !table_ok(vm, c->npt) || !table_ok(vm, c->spt_user) ||
+	    !table_ok(vm, c->spt_sv) || (unsigned)c->exit_reason >= VMX_EXIT_REASONS ||
+	    (unsigned)c->exit_trap.cause >= CAUSE_COUNT) {
+		snprintf(err, errlen, "a control block with tables outside the pool, or no such exit");
+		return false;
+	}
+	return true;
 }

@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 static const uint32_t PATCH_SENSITIVE = 0xFF000001u; /* a nonvirt-flagged instruction */
@@ -309,4 +310,80 @@ int vmm_round_patch(struct vm *vm, uint64_t end)
 	if (p->active && is_patch_hit(vm, p, &gpa))
 		return patch_hit(vm, p, gpa);
 	return vmm_trap_exit(vm);
+}
+
+/* ---- snapshots: the scanned and patched words with their originals, and
+ * memory as the monitor last looked at each code page. A word's original
+ * matters only once it is scanned, a page's last look only once it holds
+ * code: only those travel. */
+
+static uint32_t code_pages(const struct patcher *p)
+{
+	return ((p->nwords * 4) >> CODE_PAGE_SHIFT) + 1;
+}
+
+void vmm_patch_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct patcher *p = vm->patcher;
+	uint32_t nmap = p->nwords / 32 + 1, nseen = 0;
+
+	snap_put_u32(b, p->nwords);
+	snap_put_u8(b, p->active);
+	snap_put_u8(b, p->check);
+	snap_put_u32(b, p->ntodo);
+	snap_put_u32s(b, p->todo, p->ntodo);
+	snap_put_u32s(b, p->seen, nmap);
+	snap_put_u32s(b, p->patched, nmap);
+	snap_put_bytes(b, p->code_page, code_pages(p));
+	for (uint32_t w = 0; w < p->nwords; w++)
+		nseen += bit(p->seen, w);
+	snap_put_u32(b, nseen);
+	for (uint32_t w = 0; w < p->nwords; w++)
+		if (bit(p->seen, w))
+			snap_put_u32(b, p->orig[w]);
+	for (uint32_t pg = 0; pg < code_pages(p) && pg * PAGE_WORDS < p->nwords; pg++)
+		if (p->code_page[pg])
+			snap_put_u32s(b, &p->expect[pg * PAGE_WORDS], page_words(p, pg));
+}
+
+bool vmm_patch_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct patcher *p = vm->patcher;
+	uint32_t nmap = p->nwords / 32 + 1, nseen = 0, n;
+
+	if (snap_get_u32(r) != p->nwords || snap_get_bool(r) != p->active) {
+		snprintf(err, errlen, "a patcher of another memory size or nonvirt set");
+		return false;
+	}
+	p->check = snap_get_bool(r);
+	p->ntodo = snap_get_count(r, p->nwords, 4);
+	snap_get_u32s(r, p->todo, p->ntodo);
+	snap_get_u32s(r, p->seen, nmap);
+	snap_get_u32s(r, p->patched, nmap);
+	snap_get_bytes(r, p->code_page, code_pages(p));
+	for (uint32_t i = 0; i < p->ntodo; i++)
+		if (p->todo[i] >= p->nwords)
+			r->bad = true;
+	for (uint32_t w = 0; w < p->nwords; w++) {
+		nseen += bit(p->seen, w);
+		if (bit(p->patched, w) && !bit(p->seen, w))
+			r->bad = true; /* only a scanned word is ever patched */
+	}
+	n = snap_get_count(r, nseen, 4);
+	if (r->bad || n != nseen) {
+		snprintf(err, errlen, "the patch tables do not hold together");
+		return false;
+	}
+	memset(p->orig, 0, (p->nwords + 1) * sizeof *p->orig);
+	memset(p->expect, 0, (p->nwords + PAGE_WORDS) * sizeof *p->expect);
+	for (uint32_t w = 0; w < p->nwords; w++)
+		if (bit(p->seen, w))
+			p->orig[w] = snap_get_u32(r);
+	for (uint32_t pg = 0; pg < code_pages(p) && pg * PAGE_WORDS < p->nwords; pg++) {
+		if (p->code_page[pg] > 1)
+			r->bad = true;
+		if (p->code_page[pg])
+			snap_get_u32s(r, &p->expect[pg * PAGE_WORDS], page_words(p, pg));
+	}
+	return !r->bad;
 }

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 
@@ -487,4 +488,44 @@ void vm_balloon_info(const struct vm *vm, struct vm_balloon *b)
 			break;
 		}
 	}
+}
+
+/* ---- snapshots: the interface as registered, the ring, the balloon ---- */
+
+uint32_t vmm_pv_full_size(const struct vm *vm)
+{
+	return vm->pv ? vm->pv->full_size : 0;
+}
+
+void vmm_pv_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct pv *p = vm->pv;
+
+	snap_put_u8(b, p->registered);
+	snap_put_u32(b, p->shared);
+	snap_put_u8(b, p->ring_set);
+	snap_put_u32(b, p->ring);
+	snap_put_u32(b, p->target);
+	snap_put_u32(b, p->given);
+	snap_put_u32(b, p->full_size);
+}
+
+bool vmm_pv_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct pv *p = vm->pv;
+
+	p->registered = snap_get_bool(r);
+	p->shared = snap_get_u32(r);
+	p->ring_set = snap_get_bool(r);
+	p->ring = snap_get_u32(r);
+	p->target = snap_get_u32(r);
+	p->given = snap_get_u32(r);
+	p->full_size = snap_get_u32(r);
+	/* The pages given come off the top of the region: never more than it had. */
+	if (!r->bad && (p->full_size != vm->opt.mem_size || p->given > p->full_size / PV_PAGE)) {
+		snprintf(err, errlen, "a balloon of %u pages in a region of %u bytes", p->given,
+			 p->full_size);
+		return false;
+	}
+	return !r->bad;
 }

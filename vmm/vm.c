@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 /* Bare: the guest is the machine; run it with cpu_run, no monitor at all. */
@@ -293,6 +294,7 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 	struct vm *vm;
 	uint32_t size = opt->mem_size ? opt->mem_size : VM_DEFAULT_MEM;
 	const char *why = NULL;
+	const struct disk_base *base;
 
 	*out = NULL;
 	if ((unsigned)opt->mode >= MODE_COUNT) {
@@ -317,21 +319,32 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 	vm->opt.mem_size = (size + 3) & ~3u;
 	vm->opt.input = NULL; /* the bytes are queued below; the pointer is not kept */
 	vm->opt.input_len = 0;
+	if (opt->disk_path && !(vm->opt.disk_path = vm->disk_path = strdup(opt->disk_path))) {
+		snprintf(err, errlen, "out of host memory");
+		vm_destroy(vm);
+		return false;
+	}
 	vmm_load_costs(vm);
 	dev_init(&vm->dev, opt->console);
 	if (opt->capture)
 		dev_capture(&vm->dev);
 	vm->dev.con.out_limit = opt->max_output;
-	if (opt->disk_path && !dev_disk_load(&vm->dev, opt->disk_path, &why)) {
+	/* The disk reads its image and keeps the sectors it writes apart
+	 * (copy-on-write): the image is never written, and what the guest
+	 * wrote is known, for a snapshot to carry. */
+	if (opt->disk_path && !dev_disk_base_load(&vm->disk_own, opt->disk_path, &why)) {
 		snprintf(err, errlen, "disk image '%s': %s", opt->disk_path, why);
 		vm_destroy(vm);
 		return false;
 	}
-	if (!opt->disk_path && opt->disk_base && !dev_disk_share(&vm->dev, opt->disk_base)) {
+	base = opt->disk_path ? &vm->disk_own : opt->disk_base;
+	if (base && !dev_disk_share(&vm->dev, base)) {
 		snprintf(err, errlen, "out of host memory for a disk overlay");
 		vm_destroy(vm);
 		return false;
 	}
+	if (base)
+		vm->disk_crc = snap_crc32(base->bytes, (size_t)base->nsectors * DISK_SECTOR_SIZE);
 	if ((opt->input_len && !queue_input(vm, opt->input, opt->input_len, err, errlen)) ||
 	    !setup_machine(vm, err, errlen) ||
 	    (techniques[vm->opt.mode].create && !techniques[vm->opt.mode].create(vm, err, errlen))) {
@@ -353,9 +366,44 @@ void vm_destroy(struct vm *vm)
 	cpu_free(&vm->real);
 	cpu_tlb_free(&vm->vcpu);
 	dev_free(&vm->dev);
+	dev_disk_base_free(&vm->disk_own);
+	free(vm->disk_path);
 	if (vm->input_rest)
 		fclose(vm->input_rest);
+	if (vm->mirror) {
+		mem_free(vm->mirror);
+		free(vm->mirror);
+	}
 	free(vm);
+}
+
+bool vm_create_mirror(struct vm **out, const struct vm_options *opt, uint32_t real_size,
+		      uint32_t vmm_area, uint32_t region_base, uint32_t pool_base, char *err,
+		      size_t errlen)
+{
+	struct mem *m = calloc(1, sizeof *m);
+	struct vm_options o = *opt;
+	struct vm_placement place;
+
+	*out = NULL;
+	if (!m || real_size > (1u << 30) /* a host's largest memory */ || vmm_area % 4 || vmm_area > real_size ||
+	    !mem_init(m, real_size)) {
+		snprintf(err, errlen, "no machine of %u bytes can be made", real_size);
+		free(m);
+		return false;
+	}
+	vm_vmm_area_fill(m, vmm_area);
+	place = (struct vm_placement){ m, vmm_area, region_base, pool_base, vm_monitor_pages(opt) };
+	o.place = &place;
+	if (!vm_create(out, &o, err, errlen)) {
+		mem_free(m);
+		free(m);
+		return false;
+	}
+	(*out)->mirror = m;
+	(*out)->mirror_place = place;
+	(*out)->opt.place = &(*out)->mirror_place;
+	return true;
 }
 
 bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)

@@ -62,6 +62,16 @@ struct vm {
 	struct shadow *shadow;    /* shadow page tables (shadow.c), in the modes that use them */
 	struct pvmm *pvmm;        /* pv: direct paging's page types and checks (pv_paging.c) */
 	uint32_t cost[VMM_NCOSTS];/* the monitor's costs on the VM's processor (costs.c) */
+	/* The disk image of opt.disk_path, read once: the disk is a
+	 * copy-on-write overlay of it, so that the sectors the guest wrote are
+	 * known (a snapshot sends those, the image is shared storage). */
+	struct disk_base disk_own;
+	char *disk_path;          /* opt.disk_path's copy: the VM's own */
+	uint32_t disk_crc;        /* CRC-32 of the image the disk reads (its own or a host's) */
+	/* A machine laid out as a host lays a VM out, for one VM alone (a
+	 * host's VM restored or migrated into `trapeze run`): owned here. */
+	struct mem *mirror;
+	struct vm_placement mirror_place;
 };
 
 /* What row r of cost.h costs on this VM's processor (--cpu). */
@@ -210,6 +220,53 @@ bool vmm_pv_may_give(const struct vm *vm, uint32_t gpa);
 int vmm_pv_fault(struct vm *vm, const struct cpu_trap *t);
 /* pv.c: [gpa, gpa + len) overlaps what the monitor writes (shared page, ring). */
 bool vmm_pv_monitor_writes(const struct vm *vm, uint32_t gpa, uint32_t len);
+
+/* Snapshots (vmm/snapshot.h): the VM-level sections (snapshot_state.c)
+ * and each technique's own, in its file. A save writes the payload of its
+ * section; a load reads it back, checks every value the monitor will trust
+ * (an index, a table's address, a chain that must end) and returns false
+ * with what is wrong in err. */
+struct snap_buf;
+struct snap_rd;
+void vmm_snap_put_cpu(struct snap_buf *b, const struct cpu *c);
+bool vmm_snap_load_cpu(struct vm *vm, struct cpu *c, struct snap_rd *r, char *err, size_t errlen);
+void vmm_snap_put_devices(const struct vm *vm, struct snap_buf *b, unsigned flags);
+bool vmm_snap_load_devices(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_snap_put_vm(const struct vm *vm, struct snap_buf *b);
+bool vmm_snap_load_vm(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+bool vmm_snap_load_pages(struct vm *vm, struct snap_rd *r, uint8_t *covered, uint64_t *loaded,
+			 char *err, size_t errlen);
+/* What no one section can check: the sections agree with each other. */
+bool vmm_snap_check_whole(const struct vm *vm, char *err, size_t errlen);
+void vmm_pool_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_pool_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_bt_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_bt_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_patch_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_patch_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_shadow_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_shadow_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_pv_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_pv_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_pv_paging_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_pv_paging_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_hw_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_hw_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+/* hwassist.c: the VM control block (the real CPU points at it in guest mode). */
+struct vmcb *vmm_hw_vmcb(struct vm *vm);
+/* pv_paging.c: every pinned table maps only the guest's own pages (the real
+ * processor walks them as they are). */
+bool vmm_pv_paging_check(const struct vm *vm, char *err, size_t errlen);
+/* pv.c: the region's size before any balloon took pages (0 outside pv). */
+uint32_t vmm_pv_full_size(const struct vm *vm);
+/* physmap.c: real address a is a page of the pool. */
+bool vmm_pool_has_page(const struct vm *vm, uint32_t a);
+/* vm.c: a VM alone on a machine of real_size bytes laid out as a host
+ * lays one out (the monitor's area, the pool and the region where given),
+ * the machine its own: for a snapshot of a host's VM. */
+bool vm_create_mirror(struct vm **out, const struct vm_options *opt, uint32_t real_size,
+		      uint32_t vmm_area, uint32_t region_base, uint32_t pool_base, char *err,
+		      size_t errlen);
 
 /* vmm/flow.c: what an instruction word at pc does to the flow of control,
  * for a scanner or a translator that looks at code before it runs. */
