@@ -178,19 +178,19 @@ Test(snapshot_bad, hand_made_snapshots_that_no_vm_could_have_are_refused)
 	/* A page of memory in the monitor's own area (the first MEMP page's
 	 * number). */
 	poke("trap", SNAP_TAG('M', 'E', 'M', 'P'), 4, &vmm, 4, "not one of this VM's");
-	/* A TLB entry outside memory: rtag[0] set, frame[0] far away. */
-	uint32_t tlb = 4 * 19 + 4 + 4 + 4 + 4 * SR_COUNT + 4 + 20 + 16 + 4 + 8 * CAUSE_COUNT + 8 + 4 + 8 + 2 + 4;
-	uint32_t zero = 0;
+	/* A TLB entry outside memory: the first entry's frame far away. */
+	uint32_t tlb = 4 * 19 + 4 + 4 + 4 * SR_COUNT + 4 + 20 + 16 + 4 + 8 * CAUSE_COUNT + 8 + 4 + 8 + 2 + 4;
 	struct snap_buf b = { 0 };
-	small("bare", &b);
+	small("paged-bare", &b);
 	long at = section_at(&b, SNAP_TAG('C', 'P', 'U', 'R'));
-	uint32_t n;
-	memcpy(&n, b.p + at + tlb - 4, 4);
+	uint32_t n, k;
+	memcpy(&n, b.p + at + tlb, 4);
+	memcpy(&k, b.p + at + tlb + 4, 4);
 	cr_assert_eq(n, TLB_SIZE, "the TLB is not where this test expects it");
-	memcpy(b.p + at + tlb, &zero, 4);                          /* rtag[0] = 0 */
-	memcpy(b.p + at + tlb + 4 * TLB_SIZE * 2, &big, 4);        /* frame[0] */
+	cr_assert_gt(k, 0, "no TLB entry to spoil");
+	memcpy(b.p + at + tlb + 8 + 12, &big, 4); /* the first entry's frame */
 	fix_crc(&b);
-	refused(b.p, b.len, "TLB entry 0");
+	refused(b.p, b.len, "TLB entry");
 	snap_buf_free(&b);
 	/* A disk status no disk has; a stop no VM stops for. */
 	poke("trap", SNAP_TAG('V', 'M', 'S', 'T'), 4 + 8 + 1, &seven, 4, "stopped for no reason");

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "snap/snaptest.h"
+#include "vmm/vmtest.h"
 
 /* A run of c to its end, and its length in instructions. */
 static struct vm *reference(const struct st_config *c, uint64_t *n)
@@ -292,4 +293,56 @@ Test(snapshot, exact_when_saved_inside_a_translated_block, .timeout = 300)
 	cr_expect_geq(inside, 12, "only %d stops inside a translated block", inside);
 	vm_destroy(x);
 	vm_destroy(a);
+}
+
+/* ---- hostile guests -------------------------------------------------------- */
+
+/* A guest that reaches outside its memory, floods the console past its
+ * limit, spins with interrupts off or triple-faults, saved and resumed at
+ * points through its run in every mode: the run it would have been, and
+ * the monitor's memory untouched. */
+static void hostile_in(const char *fixture, enum vmm_mode mode, uint64_t limit, uint64_t max_output)
+{
+	struct vm_options o;
+	struct image img;
+	struct vm *a, *x, *y;
+	struct snap_buf b = { 0 };
+	char ctx[128];
+	uint64_t n;
+
+	vt_assemble(fixture, &img);
+	vm_options_init(&o);
+	o.step_limit = limit;
+	o.max_output = max_output;
+	a = vt_vm_image(&o, mode, &img);
+	st_finish(a);
+	n = vm_retired(a);
+	for (uint64_t k = 1; k < n; k += n / 5 + 1) {
+		x = vt_vm_image(&o, mode, &img);
+		vm_run(x, k);
+		st_save(x, &b);
+		vm_destroy(x);
+		y = st_restore(b.p, b.len);
+		cr_expect(vm_vmm_intact(y), "%s in %s: the monitor's memory changed", fixture,
+			  vmm_mode_name(mode));
+		st_finish(y);
+		snprintf(ctx, sizeof ctx, "%s in %s, saved at %llu", fixture, vmm_mode_name(mode),
+			 (unsigned long long)k);
+		st_expect_same(a, y, ctx);
+		cr_expect(vm_vmm_intact(y), "%s", ctx);
+		vm_destroy(y);
+	}
+	vm_destroy(a);
+	image_free(&img);
+	snap_buf_free(&b);
+}
+
+Test(snapshot, hostile_guests_resume_exactly_in_every_mode, .timeout = 300)
+{
+	for (int m = 0; m < MODE_COUNT; m++) {
+		hostile_in("hostile", (enum vmm_mode)m, 100000, 0);
+		hostile_in("flood", (enum vmm_mode)m, 50000, 1000);
+		hostile_in("spin", (enum vmm_mode)m, 30000, 0);
+		hostile_in("triple", (enum vmm_mode)m, 100000, 0);
+	}
 }

@@ -529,6 +529,7 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
 void vmm_shadow_save(const struct vm *vm, struct snap_buf *b)
 {
 	const struct shadow *s = vm->shadow;
+	uint32_t n;
 
 	snap_put_u8(b, s->active);
 	snap_put_u32(b, s->pmap);
@@ -543,10 +544,19 @@ void vmm_shadow_save(const struct vm *vm, struct snap_buf *b)
 			continue;
 		snap_put_u32(b, sp->groot);
 		snap_put_u32(b, sp->dir);
-		snap_put_u32s(b, sp->pt, SLOTS);
-		snap_put_u32s(b, sp->gpt, SLOTS);
-		snap_put_u32s(b, sp->next, SLOTS);
 		snap_put_u64(b, sp->used_at);
+		/* The slots with a table: the others have nothing to keep. */
+		n = 0;
+		for (int slot = 0; slot < SLOTS; slot++)
+			n += sp->pt[slot] != 0;
+		snap_put_u32(b, n);
+		for (uint32_t slot = 0; slot < SLOTS; slot++)
+			if (sp->pt[slot]) {
+				snap_put_u32(b, slot);
+				snap_put_u32(b, sp->pt[slot]);
+				snap_put_u32(b, sp->gpt[slot]);
+				snap_put_u32(b, sp->next[slot]);
+			}
 	}
 	snap_put_u32(b, (uint32_t)s->cur);
 	snap_put_u64(b, s->clock);
@@ -561,18 +571,28 @@ static bool link_ok(const struct shadow *s, uint32_t who)
 
 static bool load_space(const struct vm *vm, struct shadow *s, struct space *sp, struct snap_rd *r)
 {
+	uint32_t n;
+
 	sp->groot = snap_get_u32(r);
 	sp->dir = snap_get_u32(r);
-	snap_get_u32s(r, sp->pt, SLOTS);
-	snap_get_u32s(r, sp->gpt, SLOTS);
-	snap_get_u32s(r, sp->next, SLOTS);
 	sp->used_at = snap_get_u64(r);
-	if (r->bad || sp->groot >= s->npages || !vmm_pool_has_page(vm, sp->dir))
-		return false;
-	for (int slot = 0; slot < SLOTS; slot++)
-		if (sp->pt[slot] && (!vmm_pool_has_page(vm, sp->pt[slot]) || sp->gpt[slot] >= s->npages))
+	memset(sp->pt, 0, sizeof sp->pt);
+	memset(sp->gpt, 0, sizeof sp->gpt);
+	memset(sp->next, 0, sizeof sp->next);
+	n = snap_get_count(r, SLOTS, 16);
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t slot = snap_get_u32(r);
+		if (slot >= SLOTS || sp->pt[slot])
 			return false;
-	return true;
+		sp->pt[slot] = snap_get_u32(r);
+		sp->gpt[slot] = snap_get_u32(r);
+		sp->next[slot] = snap_get_u32(r);
+		if (!vmm_pool_has_page(vm, sp->pt[slot]) || sp->gpt[slot] >= s->npages)
+			return false;
+	}
+	/* groot may lie past memory: a guest may point ptb anywhere (its
+	 * walks then fault); it is only ever compared. */
+	return !r->bad && vmm_pool_has_page(vm, sp->dir);
 }
 
 /* Every user chain ends, and no (space, slot) is on two of them. */

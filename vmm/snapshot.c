@@ -369,7 +369,8 @@ static bool get_machine(struct snap_rd *r, struct snap_machine *m, char *err, si
 	}
 	if ((unsigned)m->mode >= MODE_COUNT || (unsigned)m->cpu >= VMM_NCPUS || m->mem_size < 64 ||
 	    m->mem_size > VM_MAX_MEM || m->mem_size % 4 || (unsigned)m->disk > SNAP_DISK_SHARED ||
-	    m->tc_size > (64u << 20) || m->pool_pages > (1u << 20)) {
+	    m->tc_size > (64u << 20) || m->pool_pages > (1u << 20) ||
+	    m->disk_sectors > (64u << 20) / DISK_SECTOR_SIZE) {
 		snprintf(err, errlen, "the machine section describes no machine Trapeze can make");
 		return false;
 	}
@@ -990,12 +991,18 @@ static bool make_from(void *ctx, const struct snap_machine *m, struct vm **out, 
 		snprintf(err, errlen, "snapshot: cannot make its machine: %s", why);
 		return false;
 	}
-	if (m->disk == SNAP_DISK_OWNED && !dev_disk_set(vm_devices(*out), "", (size_t)m->disk_sectors *
-							DISK_SECTOR_SIZE)) {
-		snprintf(err, errlen, "snapshot: out of host memory for its disk");
-		vm_destroy(*out);
-		*out = NULL;
-		return false;
+	if (m->disk == SNAP_DISK_OWNED) {
+		/* An image of its own: blank here, its bytes are in the snapshot. */
+		size_t n = (size_t)m->disk_sectors * DISK_SECTOR_SIZE;
+		uint8_t *blank = calloc(n ? n : 1, 1);
+		bool ok = blank && dev_disk_set(vm_devices(*out), blank, n);
+		free(blank);
+		if (!ok) {
+			snprintf(err, errlen, "snapshot: out of host memory for its disk");
+			vm_destroy(*out);
+			*out = NULL;
+			return false;
+		}
 	}
 	return true;
 }

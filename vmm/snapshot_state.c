@@ -27,12 +27,24 @@
 
 /* ---- a CPU ------------------------------------------------------------------ */
 
+/* The TLB: its filled entries only (index, tags, frame), its context, the
+ * pages it watches and its counters. */
 static void put_tlb(struct snap_buf *b, const struct tlb *t)
 {
+	uint32_t n = 0;
+
+	for (int i = 0; i < TLB_SIZE; i++)
+		n += t->rtag[i] != ~0u;
 	snap_put_u32(b, TLB_SIZE);
-	snap_put_u32s(b, t->rtag, TLB_SIZE);
-	snap_put_u32s(b, t->wtag, TLB_SIZE);
-	snap_put_u32s(b, t->frame, TLB_SIZE);
+	snap_put_u32(b, n);
+	for (uint32_t i = 0; i < TLB_SIZE; i++) {
+		if (t->rtag[i] == ~0u)
+			continue;
+		snap_put_u32(b, i);
+		snap_put_u32(b, t->rtag[i]);
+		snap_put_u32(b, t->wtag[i]);
+		snap_put_u32(b, t->frame[i]);
+	}
 	snap_put_u32(b, t->ctx.kind);
 	snap_put_u32(b, t->ctx.root);
 	snap_put_u32(b, t->ctx.nroot);
@@ -85,9 +97,20 @@ static bool load_tlb(struct vm *vm, struct cpu *c, struct snap_rd *r, uint32_t w
 
 	if (snap_get_u32(r) != TLB_SIZE)
 		return BAD("the TLB has another size");
-	snap_get_u32s(r, t->rtag, TLB_SIZE);
-	snap_get_u32s(r, t->wtag, TLB_SIZE);
-	snap_get_u32s(r, t->frame, TLB_SIZE);
+	memset(t->rtag, 0xFF, sizeof t->rtag);
+	memset(t->wtag, 0xFF, sizeof t->wtag);
+	memset(t->frame, 0, sizeof t->frame);
+	n = snap_get_count(r, TLB_SIZE, 16);
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t i = snap_get_u32(r);
+		if (i >= TLB_SIZE || t->rtag[i] != ~0u)
+			return BAD("TLB entry %u twice, or no entry at all", i);
+		t->rtag[i] = snap_get_u32(r);
+		t->wtag[i] = snap_get_u32(r);
+		t->frame[i] = snap_get_u32(r);
+		if (t->rtag[i] == ~0u)
+			return BAD("TLB entry %u is empty", i);
+	}
 	t->ctx.kind = (enum mmu_kind)snap_get_u32(r);
 	t->ctx.root = snap_get_u32(r);
 	t->ctx.nroot = snap_get_u32(r);
@@ -436,26 +459,36 @@ bool vmm_snap_load_devices(struct vm *vm, struct snap_rd *r, char *err, size_t e
 enum { NSTATS = sizeof(struct vm_stats) / sizeof(uint64_t) };
 _Static_assert(sizeof(struct vm_stats) % sizeof(uint64_t) == 0, "vm_stats holds only uint64_t");
 
+/* The statistics travel as the counters that are not zero, each with its
+ * place in struct vm_stats. */
 void vmm_snap_put_vm(const struct vm *vm, struct snap_buf *b)
 {
 	struct vm_stats s = vm->stats;
 	uint64_t w[NSTATS];
+	uint32_t n = 0;
 
 	s.host_ns = 0; /* host time: the one thing a resumed run need not repeat */
 	memcpy(w, &s, sizeof w);
+	for (uint32_t i = 0; i < NSTATS; i++)
+		n += w[i] != 0;
 	snap_put_u32(b, vm->region_size);
 	snap_put_u64(b, vm->delivered);
 	snap_put_u8(b, vm->stopped);
 	snap_put_u32(b, (uint32_t)vm->stop);
 	snap_put_u8(b, vm->at_limit);
 	snap_put_u32(b, NSTATS);
-	snap_put_u64s(b, w, NSTATS);
+	snap_put_u32(b, n);
+	for (uint32_t i = 0; i < NSTATS; i++)
+		if (w[i]) {
+			snap_put_u32(b, i);
+			snap_put_u64(b, w[i]);
+		}
 }
 
 bool vmm_snap_load_vm(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
 {
-	uint64_t w[NSTATS], host_ns = vm->stats.host_ns;
-	uint32_t region = snap_get_u32(r);
+	uint64_t w[NSTATS] = { 0 }, host_ns = vm->stats.host_ns;
+	uint32_t region = snap_get_u32(r), n;
 
 	vm->delivered = snap_get_u64(r);
 	vm->stopped = snap_get_bool(r);
@@ -463,7 +496,14 @@ bool vmm_snap_load_vm(struct vm *vm, struct snap_rd *r, char *err, size_t errlen
 	vm->at_limit = snap_get_bool(r);
 	if (snap_get_u32(r) != NSTATS)
 		return BAD("another set of statistics");
-	snap_get_u64s(r, w, NSTATS);
+	n = snap_get_count(r, NSTATS, 12);
+	for (uint32_t k = 0, last = 0; k < n; k++) {
+		uint32_t i = snap_get_u32(r);
+		if (i >= NSTATS || (k && i <= last))
+			return BAD("statistic %u out of order", i);
+		w[i] = snap_get_u64(r);
+		last = i;
+	}
 	if (r->bad)
 		return false;
 	if (region > vm->opt.mem_size || region % 4 || region < 4 ||
