@@ -5,6 +5,8 @@
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
 
+# The release `trapeze --version` names (and the man page's footer).
+VERSION  := 1.0
 BUILD    ?= build
 CC       ?= cc
 PKG      ?= pkg-config
@@ -35,20 +37,28 @@ Q :=
 say :=
 endif
 
-# Libraries come from pkg-config; scripts/deps.sh installs what is missing.
+# Libraries come from pkg-config, and scripts/deps.sh installs what is
+# missing. The order matters on a new machine: every object waits for the
+# deps step (an order-only prerequisite, below), and each flag is asked of
+# pkg-config only when a recipe first needs it, after that step, and then
+# kept. (Asked when make starts, a first `make test` without Criterion
+# would install it and then link without -lcriterion.)
+DEPS     ?= scripts/deps.sh
+# $(call memo,VAR,TEXT): VAR is TEXT's value, worked out on first use.
+memo = $(eval $(1) = $$(eval $(1) := $(2))$$($(1)))
 pkgflags = $(shell $(PKG) --silence-errors $(1) $(2))
-CURSES_CFLAGS   := $(call pkgflags,--cflags,ncursesw)
-CURSES_LIBS     := $(call pkgflags,--libs,ncursesw)
-READLINE_CFLAGS := $(call pkgflags,--cflags,readline)
-READLINE_LIBS   := $(call pkgflags,--libs,readline)
-CRITERION_CFLAGS:= $(call pkgflags,--cflags,criterion)
-CRITERION_LIBS  := $(call pkgflags,--libs,criterion)
+$(call memo,CURSES_CFLAGS,$$(call pkgflags,--cflags,ncursesw))
+$(call memo,CURSES_LIBS,$$(call pkgflags,--libs,ncursesw))
+$(call memo,READLINE_CFLAGS,$$(call pkgflags,--cflags,readline))
+$(call memo,READLINE_LIBS,$$(call pkgflags,--libs,readline))
+$(call memo,CRITERION_CFLAGS,$$(call pkgflags,--cflags,criterion))
+$(call memo,CRITERION_LIBS,$$(call pkgflags,--libs,criterion))
 # inih reads trapeze host's config file (tools/host/host_config.c).
-INIH_CFLAGS     := $(call pkgflags,--cflags,inih)
-INIH_LIBS       := $(call pkgflags,--libs,inih)
+$(call memo,INIH_CFLAGS,$$(call pkgflags,--cflags,inih))
+$(call memo,INIH_LIBS,$$(call pkgflags,--libs,inih))
 # zlib's crc32 checks snapshots (vmm/snapshot.c).
-ZLIB_CFLAGS     := $(call pkgflags,--cflags,zlib)
-ZLIB_LIBS       := $(call pkgflags,--libs,zlib)
+$(call memo,ZLIB_CFLAGS,$$(call pkgflags,--cflags,zlib))
+$(call memo,ZLIB_LIBS,$$(call pkgflags,--libs,zlib))
 
 LIB_SRC   := $(wildcard cpu/*.c vmm/*.c tools/*/*.c)
 TEST_SRC  := $(wildcard tests/*.c tests/*/*.c)
@@ -56,11 +66,12 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TRAPEZE   := $(BUILD)/trapeze
 TESTBIN   := $(BUILD)/test-trapeze
-LIBS      := $(CURSES_LIBS) $(READLINE_LIBS) $(INIH_LIBS) $(ZLIB_LIBS)
+LIBS       = $(CURSES_LIBS) $(READLINE_LIBS) $(INIH_LIBS) $(ZLIB_LIBS)
 
 GUEST_S   := $(wildcard guest-os/*.s guest-os/*/*.s)
 
-.PHONY: all help deps run test sanitize bench install clean check-isa-doc guest
+.PHONY: all help deps deps-build deps-test deps-bench run test sanitize bench install clean \
+	check-isa-doc guest
 all: $(TRAPEZE) guest
 
 help:
@@ -72,29 +83,41 @@ help:
 	@echo "make fuzz-smoke the same for a few seconds each (CI)"
 	@echo "make fuzz-corpus fold the inputs sessions found into tests/fuzz/corpus (new coverage only)"
 	@echo "make bench      speed: guest MIPS against native C, per mode; the techniques compared"
-	@echo "make install    install trapeze under PREFIX (DESTDIR honoured)"
+	@echo "make install    trapeze, its man page, the guest OS and bench programs under PREFIX (DESTDIR)"
 	@echo "make clean      remove build/"
 	@echo "make lab-skeleton LAB=N OUT=DIR   a student's tree for lab N (labs/)"
 	@echo "make grade LAB=N [SUBMISSION=DIR] grade a lab: score table, results.json, junit.xml"
 	@echo "make autograder LAB=N             Gradescope autograder zip for lab N"
 	@echo "Options: V=1 shows commands; DISPATCH=switch builds the switch loop."
 
-deps:
-	$(Q)scripts/deps.sh $(if $(filter test sanitize,$(MAKECMDGOALS)),test,build)
+# The machine's set-up, in order (two apt-get runs at once would fight
+# over dpkg's lock): what building needs, then what the tests need, or
+# what the benchmark's charts need. PKG is passed on: deps.sh asks the
+# same pkg-config the flags come from.
+deps: deps-test
+deps-build:
+	$(Q)PKG_CONFIG=$(PKG) $(DEPS) build
+deps-test: deps-build
+	$(Q)PKG_CONFIG=$(PKG) $(DEPS) test
+deps-bench: deps-build
+	$(Q)PKG_CONFIG=$(PKG) $(DEPS) bench
 
 # The dispatch loop: stop GCC merging every handler's dispatch into one
 # shared indirect jump (that would undo threading; make bench showed it).
 cc_accepts = $(shell $(CC) -Werror $(1) -c -x c /dev/null -o /dev/null 2>/dev/null && echo $(1))
-DISPATCH_CFLAGS := $(call cc_accepts,-fno-gcse) $(call cc_accepts,-fno-crossjumping)
+$(call memo,DISPATCH_CFLAGS,$$(call cc_accepts,-fno-gcse) $$(call cc_accepts,-fno-crossjumping))
 $(BUILD)/obj/cpu/exec.o $(BUILD)/obj/cpu/exec_switch.o $(BUILD)/obj/cpu/exec_paged.o \
-$(BUILD)/obj/cpu/exec_paged_switch.o: EXTRA_CFLAGS := $(DISPATCH_CFLAGS)
-$(BUILD)/obj/tools/tui/%.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
-$(BUILD)/obj/tools/mon/%.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
-$(BUILD)/obj/tools/host/%.o: EXTRA_CFLAGS := $(INIH_CFLAGS)
-$(BUILD)/obj/vmm/snapshot.o: EXTRA_CFLAGS := $(ZLIB_CFLAGS)
-$(TEST_OBJ): EXTRA_CFLAGS := $(CRITERION_CFLAGS)
+$(BUILD)/obj/cpu/exec_paged_switch.o: EXTRA_CFLAGS = $(DISPATCH_CFLAGS)
+$(BUILD)/obj/tools/tui/%.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
+$(BUILD)/obj/tools/mon/%.o: EXTRA_CFLAGS = $(READLINE_CFLAGS)
+$(BUILD)/obj/tools/host/%.o: EXTRA_CFLAGS = $(INIH_CFLAGS)
+$(BUILD)/obj/vmm/snapshot.o: EXTRA_CFLAGS = $(ZLIB_CFLAGS)
+$(BUILD)/obj/tools/main.o: EXTRA_CFLAGS = -DTRAPEZE_VERSION='"$(VERSION)"'
+$(BUILD)/obj/tools/main.o: Makefile
+$(TEST_OBJ): EXTRA_CFLAGS = $(CRITERION_CFLAGS)
+$(TEST_OBJ): | deps-test
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | deps-build
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
 
@@ -130,27 +153,44 @@ $(BENCH_DIR)/%-native: tools/bench/workloads/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) -std=c11 -O2 -D_POSIX_C_SOURCE=200809L $(WARN) -o $@ $<
 
-run: deps all
+run: all
 	$(Q)scripts/demo.sh $(BUILD)
 
-test: deps all $(TESTBIN) $(BENCH_FILES)
+test: all $(TESTBIN) $(BENCH_FILES) | deps-test
 	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) $(TESTBIN) --jobs 2 $(TESTFLAGS)
 	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) scripts/script-tests.sh
 
-sanitize: deps
+sanitize:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
-bench: deps all $(BENCH_FILES)
-	$(Q)$(TRAPEZE) bench --dir $(BENCH_DIR)
+bench: all $(BENCH_FILES) | deps-bench
+	$(Q)$(TRAPEZE) bench --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu early --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu modern --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --host --build $(BUILD)
 	$(Q)$(TRAPEZE) host --consolidation --chart $(BENCH_DIR)/racks.svg --csv $(BENCH_DIR)/racks.csv \
 		$(foreach v,web db mail dns,--vm name=$(v),kernel=$(BUILD)/guest/kernel.elf,disk=$(BUILD)/guest/bench/light.img,console=/dev/null)
 
-install: $(TRAPEZE)
-	install -d $(DESTDIR)$(PREFIX)/bin
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary; its man page;
+# the guest OS and the benchmark's programs in PREFIX/share/trapeze, where an
+# installed trapeze finds them (bin/../share/trapeze: DESTDIR staging works
+# too); the documents; bash completion.
+INSTALL_DATA := $(DESTDIR)$(PREFIX)/share/trapeze
+INSTALL_DOCS := README.md docs/ASSEMBLY.md isa-spec/ISA.md
+install: all $(BENCH_FILES)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(INSTALL_DATA)/guest/bench $(INSTALL_DATA)/bench $(DESTDIR)$(PREFIX)/share/doc/trapeze \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(TRAPEZE) $(DESTDIR)$(PREFIX)/bin/trapeze
+	install -m 644 docs/trapeze.1 $(DESTDIR)$(PREFIX)/share/man/man1/trapeze.1
+	install -m 644 $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/kernel-pv.elf $(GUEST_OUT)/kernel.lst \
+		$(GUEST_OUT)/kernel-pv.lst $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img $(INSTALL_DATA)/guest
+	install -m 644 $(GUEST_BENCH_IMGS) $(INSTALL_DATA)/guest/bench
+	install -m 644 $(filter %.elf,$(BENCH_FILES)) $(INSTALL_DATA)/bench
+	install -m 755 $(filter %-native,$(BENCH_FILES)) $(INSTALL_DATA)/bench
+	install -m 644 $(INSTALL_DOCS) $(DESTDIR)$(PREFIX)/share/doc/trapeze
+	install -m 644 guest-os/README.md $(DESTDIR)$(PREFIX)/share/doc/trapeze/GUEST-OS.md
+	install -m 644 scripts/trapeze.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/trapeze
 
 clean:
 	rm -rf build

@@ -33,7 +33,8 @@ LAB_NEEDS_7 := $(TRAPEZE) guest
 define lab_rules
 LAB_SRC_$(1) := $$(wildcard labs/lab$(1)/tests/*.c labs/lab$(1)/hidden/*.c) $$(LAB_COMMON)
 LAB_OBJ_$(1) := $$(LAB_SRC_$(1):%.c=$$(BUILD)/obj/%.o)
-$$(LAB_OBJ_$(1)): EXTRA_CFLAGS := $$(CRITERION_CFLAGS) -Ilabs/common
+$$(LAB_OBJ_$(1)): EXTRA_CFLAGS = $$(CRITERION_CFLAGS) -Ilabs/common
+$$(LAB_OBJ_$(1)): | deps-test
 $$(BUILD)/labs/test-lab$(1): $$(LAB_OBJ_$(1)) $$(BUILD)/libtrapeze.a
 	@mkdir -p $$(@D)
 	$$(call say,LD,$$@)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(CRITERION_LIBS) $$(LIBS)

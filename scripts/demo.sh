@@ -22,6 +22,6 @@ $T diff --modes bare,emulate,trap $OS || exit 1
 step "4. --nonvirt: five sensitive instructions stop trapping, as on the pre-2005 x86"
 $T run --mode trap --nonvirt --max-steps 5000000 $OS 2>&1 | sed -n '1,6p'
 $T diff --modes bare,trap --nonvirt $OS | sed -n '1,3p'
-$T classify --nonvirt | tail -n 3
+$T classify --nonvirt | sed -n '/^Theorem 1/,$p'
 printf '\nNext: build/trapeze tui --mode trap %s   (step it yourself)\n' "$OS"
 exit 0

@@ -1,14 +1,19 @@
 #!/bin/sh
 # scripts/deps.sh: make sure the Debian packages Trapeze needs are installed.
-# Usage: scripts/deps.sh [build|test|fuzz]   (test also needs Criterion and
-# tmux; fuzz needs clang and its libFuzzer runtime)
+# Usage: scripts/deps.sh [build|test|bench|fuzz]   (build: a compiler, make,
+# pkg-config, ncurses and readline; test also needs Criterion, tmux and the
+# tools the tests run; bench needs gnuplot for its charts; fuzz needs clang
+# and its libFuzzer runtime)
 # Installs what is missing when it can (root, or sudo without a password);
-# otherwise stops and prints the one command that installs it.
+# otherwise stops and prints the one command that installs it. The Makefile
+# runs it before it compiles anything (see "deps" there). PKG_CONFIG names
+# the pkg-config to ask (the Makefile's PKG), pkg-config by default.
 set -u
 need=${1:-test}
+pc=${PKG_CONFIG:-pkg-config}
 
 missing=""
-have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+have_pc() { $pc --exists "$1" 2>/dev/null; }
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
 command -v make >/dev/null 2>&1 || missing="$missing make"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
@@ -22,6 +27,13 @@ if [ "$need" = test ]; then
 	command -v readelf >/dev/null 2>&1 || missing="$missing binutils"
 	command -v zip >/dev/null 2>&1 || missing="$missing zip"     # the labs' Gradescope zip
 	command -v unzip >/dev/null 2>&1 || missing="$missing unzip"
+	command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"  # the charts, checked
+	command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils" # SVG well formed
+	command -v groff >/dev/null 2>&1 || missing="$missing groff-base"      # the man page
+	command -v man >/dev/null 2>&1 || missing="$missing man-db"            # ... read as a person would
+fi
+if [ "$need" = bench ]; then
+	command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"  # its SVG charts
 fi
 if [ "$need" = fuzz ]; then
 	# libFuzzer ships in clang's runtime package, versioned like clang itself.

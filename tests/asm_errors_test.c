@@ -144,7 +144,9 @@ Test(asm_errors, unterminated_macro_names_where_it_began)
 Test(asm_errors, recursive_include)
 {
 	char *got = diagnostics("tests/asm/errors/main.s", ".include \"rec_a.inc\"\n");
-	cr_assert_str_eq(got, "tests/asm/errors/rec_b.inc:1:10: error: recursive include of 'rec_a.inc'\n"
+	cr_assert_str_eq(got, "In file included from tests/asm/errors/rec_a.inc:1,\n"
+	                      "                 from tests/asm/errors/main.s:1:\n"
+	                      "tests/asm/errors/rec_b.inc:1:10: error: recursive include of 'rec_a.inc'\n"
 	                      "    1 | .include \"rec_a.inc\"\n"
 	                      "      |          ^~~~~~~~~~~\n");
 	free(got);
@@ -247,7 +249,28 @@ Test(asm_errors, if_sees_only_earlier_lines)
 Test(asm_errors, error_in_an_included_file_names_that_file)
 {
 	char *got = diagnostics("tests/asm/errors/main.s", "nop\n.include \"bad_body.inc\"\n");
-	cr_assert_str_eq(got, "tests/asm/errors/bad_body.inc:3:22: error: immediate 70000 out of "
+	cr_assert_str_eq(got, "In file included from tests/asm/errors/main.s:2:\n"
+	                      "tests/asm/errors/bad_body.inc:3:22: error: immediate 70000 out of "
+	                      "range for 'addi' (-32768..32767)\n"
+	                      "    3 |         addi r1, r2, 70000\n"
+	                      "      |                      ^~~~~\n");
+	free(got);
+}
+
+/* GNU's form, innermost first: each file and the line that included it. */
+Test(asm_errors, error_in_a_nested_include_says_where_each_file_was_included_from)
+{
+	char *got = diagnostics("tests/asm/errors/main.s",
+	                        "nop\nnop\n\t.include \"nested.inc\"\n\t.include \"nested.inc\"\n");
+	cr_assert_str_eq(got, "In file included from tests/asm/errors/nested.inc:2,\n"
+	                      "                 from tests/asm/errors/main.s:3:\n"
+	                      "tests/asm/errors/bad_body.inc:3:22: error: immediate 70000 out of "
+	                      "range for 'addi' (-32768..32767)\n"
+	                      "    3 |         addi r1, r2, 70000\n"
+	                      "      |                      ^~~~~\n"
+	                      "In file included from tests/asm/errors/nested.inc:2,\n"
+	                      "                 from tests/asm/errors/main.s:4:\n"
+	                      "tests/asm/errors/bad_body.inc:3:22: error: immediate 70000 out of "
 	                      "range for 'addi' (-32768..32767)\n"
 	                      "    3 |         addi r1, r2, 70000\n"
 	                      "      |                      ^~~~~\n");

@@ -294,7 +294,7 @@ static const struct row assembler[] = {
 	{ "directory instead of a file", ASM "tests/badinput", NULL, ERR,
 	  "tests/badinput: error: cannot open: Is a directory", 1, true },
 	{ "output over its own source", "asm -o $D/copy.s $D/copy.s", NULL, ERR,
-	  "trapeze: asm: error: '$D/copy.s' is an input: it would be overwritten", 1, true },
+	  "trapeze: asm: error: '$D/copy.s' is an input: it would be overwritten", 2, false },
 	{ "not an image to disassemble", "dis " B "good.s", NULL, ERR,
 	  B "good.s: error: not an ELF file", 1, true },
 };
@@ -360,21 +360,66 @@ static const struct row command_line[] = {
 	  "trapeze: run: error: one IMAGE only: '$D/good.elf' too", 2, false },
 	{ "bad --mode", "run --mode warp $D/good.elf", NULL, ERR,
 	  "trapeze: run: error: unknown mode 'warp' (valid: bare, emulate, trap, hybrid, patch, "
-	  "bt, hw, pv)", 1, true },
+	  "bt, hw, pv)", 2, false },
 	{ "bad --nonvirt list", "run --nonvirt=getpsw,popf $D/good.elf", NULL, ERR,
 	  "trapeze: run: error: --nonvirt: unknown instruction 'popf' (valid: x86, pdp10, or a "
-	  "list of getpsw, setpsw, getbase, rfe, jru)", 1, true },
+	  "list of getpsw, setpsw, getbase, rfe, jru)", 2, false },
+	{ "empty --nonvirt list", "run --nonvirt= $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --nonvirt=: an empty list (give x86, pdp10 or instruction names; "
+	  "--nonvirt alone means x86)", 2, false },
 	{ "bad --max-steps number", "run --max-steps 12x $D/good.elf", NULL, ERR,
-	  "trapeze: run: error: --max-steps: '12x' is not a positive number", 1, true },
+	  "trapeze: run: error: --max-steps: '12x' is not a positive number", 2, false },
 	{ "zero --max-steps", "run --max-steps 0 $D/good.elf", NULL, ERR,
-	  "trapeze: run: error: --max-steps: '0' is not a positive number", 1, true },
+	  "trapeze: run: error: --max-steps: '0' is not a positive number", 2, false },
+	{ "--max-steps that wraps", "run --max-steps 18014398509481985K $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --max-steps: '18014398509481985K' is too large (at most "
+	  "9223372036854775807)", 2, false },
+	{ "--max-steps beyond 64 bits", "run --max-steps 99999999999999999999 $D/good.elf", NULL,
+	  ERR, "trapeze: run: error: --max-steps: '99999999999999999999' is too large (at most "
+	  "9223372036854775807)", 2, false },
 	{ "bad --mem size", "run --mem 1G $D/good.elf", NULL, ERR,
-	  "trapeze: run: error: --mem: '1G' is not a memory size (a multiple of 4, 64 to "
-	  "268435456)", 1, true },
+	  "trapeze: run: error: --mem: '1G' is not a memory size (bytes, K or M: a multiple of 4, "
+	  "at least 64)", 2, false },
+	{ "--mem too large", "run --mem 1024M $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --mem: '1024M' is too large (at most 256M)", 2, false },
+	{ "--mem that wraps", "run --mem 18014398509481985K $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --mem: '18014398509481985K' is too large (at most 256M)", 2, false },
+	{ "--mem too small", "run --mem 12 $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --mem: '12' is not a memory size (bytes, K or M: a multiple of 4, "
+	  "at least 64)", 2, false },
 	{ "bad --max-output", "run --max-output lots $D/good.elf", NULL, ERR,
-	  "trapeze: run: error: --max-output: 'lots' is not a number of bytes", 1, true },
+	  "trapeze: run: error: --max-output: 'lots' is not a number of bytes", 2, false },
+	{ "--max-output that wraps", "run --max-output 18014398509481985K $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --max-output: '18014398509481985K' is too large (at most "
+	  "18446744073709551615)", 2, false },
+	{ "--balloon that wraps", "run --mode pv --balloon 4294967297 $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --balloon: '4294967297' is too large (at most 65536)", 2, false },
+	{ "--tc-size too large", "run --mode bt --tc-size 4294967296 $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --tc-size: '4294967296' is too large (at most 256M)", 2, false },
+	{ "bad --timeout", "run --timeout soon $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --timeout: 'soon' is not a positive number of seconds", 2, false },
+	{ "--timeout too large", "run --timeout 1e300 $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --timeout: '1e300' is too large (at most 1000000 seconds)", 2,
+	  false },
+	{ "--passthrough outside hw", "run --mode trap --passthrough con2 $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --passthrough applies to --mode hw only (a device assigned to a "
+	  "hardware-assisted VM)", 2, false },
+	{ "--balloon outside pv", "run --balloon 4 $D/good.elf", NULL, ERR,
+	  "trapeze: run: error: --balloon applies to --mode pv only (the balloon driver of the "
+	  "paravirtual kernel)", 2, false },
+	{ "--tc-size outside bt", "mon --mode trap --tc-size 4K $D/good.elf", NULL, ERR,
+	  "trapeze: mon: error: --tc-size applies to --mode bt only (the translation cache of "
+	  "binary translation)", 2, false },
+	{ "--balloon in a diff without pv", "diff --modes bare,trap --balloon 4 $D/good.elf", NULL,
+	  ERR, "trapeze: diff: error: --balloon applies to --mode pv only (the balloon driver of "
+	  "the paravirtual kernel)", 2, false },
 	{ "diff with one mode", "diff --modes bare $D/good.elf", NULL, ERR,
-	  "trapeze: diff: error: --modes: name at least two modes to compare", 1, true },
+	  "trapeze: diff: error: --modes: name at least two modes to compare", 2, false },
+	{ "classify --samples too large", "classify --samples 18014398509481985K", NULL, ERR,
+	  "trapeze: classify: error: --samples: '18014398509481985K' is too large (at most 1000000)",
+	  2, false },
+	{ "bench --runs too large", "bench --runs 18014398509481985K", NULL, ERR,
+	  "trapeze: bench: error: --runs: '18014398509481985K' is too large (1 to 21)", 2, false },
 	{ "asm without a file", "asm", NULL, ERR, "trapeze: asm: error: no FILE.s given", 2, false },
 	{ "asm option without its value", "asm -o", NULL, ERR,
 	  "trapeze: asm: error: option '-o' needs a value", 2, false },

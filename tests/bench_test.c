@@ -187,6 +187,20 @@ Test(bench, simulated_cycles_are_deterministic)
 	free(b);
 }
 
+/* The chart the command drew (gnuplot: scripts/deps.sh installs it for the
+ * tests and for make bench): there, said, and well-formed XML (xmllint). */
+static void expect_svg(const char *dir, const char *name, const char *out)
+{
+	char path[256], cmd[1024];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	cr_expect_eq(access(path, R_OK), 0, "no chart %s:\n%s", path, out);
+	cr_expect(strstr(out, name), "the command does not name its chart:\n%s", out);
+	snprintf(cmd, sizeof cmd, "xmllint --noout '%s' && grep -q '<svg' '%s' && grep -q '</svg>' '%s'",
+		 path, path, path);
+	cr_expect_eq(system(cmd), 0, "%s is not a well-formed SVG document", path);
+}
+
 Test(bench, the_command_prints_the_table_and_writes_the_csv)
 {
 	alarm(120); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
@@ -204,6 +218,7 @@ Test(bench, the_command_prints_the_table_and_writes_the_csv)
 	cr_expect(strstr(out, "HW_EXIT 250"), "the costs it was priced with:\n%s", out);
 	snprintf(csv, sizeof csv, "%s/techniques-modern.csv", dir);
 	cr_expect_eq(access(csv, R_OK), 0, "%s", out);
+	expect_svg(dir, "techniques-modern.svg", out);
 	free(out);
 	out = vt_trapeze("bench --techniques --cpu pentium", VT_BOTH, &status);
 	cr_expect_eq(status, 2);
@@ -253,6 +268,7 @@ Test(bench, the_speed_table_has_every_workload_and_mode_and_a_csv)
 		rows++;
 	fclose(f);
 	cr_expect_eq(rows, 1 + 3 + 5 * 2, "a header and a row per line of the table");
+	expect_svg(dir, "bench.svg", out);
 	free(out);
 
 	out = vt_trapeze("bench --modes bare,warp", VT_BOTH, &status);

@@ -372,3 +372,28 @@ Test(dis, every_guest_os_program_round_trips)
 	alarm(60); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	round_trip_tree("guest-os", false);
 }
+
+/* A gap of zero words (an .org) is one line, as objdump's "...", and still
+ * re-assembles to the same bytes; a short run stays word by word. */
+Test(dis, a_run_of_zero_words_is_one_line)
+{
+	static const char src[] = "\tnop\n\t.org 0x1000\nlater:\tnop\n\t.word 0, 0, 0\n\tnop\n";
+	struct asm_input in = { "gap.s", src, sizeof src - 1 };
+	struct asm_result r;
+	char *text;
+	int lines = 0;
+
+	cr_assert(asm_assemble(&in, 1, NULL, &r));
+	text = dis_image(&r.image, "gap.s");
+	cr_assert(text);
+	for (const char *p = text; *p; p++)
+		lines += *p == '\n';
+	cr_expect(strstr(text, "\t.space 4092 "), "the gap as .space:\n%s", text);
+	cr_expect(strstr(text, "1023 zero words, to 0x00001000"), "%s", text);
+	cr_expect(lines < 20, "%d lines for a 4 KiB gap:\n%s", lines, text);
+	cr_expect(strstr(text, ".word 0x00000000                         ; 0x00001008"),
+		  "three zero words stay three lines:\n%s", text);
+	free(text);
+	asm_result_free(&r);
+	round_trip(&in, 1, NULL, "gap.s");
+}

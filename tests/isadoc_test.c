@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "isa.h"
@@ -41,4 +42,30 @@ Test(isadoc, every_instruction_is_in_the_table)
 		cr_expect(strstr(buf, cell), "%s missing", isa_insns[i].name);
 	}
 	free(buf);
+}
+
+/* Every row has as many cells as its header: a '|' in a semantics or a
+ * meaning (or's "rd = rs | rt") is escaped, or it splits the cell. */
+Test(isadoc, every_row_has_the_cells_of_its_header)
+{
+	static const char *const blocks[] = { "insns", "sregs", "causes", "ports", "costs" };
+
+	for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+		char *buf = NULL, *line, *save = NULL;
+		size_t len = 0;
+		int header = -1;
+		FILE *f = open_memstream(&buf, &len);
+		cr_assert(isadoc_block(f, blocks[b]));
+		fclose(f);
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			int cells = 0;
+			for (const char *p = line; *p; p++)
+				cells += *p == '|' && (p == line || p[-1] != '\\');
+			if (header < 0)
+				header = cells;
+			cr_expect_eq(cells, header, "%s: %d cells, the header has %d: %s", blocks[b],
+				     cells, header, line);
+		}
+		free(buf);
+	}
 }

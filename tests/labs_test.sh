@@ -15,12 +15,8 @@ if [ -f labs/LAB ]; then
 	echo "labs_test: skipped: this is lab $(cat labs/LAB)'s student tree (run make grade)"
 	exit 0
 fi
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/trapeze-labs.XXXXXX") || exit 1
-trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok    $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL  $*"; }
+NAME=labs
+. tests/script_lib.sh
 
 if labs/tools/check.sh; then ok "lab markers are well formed"; else bad "lab markers"; fi
 
@@ -112,5 +108,4 @@ else
 	echo "      (Gradescope zip not tried: no zip and unzip)"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tally

@@ -303,6 +303,39 @@ static void close_prog(struct fixture *f)
 	unlink(f->elf);
 }
 
+/* disassemble shows a run of zero words as one line ("..."), stopping at
+ * the pc and at symbols, as objdump does; x/i the same. */
+Test(mon, disassemble_shows_a_run_of_zero_words_as_one_line)
+{
+	static const char src[] = "_start:\tnop\n\t.org 0x400\nlater:\tnop\n";
+	char path[] = "/tmp/trapeze-mon-gap-XXXXXX", elf[64], cmd[256];
+	struct image img = { 0 };
+	struct mon *m;
+	enum mon_status st;
+	char *got;
+	int fd = mkstemp(path), lines = 0;
+
+	cr_assert(fd >= 0 && write(fd, src, sizeof src - 1) == (ssize_t)(sizeof src - 1));
+	close(fd);
+	snprintf(elf, sizeof elf, "%s.elf", path);
+	snprintf(cmd, sizeof cmd, "'%s' asm -o %s %s", env("TRAPEZE"), elf, path);
+	cr_assert_eq(system(cmd), 0);
+	m = start(&img, elf, MODE_BARE, NULL);
+	got = run1(m, "disassemble 0 300", &st);
+	cr_expect_eq(st, MON_OK);
+	for (const char *p = got; *p; p++)
+		lines += *p == '\n';
+	cr_expect(strstr(got, "   0x00000004 <_start+4>:  ... 255 zero words, to 0x00000400\n"), "%s",
+		  got);
+	cr_expect(strstr(got, "0x00000400 <later>:  nop"), "%s", got);
+	cr_expect(lines < 10, "%d lines:\n%s", lines, got);
+	free(got);
+	mon_destroy(m);
+	image_free(&img);
+	unlink(elf);
+	unlink(path);
+}
+
 Test(mon, bad_commands_say_so_and_the_session_goes_on)
 {
 	struct fixture f;
@@ -318,7 +351,7 @@ Test(mon, bad_commands_say_so_and_the_session_goes_on)
 	expect_output(f.m, "break 0x2", MON_ERROR, "no instruction can be at 0x00000002");
 	expect_output(f.m, "break 0xfffffff0", MON_ERROR, "no instruction can be at 0xfffffff0");
 	expect_output(f.m, "delete 9", MON_ERROR, "no breakpoint number 9");
-	expect_output(f.m, "print 1+", MON_ERROR, "expected an address or value");
+	expect_output(f.m, "print 1+", MON_ERROR, "expected a value at the end of '1+'");
 	expect_output(f.m, "print 0xZZ", MON_ERROR, "bad number '0xZZ'");
 	expect_output(f.m, "x/1xw 0xfffffffc", MON_ERROR, "error: cannot read memory at 0xfffffffc");
 	expect_output(f.m, "continue now", MON_ERROR, "takes no argument");
@@ -342,7 +375,7 @@ Test(mon, prefixes_and_aliases_name_commands)
 	expect_output(f.m, "disas double 1", MON_OK, "0x00000048 <double>:  add r1, r1, r1");
 	expect_output(f.m, "b double", MON_OK, "breakpoint 1 at 0x00000048 <double>");
 	expect_output(f.m, "cont", MON_OK, "breakpoint 1, 0x00000048 <double>");
-	expect_output(f.m, "p $lr", MON_OK, "0x0000001c = 28");
+	expect_output(f.m, "p $lr", MON_OK, "0x0000001c  unsigned 28  signed 28");
 	expect_output(f.m, "n", MON_OK, "=> 0x0000004c <double+4>:  ret");
 	expect_output(f.m, "unt", MON_OK, "[trap SYSCALL at 0x00000004");
 	expect_output(f.m, "h x", MON_OK, "x/NFMT [ADDR]");
@@ -373,6 +406,89 @@ Test(mon, addresses_are_numbers_symbols_registers_and_sums)
 	cr_expect_eq(mon_reg_parse("zero"), REG_ZERO);
 	cr_expect_eq(mon_reg_parse("tvec"), MON_REG_SR0 + SR_tvec);
 	cr_expect_eq(mon_reg_parse("r16"), -1);
+	close_prog(&f);
+}
+
+/* print takes C's integer expressions and says both readings of the word. */
+Test(mon, print_evaluates_integer_expressions_signed_and_unsigned)
+{
+	static const struct { const char *expr, *want; } cases[] = {
+		{ "1 + 2 * 3", "0x00000007  unsigned 7  signed 7" },
+		{ "(1 + 2) * 3", "0x00000009  unsigned 9  signed 9" },
+		{ "-1", "0xffffffff  unsigned 4294967295  signed -1" },
+		{ "~0xff", "0xffffff00  unsigned 4294967040  signed -256" },
+		{ "-8 / 2", "0xfffffffc  unsigned 4294967292  signed -4" },
+		{ "17 % 5", "0x00000002" }, { "1 << 4 | 1", "0x00000011" },
+		{ "0x100 >> 4 & 0xf", "0x00000000" }, { "6 ^ 3", "0x00000005" },
+		{ "3 < 5", "0x00000001" }, { "5 <= 4", "0x00000000" }, { "2 > 1 == 1", "0x00000001" },
+		{ "3 >= 3", "0x00000001" }, { "1 != 1", "0x00000000" }, { "!0 + !5", "0x00000001" },
+		{ "double + 4 * 2", "0x00000050" }, { "-(2 - 5)", "0x00000003" },
+		{ "0xffffffff + 1", "0x00000000" },
+	};
+	struct fixture f;
+
+	open_prog(&f, MODE_TRAP);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char line[96];
+		snprintf(line, sizeof line, "print %s", cases[i].expr);
+		expect_output(f.m, line, MON_OK, cases[i].want);
+	}
+	expect_output(f.m, "print 1 / 0", MON_ERROR, "division by zero");
+	expect_output(f.m, "print (1 + 2", MON_ERROR, "missing ')'");
+	expect_output(f.m, "print 4294967296", MON_ERROR, "'4294967296' is too large");
+	expect_output(f.m, "print 18014398509481985", MON_ERROR, "is too large");
+	close_prog(&f);
+}
+
+/* set reaches the psw and the special registers of the guest's virtual CPU
+ * through the VMM (vm_set_psw, vm_set_sreg): the guest then runs with them. */
+Test(mon, set_changes_the_virtual_psw_and_special_registers)
+{
+	struct fixture f;
+
+	open_prog(&f, MODE_TRAP);
+	expect_output(f.m, "set reg tvec 0x40 + 8", MON_OK, "tvec = 0x00000048");
+	cr_expect_eq(vm_sreg(f.m->vm, SR_tvec), 0x48);
+	expect_output(f.m, "set reg psw 0x3", MON_OK, "psw = 0x00000003");
+	cr_expect_eq(vm_psw(f.m->vm), 0x3);
+	expect_output(f.m, "set reg $scratch = -1", MON_OK, "scratch = 0xffffffff");
+	expect_output(f.m, "set reg memsize 4", MON_ERROR, "'memsize' cannot be set");
+	expect_output(f.m, "set reg ipend 1", MON_ERROR, "'ipend' cannot be set");
+	expect_output(f.m, "set reg r0 1", MON_ERROR, "'r0' cannot be set");
+	/* The guest sees it: mfsr reads what was set (stepi runs the first
+	 * instructions; the scratch register is untouched by them). */
+	expect_output(f.m, "info registers scratch", MON_OK, "scratch  0xffffffff");
+	close_prog(&f);
+}
+
+/* Counts are never wrapped: too large says so. */
+Test(mon, a_count_too_large_says_so)
+{
+	struct fixture f;
+
+	open_prog(&f, MODE_BARE);
+	expect_output(f.m, "step 18014398509481985K", MON_ERROR, "is too large a count");
+	expect_output(f.m, "next 99999999999999999999", MON_ERROR, "is too large a count");
+	expect_output(f.m, "x/99999999999x 0", MON_ERROR, "a count from 1 to 4096");
+	expect_output(f.m, "disassemble 0 18014398509481985K", MON_ERROR, "is too large a count");
+	cr_expect_eq(vm_retired(f.m->vm), 0, "nothing ran");
+	close_prog(&f);
+}
+
+/* A breakpoint on a label of code that runs in user mode stops at its
+ * virtual address, and says so (the prog's user program at 0x800 runs at
+ * virtual 0); set from user mode, it says addresses are virtual there. */
+Test(mon, a_breakpoint_in_user_code_explains_virtual_addresses)
+{
+	struct fixture f;
+
+	open_prog(&f, MODE_TRAP);
+	expect_output(f.m, "break user", MON_OK, "breakpoint 1 at 0x00000800 <user>");
+	expect_output(f.m, "continue", MON_OK, "breakpoint 1, 0x00000000 (user mode: addresses are "
+		      "virtual; this is guest-physical 0x00000800 <user>, relocated by base "
+		      "0x00000800)");
+	expect_output(f.m, "break 4", MON_OK, "note: the guest is in user mode, where addresses "
+		      "are virtual: 0x00000004 is relocated by base 0x00000800");
 	close_prog(&f);
 }
 

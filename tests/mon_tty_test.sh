@@ -1,8 +1,10 @@
 #!/bin/sh
 # tests/mon_tty_test.sh: the monitor at a terminal, driven in tmux.
-# Owns: what only a terminal shows: the prompt, Tab completion of commands
-#       and symbols, the history file (and no failure without a usable
-#       HOME), Ctrl-C interrupting a run without ending the session.
+# Owns: what only a terminal shows: the prompt, Tab completion of commands,
+#       symbols and registers (only settable ones after set reg), the
+#       history file (and no failure without a usable HOME), Ctrl-C
+#       interrupting a run without ending the session, and Ctrl-C at the
+#       prompt dropping the line typed so far.
 # Not:  the commands' output (tests/mon_test.c, against golden transcripts).
 # Every wait polls with a timeout; the tmux server is killed on exit.
 # Usage: TRAPEZE=/abs/build/trapeze BUILD=/abs/build sh tests/mon_tty_test.sh
@@ -57,6 +59,27 @@ keys "bogus" Enter
 check "a bad command says so" "error: unknown command 'bogus'"
 keys "x/2xw \$s" Tab Tab
 check "Tab offers registers" "\$sp"
+keys C-u "info registers ti" Tab
+check "Tab completes a register after info registers" "(trapeze) info registers timer"
+keys C-u C-l "set reg ti" Tab
+check "Tab completes a settable register after set reg" "(trapeze) set reg timer"
+# Only settable ones: memsize and ipend (read only) are never offered.
+keys C-u C-l "set reg mem" Tab Tab
+sleep 0.5
+if screen | grep -q "memsize"; then
+	fail "Tab after 'set reg mem' offered memsize (read only)"
+else
+	pass "Tab after set reg offers no read-only register (memsize)"
+fi
+# Ctrl-C at the prompt drops the line being typed, as bash and gdb do.
+keys C-u "print 1 +" C-c
+keys "print 6 * 7" Enter
+check "Ctrl-C at the prompt drops the line; the next one runs alone" "0x0000002a  unsigned 42  signed 42"
+if screen | grep -q "unexpected\|expected a value"; then
+	fail "Ctrl-C at the prompt: the dropped text ran"
+else
+	pass "Ctrl-C at the prompt: the dropped text never ran"
+fi
 keys C-u quit Enter
 check "quit ends the session" "mon exited 0"
 if grep -q '^stepi$' "$WORK/home/.trapeze_history" 2>/dev/null; then

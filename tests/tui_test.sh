@@ -3,7 +3,9 @@
 # Owns: each step below, asserted on the screen tmux captures: start on the
 #       guest OS in trap mode; step; a breakpoint set with g and b, then c
 #       runs to it; x runs to the next VM exit and the event log shows it;
-#       the screen redrawn at 80x24 and at a larger size; q and Ctrl-C give
+#       the screen redrawn at 80x24 (why the real pc differs, the exit log
+#       and statistics cut only between words, memory in words) and at a
+#       larger size; q and Ctrl-C give
 #       the terminal back (the shell prompt, no alternate screen); NO_COLOR.
 # Not:  what the monitor prints (tests/mon_test.c).
 # Every wait polls with a timeout; the tmux server is killed on exit.
@@ -85,7 +87,7 @@ check "starts: the pc at the kernel's first instruction" "=>  00000000  ldw r1, 
 # ---- 2. step ------------------------------------------------------------------
 tm send-keys -t tui s
 check "s steps one instruction" "=>  00000004  cmpi r1, 0"
-check "s: the title counts it" "1 instructions"
+check "s: the title counts it (one instruction, singular)" "kernel.elf  1 instruction "
 
 # ---- 3. a breakpoint, and continue to it -------------------------------------
 tm send-keys -t tui g
@@ -101,7 +103,7 @@ check "c: the guest ran natively meanwhile" "real: USER (guest deprivileged)"
 
 # ---- 4. run to the next VM exit -----------------------------------------------
 tm send-keys -t tui x
-check "x: the event log shows the VM exit" "PRIV    $OUTBYTE emulated out PORT_CON_DATA"
+check "x: the event log shows the VM exit" "$(printf '%-6s %5x out PORT_CON_DATA, r1' PRIV "0x$OUTBYTE")"
 check "x: the status line says what the VMM did" "'out PORT_CON_DATA, r1' emulated by the VMM"
 check_line "x: the console pane shows the guest's first byte" '^T +[|│]'
 
@@ -111,6 +113,19 @@ tm resize-window -t tui -x 80 -y 24
 title_fits "redrawn at 80x24" 80
 check "80x24: the key line" "s step n next c cont x exit b bkpt g goto m mem Tab pane r restart ? help q quit"
 check "80x24: the CPU pane" "guest: SUPERVISOR (virtual)"
+check "80x24: why the real pc is not the guest's" "pc  $OUTBYTE  where the guest exited"
+# No line of the exit log or the statistics ends inside a word: each ends
+# with a whole word or "...", and the exit log's last line is whole.
+check "80x24: the exit log's line, whole" "$(printf '%-6s %5x out PORT_CON_DATA, r1' PRIV "0x$OUTBYTE")"
+if screen | awk -F'│|[|]' 'NF > 1 { print $NF }' | grep -E -q 'mtsr timer, r$|PORT_CON_$|emulated o$'; then
+	fail "80x24: a word of the exit log is cut"
+else
+	pass "80x24: no word of the exit log is cut"
+fi
+check_line "80x24: the statistics line" 'exits [0-9]+: PRIV [0-9]+ *$'
+# The memory pane at $sp, in words as the monitor's x shows them: kprintf's
+# return address 0x38 reads 00000038, not its bytes 38000000.
+check "80x24: memory in words, then the bytes as characters" "0000fffc 00000038 00000000 8......."
 tm resize-window -t tui -x 132 -y 43
 title_fits "redrawn at 132x43" 132
 check "132x43: room for the real CPU's registers" "real registers, as the guest last left them"

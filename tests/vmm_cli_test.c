@@ -2,7 +2,8 @@
  * tests/vmm_cli_test.c: the run command: options, errors, exit statuses.
  * Owns: what `trapeze run` promises in its --help: the guest's halt code,
  *       124/125/126 for the step limit, idling for ever and a triple fault,
- *       1 for errors and 2 for usage; --stats and --trace on stderr.
+ *       1 for input errors and 2 for usage (bad values too); --stats and
+ *       --trace on stderr. (tests/exitcode_test.c: every row of exitcode.h.)
  * Not:  the diff and classify commands (their own tests).
  */
 #include <criterion/criterion.h>
@@ -29,9 +30,10 @@ Test(run_cmd, errors_and_usage)
 	char *out;
 
 	out = vt_trapeze("run --mode warp /dev/null", VT_BOTH, &status);
-	cr_expect_eq(status, 1);
+	cr_expect_eq(status, 2);
 	cr_expect(!strcmp(out, "trapeze: run: error: unknown mode 'warp' (valid: bare, emulate, trap, "
-			       "hybrid, patch, bt, hw, pv)\n"), "%s", out);
+			       "hybrid, patch, bt, hw, pv)\nusage: trapeze run [OPTION]... IMAGE   "
+			       "('trapeze run --help' lists them)\n"), "%s", out);
 	free(out);
 	out = vt_trapeze("run /nonexistent.elf", VT_BOTH, &status);
 	cr_expect_eq(status, 1);
@@ -39,10 +41,10 @@ Test(run_cmd, errors_and_usage)
 	cr_expect(!strchr(out, '\n') || strchr(out, '\n')[1] == 0, "one line: %s", out);
 	free(out);
 	out = vt_trapeze("run --mem 12 x.elf", VT_BOTH, &status);
-	cr_expect_eq(status, 1, "%s", out);
+	cr_expect_eq(status, 2, "%s", out);
 	free(out);
 	out = vt_trapeze("run --nonvirt=popf x.elf", VT_BOTH, &status);
-	cr_expect_eq(status, 1);
+	cr_expect_eq(status, 2);
 	cr_expect(strstr(out, "'popf'"), "%s", out);
 	free(out);
 	out = vt_trapeze("run", VT_BOTH, &status);
@@ -122,7 +124,7 @@ Test(run_cmd, stats_and_trace_go_to_stderr)
 	cr_expect_str_eq(out, "hey");
 	free(out);
 	err = vt_trapeze(args, VT_STDERR, &status);
-	cr_expect(strstr(err, "efficiency") && strstr(err, "VM exits by cause") &&
+	cr_expect(strstr(err, "efficiency") && strstr(err, "VM exits by reason") &&
 		  strstr(err, "PRIV") && strstr(err, "MIPS"), "%s", err);
 	free(err);
 
@@ -134,4 +136,49 @@ Test(run_cmd, stats_and_trace_go_to_stderr)
 	free(err);
 	unlink(elf);
 	unlink(input);
+}
+
+/* One rule for every trap (issue 13): its own line says what its entry
+ * changed; an instruction's line only what the instruction did. A PRIV
+ * fault comes before the handler's first instruction, sys after itself:
+ * both have epc, cause and detail on the trap's line, none on an
+ * instruction's. (The PRIV fault's changes were on the handler's line,
+ * sys's on the sys line.) */
+Test(run_cmd, trace_shows_a_traps_changes_on_its_own_line_for_faults_and_sys)
+{
+	char src[64], elf[96], args[256];
+	int status;
+
+	vt_make_file(src, "_start:\n\tla r2, handler\n\tmtsr tvec, r2\n\tli r3, 0x1000\n"
+			  "\tmtsr limit, r3\n\tli r1, 0\n\tsetpsw r1\n\tmtsr epc, r1\n"
+			  "handler:\n\tsys 1\n");
+	snprintf(elf, sizeof elf, "%s.elf", src);
+	snprintf(args, sizeof args, "asm -o %s %s", elf, src);
+	free(vt_trapeze(args, VT_BOTH, &status));
+	cr_assert_eq(status, 0);
+	for (int m = 0; m < 3; m++) {
+		static const char *const modes[] = { "bare", "trap", "emulate" };
+		char *err, *line, *save = NULL;
+		int faults = 0, calls = 0;
+
+		snprintf(args, sizeof args, "run --trace --mode %s --max-steps 10 %s", modes[m], elf);
+		err = vt_trapeze(args, VT_STDERR, &status);
+		for (line = strtok_r(err, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			bool trap_line = strstr(line, "trap PRIV") || strstr(line, "trap SYSCALL");
+			if (trap_line && strstr(line, "trap PRIV"))
+				faults += strstr(line, "epc=0x0000001c cause=0x00000002") != NULL;
+			if (trap_line && strstr(line, "trap SYSCALL") && !calls)
+				calls += strstr(line, "epc=0x00000024 epsw=0x00000001 cause=0x00000001 "
+						      "detail=0x00000001") != NULL;
+			if (!trap_line)
+				cr_expect(!strstr(line, "epc=") && !strstr(line, "cause="),
+					  "%s: an instruction's line with a trap's changes: %s", modes[m],
+					  line);
+		}
+		cr_expect_eq(faults, 1, "%s: the PRIV fault's line has its changes", modes[m]);
+		cr_expect_eq(calls, 1, "%s: the first sys trap's line has its changes", modes[m]);
+		free(err);
+	}
+	unlink(elf);
+	unlink(src);
 }

@@ -244,11 +244,11 @@ Test(hw, run_command_takes_passthrough_and_cpu)
 	cr_expect(strstr(out, "(--cpu modern)"), "%s", out);
 	free(out);
 	out = vt_trapeze("run --passthrough disk x.elf", VT_BOTH, &status);
-	cr_expect_eq(status, 1);
+	cr_expect_eq(status, 2);
 	cr_expect(strstr(out, "unknown device 'disk' (valid: con2)"), "%s", out);
 	free(out);
 	out = vt_trapeze("run --cpu pentium x.elf", VT_BOTH, &status);
-	cr_expect_eq(status, 1);
+	cr_expect_eq(status, 2);
 	cr_expect(strstr(out, "unknown processor 'pentium' (valid: toy, early, modern)"), "%s", out);
 	free(out);
 	unlink(elf);

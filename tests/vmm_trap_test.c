@@ -330,3 +330,33 @@ Test(trap_emulate, every_trap_cause_is_reflected_as_the_hardware_delivers_it)
 		vm_destroy(t);
 	}
 }
+
+/* ISA.md section 7's rule, exactly, in every mode: the mtsr that writes N
+ * to timer is the first of the N instructions counted; the one that brings
+ * it to 0 raises the line, which the next instruction sees in ipend. */
+Test(timer, the_mtsr_that_sets_it_is_the_first_of_n_in_every_mode)
+{
+	for (uint32_t n = 1; n <= 4; n++) {
+		struct prog p = { .n = 0 };
+		struct vm_options o;
+
+		prog_li(&p, 9, n);
+		prog_emit(&p, I(mtsr, 0, 9, SR_timer));
+		for (unsigned k = 1; k <= 4; k++)
+			prog_emit(&p, I(mfsr, k, 0, SR_ipend));
+		prog_emit(&p, K(wfi, 0)); /* a pending line completes it at once */
+		prog_halt(&p, 0);
+		vm_options_init(&o);
+		o.step_limit = 1000;
+		for (int m = 0; m < MODE_COUNT; m++) {
+			struct vm *vm = vt_vm_prog(&o, (enum vmm_mode)m, &p);
+			cr_assert_eq(vm_run(vm, UINT64_MAX), STOP_HALT, "%s", vmm_mode_name((enum vmm_mode)m));
+			/* mfsr number k is instruction k + 1 counting the mtsr: it
+			 * sees the line when the k instructions before it make n. */
+			for (unsigned k = 1; k <= 4; k++)
+				cr_expect_eq(vm_reg(vm, k) & 1, k >= n, "%s, timer %u: mfsr %u read %u",
+					     vmm_mode_name((enum vmm_mode)m), n, k, vm_reg(vm, k) & 1);
+			vm_destroy(vm);
+		}
+	}
+}

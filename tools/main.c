@@ -1,12 +1,19 @@
 /*
  * tools/main.c: the trapeze command: one binary, one subcommand per job.
  * Owns: choosing the subcommand and the top-level usage text.
- * Not:  any subcommand's options (each parses its own).
+ * Not:  any subcommand's options (each parses its own); what the exit
+ *       statuses mean (exitcode.h).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
+#include "exitcode.h"
+
+/* The release, as the Makefile says it (VERSION there). */
+#ifndef TRAPEZE_VERSION
+#define TRAPEZE_VERSION "unknown"
+#endif
 
 struct subcommand {
 	const char *name;
@@ -33,7 +40,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: trapeze SUBCOMMAND [OPTIONS] [ARGS]\n\nsubcommands:\n");
 	for (int i = 0; i < NSUB; i++)
 		fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
-	fprintf(f, "\n'trapeze SUBCOMMAND --help' describes each.\n");
+	fprintf(f, "\n'trapeze SUBCOMMAND --help' describes each; 'trapeze --version' says which\n"
+		   "release this is; 'man trapeze' has it all, exit statuses included.\n");
 }
 
 int main(int argc, char **argv)
@@ -41,15 +49,19 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "trapeze: error: no subcommand given\n");
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return 0;
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("trapeze %s\n", TRAPEZE_VERSION);
+		return EXIT_OK;
 	}
 	for (int i = 0; i < NSUB; i++)
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "trapeze: error: unknown subcommand '%s' (try 'trapeze --help')\n", argv[1]);
-	return 2;
+	return EXIT_USAGE;
 }

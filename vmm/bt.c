@@ -333,15 +333,14 @@ static int run_copies(struct vm *vm, struct bt *t, struct bt_block *b, uint32_t 
 		vm->stats.bt.adaptive++;
 		return vmm_trap_exit(vm);
 	}
-	if (s == STOP_TRAP) {
-		/* The real timer, a fault, or the trap the block ends with: the
-		 * guest is still in the block, unless the exit delivers a trap
-		 * or moves it on (which the next round sees: locate). */
-		remember(vm, t, b, false);
-		return vmm_trap_exit(vm);
-	}
+	/* Every copy ran: the guest left the block by its exit, and the next
+	 * round follows it (the timer may run out on the last copy: native.c
+	 * then takes its exit right there, after the block). */
 	remember(vm, t, b, v->retired - before == b->nrun - off && b->end != BT_END_CALLOUT);
-	return VMM_GO_ON;
+	/* The real timer, a fault, or the trap the block ends with: the guest
+	 * is still in the block, unless the exit delivers a trap or moves it
+	 * on (which the next round sees: locate). */
+	return s == STOP_TRAP ? vmm_trap_exit(vm) : VMM_GO_ON;
 }
 
 /* The sensitive instruction that ends b: a call into the VMM, which

@@ -33,6 +33,7 @@ enum {
 	FIRST_CHUNK = 4096,     /* then compared every this many at first */
 	LARGEST_CHUNK = 1 << 20,
 	NARROWING = 16,         /* each re-run cuts the suspect stretch this many ways */
+	STOP_SLICE = 1 << 20,   /* the caller's stop is asked at least this often */
 };
 
 /* A forgiven reading of the clock: once `at` instructions have retired (the
@@ -67,6 +68,8 @@ struct runner {
 	 * log[i] is trap number dropped + i. See same_traps. */
 	size_t dropped;
 	uint32_t vector;              /* where the last trap sent the guest */
+	const struct vmm_equiv_spec *spec; /* its stop, asked as it runs */
+	bool stopped;                 /* the stop said so: the search gives up */
 };
 
 static void record_trap(void *ctx, const struct vm *vm, const struct vm_event *e)
@@ -113,7 +116,26 @@ static bool runner_start(struct runner *r, const struct vmm_equiv_spec *spec, en
 		return false;
 	}
 	vm_set_event_hook(r->vm, record_trap, r);
+	r->spec = spec;
 	return true;
+}
+
+/* vm_run, in slices when the caller may want to stop. */
+static void runner_run(struct runner *r, uint64_t max)
+{
+	const struct vmm_equiv_spec *spec = r->spec;
+
+	if (!spec->stop) {
+		vm_run(r->vm, max);
+		return;
+	}
+	while (max && !r->stopped) {
+		uint64_t n = max < STOP_SLICE ? max : STOP_SLICE;
+		if (vm_run(r->vm, n) != STOP_LIMIT || vm_at_step_limit(r->vm))
+			break;
+		max -= n;
+		r->stopped = spec->stop(spec->stop_ctx);
+	}
 }
 
 /* Run to n guest instructions in all (or until it stops), forgiving on the way. */
@@ -124,12 +146,14 @@ static void runner_run_to(struct runner *r, uint64_t n)
 	while (s && r->next < s->nfv && s->fv[r->next].at <= n) {
 		const struct forgiven *f = &s->fv[r->next++];
 		if (vm_retired(r->vm) < f->at)
-			vm_run(r->vm, f->at - vm_retired(r->vm));
+			runner_run(r, f->at - vm_retired(r->vm));
 		if (vm_retired(r->vm) == f->at)
 			vm_set_reg(r->vm, f->reg, f->value);
 	}
 	if (n > vm_retired(r->vm))
-		vm_run(r->vm, n - vm_retired(r->vm));
+		runner_run(r, n - vm_retired(r->vm));
+	if (r->spec->stop && !r->stopped)
+		r->stopped = r->spec->stop(r->spec->stop_ctx);
 }
 
 /* Stopped for good, or at the step limit: no more to compare. (vm_run with
@@ -415,7 +439,8 @@ static bool forgive(struct search *s, struct runner p[2], const struct about *be
 /*
  * Lockstep from where the pair stands (*lo instructions, agreeing) to the
  * end: 0 when they never differ (then out->before is the common final
- * state), 1 when they agree after *lo instructions and differ after *hi.
+ * state), 1 when they agree after *lo instructions and differ after *hi,
+ * -1 when the caller's stop said to give up.
  *
  * For the first EXACT_PREFIX instructions the two are compared after every
  * one (memory every FIRST_CHUNK), so that a difference that heals itself a
@@ -435,6 +460,8 @@ static int lockstep(struct search *s, struct runner p[2], uint64_t *lo, uint64_t
 		note(p, &c);
 		runner_run_to(&p[0], at + step);
 		runner_run_to(&p[1], at + step);
+		if (p[0].stopped || p[1].stopped)
+			return -1;
 		done = runner_finished(&p[0]) && runner_finished(&p[1]);
 		if (runners_differ(&p[0], &p[1], full || done) &&
 		    !(step == 1 && forgive(s, p, &c))) {
@@ -470,6 +497,10 @@ static bool narrow(struct search *s, uint64_t *lo, uint64_t *hi)
 			uint64_t to = at + step < *hi ? at + step : *hi;
 			runner_run_to(&p[0], to);
 			runner_run_to(&p[1], to);
+			if (p[0].stopped || p[1].stopped) {
+				stop_pair(p);
+				return false;
+			}
 			if (runners_differ(&p[0], &p[1], true)) {
 				*hi = to;
 				found = true;
@@ -504,6 +535,10 @@ static int culprit(struct search *s, uint64_t index, struct runner p[2])
 		return -1;
 	runner_run_to(&p[0], index);
 	runner_run_to(&p[1], index);
+	if (p[0].stopped || p[1].stopped) {
+		stop_pair(p);
+		return -1;
+	}
 	note(p, &c);
 	vmm_observation_free(&d->before);
 	observe_runner(&p[0], &d->before);
@@ -548,6 +583,8 @@ bool vmm_equiv_compare(const struct vmm_equiv_spec *spec, enum vmm_mode a, enum 
 	for (;;) {
 		int found = lockstep(&s, p, &lo, &hi);
 		stop_pair(p);
+		if (found < 0)
+			break;
 		if (found == 0) {
 			out->equivalent = true;
 			ok = true;
@@ -564,6 +601,9 @@ bool vmm_equiv_compare(const struct vmm_equiv_spec *spec, enum vmm_mode a, enum 
 		lo++; /* forgiven: go on from just after the clock was read */
 	}
 out:
+	if (!ok && spec->stop && spec->stop(spec->stop_ctx))
+		snprintf(err, errlen, "stopped before %s and %s were compared to the end",
+			 vmm_mode_name(a), vmm_mode_name(b));
 	if (out->ntraces)
 		out->equivalent = false; /* forgiven to look further, never permitted */
 	free(s.fv);

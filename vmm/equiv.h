@@ -2,7 +2,8 @@
  * vmm/equiv.h: the equivalence diff: does the guest see any difference?
  * Owns: a snapshot of everything a guest can observe, and the search for
  *       the first guest instruction after which two modes' snapshots differ.
- * Not:  printing (tools/diff/diff.c); loading images (the caller's load function).
+ * Not:  printing (tools/diff/diff.c); loading images (the caller's load
+ *       function).
  * Implements: P&G's equivalence property, tested: "any program K executing
  *       with a control program resident performs in a manner
  *       indistinguishable from the case when the control program did not
@@ -46,6 +47,10 @@ struct vmm_equiv_spec {
 	struct vm_options options;
 	bool (*load)(void *ctx, struct vm *vm, char *err, size_t errlen);
 	void *load_ctx;
+	/* Asked between stretches of guest instructions (NULL: never): true
+	 * gives up the comparison (a wall-clock limit, an interrupt). */
+	bool (*stop)(void *ctx);
+	void *stop_ctx;
 };
 
 struct vmm_divergence {
@@ -87,7 +92,7 @@ void vmm_observation_free(struct vmm_observation *o);
  * remains, out->before is the common final state. Runs are deterministic, so the search
  * re-runs from the start with smaller and smaller steps. True with *out
  * filled (free it with vmm_divergence_free); false with a message in err
- * when a run could not be made. */
+ * when a run could not be made, or spec->stop said to stop. */
 bool vmm_equiv_compare(const struct vmm_equiv_spec *spec, enum vmm_mode a, enum vmm_mode b,
 		       struct vmm_divergence *out, char *err, size_t errlen);
 void vmm_divergence_free(struct vmm_divergence *d);

@@ -312,12 +312,36 @@ static int handle_exit(struct vm *vm, const struct vmcb *b)
 	/* LAB 5 END */
 }
 
+/* Why the guest left guest mode, as README and lab 5 count hw's exits:
+ * ports, wfi, setpsw, other instructions, and the traps the VMCB takes. */
+static int exit_reason(const struct vmcb *b)
+{
+	const struct isa_insn *in;
+
+	switch (b->exit_reason) {
+	case VMX_EXIT_IO:
+		return VM_EXIT_IO;
+	case VMX_EXIT_INSN:
+		in = isa_decode_row(b->exit_word);
+		if (in && in->opcode == OP_wfi)
+			return VM_EXIT_WFI;
+		if (in && in->opcode == OP_setpsw)
+			return VM_EXIT_SETPSW;
+		return VM_EXIT_INSN;
+	case VMX_EXIT_HCALL:
+		return CAUSE_HYPERCALL;
+	default:
+		return b->exit_trap.cause;
+	}
+}
+
 int vmm_round_hw(struct vm *vm, uint64_t end)
 {
 	struct vmcb *b = &vm->hw->vmcb;
 	struct cpu *c = &vm->real;
 	uint64_t left = end - vm->vcpu.retired, io = vm->dev.port_reads + vm->dev.port_writes;
 	enum cpu_stop s;
+	int why;
 
 	enter(vm, b);
 	/* One instruction left: cpu_step, so that a trap the guest takes is
@@ -330,7 +354,12 @@ int vmm_round_hw(struct vm *vm, uint64_t end)
 	vm->stats.direct_io += vm->dev.port_reads + vm->dev.port_writes - io;
 	if (b->exit_reason == VMX_EXIT_HOST)
 		return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
-	return handle_exit(vm, b);
+	/* The events of the exit, and --stats, name what the VMCB intercepted. */
+	vm->exit_reason = exit_reason(b);
+	vm->stats.exits_by_reason[vm->exit_reason]++;
+	why = handle_exit(vm, b);
+	vm->exit_reason = 0;
+	return why;
 }
 
 /* ---- snapshots: the VM control block's state areas and exit information,

@@ -74,6 +74,16 @@ enum cpu_stop vmm_run_native(struct vm *vm, uint64_t max)
 	s = cpu_run(c, max);
 	/* The real CPU has no devices and every trap leaves it: nothing else. */
 	assert(s == STOP_LIMIT || s == STOP_TRAP);
+	if (s == STOP_LIMIT && c->ipend_timer && (c->psw & PSW_IE)) {
+		/* The budget ran out with the instruction that ran the timer
+		 * out: one longer run would take the interrupt right here, as a
+		 * TIMER exit. Take that exit now, so that a run in pieces (the
+		 * diff's lockstep, a debugger's steps, bt's runs split at stores)
+		 * does what one run does: a pv kernel's mask is read at exits. */
+		c->trap = (struct cpu_trap){ CAUSE_TIMER, 0, c->pc, c->pc, 0 };
+		c->traps[CAUSE_TIMER]++;
+		s = STOP_TRAP;
+	}
 
 	/* VM exit: the guest's state back into the virtual CPU. The virtual
 	 * mode and IE are the monitor's; only the flags came from the guest. */
@@ -92,6 +102,7 @@ enum cpu_stop vmm_run_native(struct vm *vm, uint64_t max)
 		 * split into budgets, or re-runs would not be repeatable. */
 		vm->stats.exits++;
 		vm->stats.exits_by_cause[c->trap.cause]++;
+		vm->stats.exits_by_reason[c->trap.cause]++;
 		vmm_charge(vm, vmm_cost(vm, VMM_C_EXIT) + vmm_cost(vm, VMM_C_ENTRY));
 	}
 	return s;

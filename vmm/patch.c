@@ -41,7 +41,11 @@
  * scanned, so a guest write to them trapped at once. This machine has no
  * pages to protect; the monitor compares the code it scanned with guest
  * memory after each VM exit instead, so code the guest overwrites and then
- * runs before the next exit runs unscanned.
+ * runs before the next exit runs unscanned. A comparison cannot see a store
+ * of the very bytes already there: for a patched word the monitor also
+ * marks its decoded form, which every store to it wipes (see
+ * guest_wrote_patch), so that a guest that writes the patch word itself
+ * gets what it wrote, an illegal instruction, as on the bare machine.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +55,11 @@
 
 static const uint32_t PATCH_SENSITIVE = 0xFF000001u; /* a nonvirt-flagged instruction */
 static const uint32_t PATCH_INDIRECT = 0xFF000002u;  /* jr or jalr: watched, not fixed */
+/* A patched word's decoded form, as the monitor leaves it: OP_BAD, as the
+ * decoder makes it of 0xFF..., but with fields the decoder never fills
+ * (it zeroes them). A store to the word, or to the one after it, wipes it
+ * (cpu/mem.h, mem_invalidate); executing the word does not. */
+static const struct insn PATCH_MARK = { OP_BAD, 0xEE, 0xEE, 0xEE, 0x70A7C4ED };
 
 /* Code pages: only for finding writes quickly; the guest has no pages. */
 enum { CODE_PAGE_SHIFT = 10, PAGE_WORDS = 1 << (CODE_PAGE_SHIFT - 2) };
@@ -66,6 +75,8 @@ struct patcher {
 	uint8_t *code_page;   /* per 1 KiB of guest memory: holds a scanned word */
 	uint32_t *todo;       /* the scanner's work list of entry points */
 	uint32_t ntodo;
+	uint32_t *plist;      /* every word ever patched (its bit says if it still is) */
+	uint32_t nplist;
 	bool check;           /* an exit was taken: look for rewritten code */
 };
 
@@ -89,8 +100,10 @@ bool vmm_patch_create(struct vm *vm, char *err, size_t errlen)
 		p->code_page = calloc((vm->region_size >> CODE_PAGE_SHIFT) + 1, 1);
 		/* Each word is queued at most once (queue marks it): never more. */
 		p->todo = calloc(nwords + 1, sizeof *p->todo);
+		p->plist = calloc(nwords + 1, sizeof *p->plist);
 	}
-	if (!p || !p->seen || !p->patched || !p->orig || !p->expect || !p->code_page || !p->todo) {
+	if (!p || !p->seen || !p->patched || !p->orig || !p->expect || !p->code_page || !p->todo ||
+	    !p->plist) {
 		snprintf(err, errlen, "out of host memory for the patch tables");
 		return false;
 	}
@@ -109,6 +122,7 @@ void vmm_patch_destroy(struct vm *vm)
 	free(p->expect);
 	free(p->code_page);
 	free(p->todo);
+	free(p->plist);
 	free(p);
 	vm->patcher = NULL;
 }
@@ -141,15 +155,64 @@ static bool is_flagged(const struct vm *vm, uint32_t word)
 	return in && in->nonvirt != NV_NONE && (vm->opt.nonvirt & (1u << in->nonvirt));
 }
 
+/* A page that holds code, remembered as it is now, to see writes to it. */
+static void watch_page(struct vm *vm, struct patcher *p, uint32_t pg)
+{
+	if (p->code_page[pg] || pg * PAGE_WORDS >= p->nwords)
+		return;
+	memcpy(&p->expect[pg * PAGE_WORDS], vm->vcpu.mem.bytes + pg * PAGE_WORDS * 4,
+	       4 * (size_t)page_words(p, pg));
+	p->code_page[pg] = 1;
+}
+
+/* The monitor's own write at word w wiped the marks of w and w - 1: put
+ * back those of patched words. */
+static void mark(struct vm *vm, const struct patcher *p, uint32_t w)
+{
+	struct insn *dec = vm->vcpu.mem.dec;
+
+	if (bit(p->patched, w))
+		dec[w] = PATCH_MARK;
+	if (w > 0 && bit(p->patched, w - 1))
+		dec[w - 1] = PATCH_MARK;
+}
+
+static bool is_marked(const struct vm *vm, uint32_t w)
+{
+	return !memcmp(&vm->vcpu.mem.dec[w], &PATCH_MARK, sizeof PATCH_MARK);
+}
+
+/*
+ * Has the guest written over patched word w since the monitor patched it,
+ * even with the very bytes the monitor wrote? Then the word is the guest's
+ * own, whatever it holds. A store wipes the mark of the word it writes and
+ * of the word before it: a lost mark with w + 1 unchanged was a store to w.
+ * (A store to w + 1 of the bytes it held already, with w untouched, is taken
+ * for a store to w: the machine cannot tell them apart.)
+ */
+static bool guest_wrote_patch(const struct vm *vm, const struct patcher *p, uint32_t w)
+{
+	const struct mem *m = &vm->vcpu.mem;
+
+	if (mem_load32(m, w * 4) != p->expect[w])
+		return true;
+	if (is_marked(vm, w))
+		return false;
+	return w + 1 >= p->nwords || mem_load32(m, (w + 1) * 4) == p->expect[w + 1];
+}
+
 /* Rewrite the scanned word at w to trap. */
 static void patch_word(struct vm *vm, struct patcher *p, uint32_t w)
 {
 	uint32_t word;
 
 	set_bit(p->patched, w);
+	p->plist[p->nplist++] = w;
 	word = isa_op(p->orig[w]) == OP_jr || isa_op(p->orig[w]) == OP_jalr ? PATCH_INDIRECT
 									   : PATCH_SENSITIVE;
 	mem_write(&vm->vcpu.mem, w * 4, &word, 4);
+	watch_page(vm, p, (w + 1) / PAGE_WORDS); /* the word after tells a store to w */
+	mark(vm, p, w);
 	p->expect[w] = word;
 	if (word == PATCH_INDIRECT)
 		vm->stats.patch.watched++;
@@ -176,13 +239,7 @@ static bool scan_word(struct vm *vm, struct patcher *p, uint32_t w)
 	enum vmm_flow flow = vmm_flow_of(word, w * 4, &target);
 
 	p->orig[w] = word;
-	if (!p->code_page[w / PAGE_WORDS]) {
-		/* A page with code: remember it as it is, to see writes to it. */
-		uint32_t pg = w / PAGE_WORDS;
-		memcpy(&p->expect[pg * PAGE_WORDS], vm->vcpu.mem.bytes + pg * PAGE_WORDS * 4,
-		       4 * (size_t)page_words(p, pg));
-		p->code_page[pg] = 1;
-	}
+	watch_page(vm, p, w / PAGE_WORDS);
 	p->expect[w] = word;
 	vm->stats.patch.scanned++;
 	vmm_charge(vm, vmm_cost(vm, VMM_C_SCAN));
@@ -226,9 +283,28 @@ static void scan_queued(struct vm *vm, struct patcher *p)
  * forgotten (with its patch, which the guest's write has replaced) and
  * scanned again from there, as new code is on first execution.
  */
+static void forget(struct vm *vm, struct patcher *p, uint32_t w)
+{
+	clear_bit(p->seen, w);
+	clear_bit(p->patched, w);
+	vm->stats.patch.rewritten++;
+	queue(p, w * 4);
+}
+
 static void find_rewrites(struct vm *vm, struct patcher *p)
 {
 	const struct mem *m = &vm->vcpu.mem;
+
+	/* The patched words a store wrote with the very bytes they held. */
+	for (uint32_t i = 0; i < p->nplist; i++) {
+		uint32_t w = p->plist[i];
+		if (!bit(p->patched, w) || mem_load32(m, w * 4) != p->expect[w])
+			continue; /* not patched now; or a new word, which the loop below finds */
+		if (guest_wrote_patch(vm, p, w))
+			forget(vm, p, w);
+		else
+			mark(vm, p, w); /* a store to the next word wiped it */
+	}
 
 	for (uint32_t pg = 0; pg <= (p->nwords - 1) / PAGE_WORDS; pg++) {
 		uint32_t first = pg * PAGE_WORDS, n = page_words(p, pg);
@@ -241,10 +317,7 @@ static void find_rewrites(struct vm *vm, struct patcher *p)
 			p->expect[w] = now;
 			if (!bit(p->seen, w))
 				continue; /* data beside the code */
-			clear_bit(p->seen, w);
-			clear_bit(p->patched, w);
-			vm->stats.patch.rewritten++;
-			queue(p, w * 4);
+			forget(vm, p, w);
 		}
 	}
 	scan_queued(vm, p);
@@ -270,17 +343,22 @@ static int patch_hit(struct vm *vm, struct patcher *p, uint32_t gpa)
 	mem_write(&v->mem, gpa, &p->orig[w], 4);
 	s = vmm_interpret_one(vm);
 	mem_write(&v->mem, gpa, &word, 4);
+	mark(vm, p, w);
 	return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
 }
 
-/* The exit was one of our patched words trapping; *gpa is where. */
+/* The exit was one of our patched words trapping; *gpa is where. Not when
+ * the guest stored that very word there itself: then it is the guest's own
+ * illegal instruction, as on the bare machine (found by a differential
+ * campaign; see patch, a_guest_storing_the_patch_word_gets_an_illegal_
+ * instruction_regression). */
 static bool is_patch_hit(const struct vm *vm, const struct patcher *p, uint32_t *gpa)
 {
 	const struct cpu_trap *t = &vm->real.trap;
 
 	return t->cause == CAUSE_ILLEGAL && cpu_translate(&vm->vcpu, t->pc, gpa) &&
 	       !(*gpa & 3) && *gpa / 4 < p->nwords && bit(p->patched, *gpa / 4) &&
-	       t->detail == p->expect[*gpa / 4];
+	       t->detail == p->expect[*gpa / 4] && !guest_wrote_patch(vm, p, *gpa / 4);
 }
 
 int vmm_round_patch(struct vm *vm, uint64_t end)

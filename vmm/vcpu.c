@@ -28,6 +28,8 @@ void vmm_emit(struct vm *vm, const struct vm_event *e)
 	c = *e;
 	if (vm->callout)
 		c.exit = false; /* bt: emulated from translated code, no VM exit */
+	if (c.exit && !c.reason)
+		c.reason = vm->exit_reason ? vm->exit_reason : (int)c.cause;
 	vm->on_event(vm->event_ctx, vm, &c);
 }
 

@@ -90,6 +90,34 @@ const char *vm_action_name(enum vm_action a)
 	return (unsigned)a < sizeof names / sizeof names[0] ? names[a] : "?";
 }
 
+const char *vm_exit_name(int reason)
+{
+	static const char *const hw[] = {
+		[VM_EXIT_IO - CAUSE_COUNT] = "IO", [VM_EXIT_WFI - CAUSE_COUNT] = "WFI",
+		[VM_EXIT_SETPSW - CAUSE_COUNT] = "SETPSW", [VM_EXIT_INSN - CAUSE_COUNT] = "INSN",
+	};
+	const char *n;
+
+	if (reason >= CAUSE_COUNT && reason < VM_EXIT_REASONS)
+		return hw[reason - CAUSE_COUNT];
+	n = reason >= 0 ? isa_cause_name(reason) : NULL;
+	return n ? n : "?";
+}
+
+void vm_counts_text(const uint64_t *count, int n, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	snprintf(buf, len, "none");
+	for (int c = 1; c < n && at < len; c++) {
+		if (count[c]) {
+			int k = snprintf(buf + at, len - at, "%s%s %llu", at ? ", " : "",
+					 vm_exit_name(c), (unsigned long long)count[c]);
+			at += k > 0 ? (size_t)k : 0;
+		}
+	}
+}
+
 const char *vm_stop_name(enum cpu_stop s)
 {
 	switch (s) {
@@ -600,6 +628,23 @@ void vm_set_reg(struct vm *vm, unsigned n, uint32_t v)
 void vm_set_pc(struct vm *vm, uint32_t pc)
 {
 	vm_guest(vm)->pc = pc;
+}
+
+void vm_set_psw(struct vm *vm, uint32_t psw)
+{
+	vm_guest(vm)->psw = psw & (PSW_PRIVBITS | PSW_FLAGS);
+}
+
+bool vm_set_sreg(struct vm *vm, unsigned sr, uint32_t v)
+{
+	struct cpu *g = vm_guest(vm);
+
+	if (sr >= SR_COUNT || sr == SR_memsize || sr == SR_ipend)
+		return false;
+	g->sr[sr] = v;
+	if (sr == SR_timer)
+		g->ipend_timer = 0; /* as mtsr timer: writing it acknowledges it */
+	return true;
 }
 
 bool vm_translate(const struct vm *vm, uint32_t va, uint32_t *gpa)

@@ -111,9 +111,22 @@ enum vm_action {
 	VM_STOPPED,   /* the exit ended the run (halt, idle or a triple fault) */
 };
 
+/* Why the real CPU left the guest for the monitor: the trap it took (a
+ * CAUSE_* value: PRIV for a privileged instruction under trap-and-emulate,
+ * HYPERCALL for pv's hypercalls, TIMER, SYSCALL...), or, under hw, what the
+ * VMCB intercepted: a port access, wfi, setpsw, another instruction. */
+enum vm_exit_reason {
+	VM_EXIT_IO = CAUSE_COUNT, /* hw: in or out on an intercepted port */
+	VM_EXIT_WFI,              /* hw: wfi */
+	VM_EXIT_SETPSW,           /* hw: setpsw (the early processor intercepts it) */
+	VM_EXIT_INSN,             /* hw: another intercepted instruction */
+	VM_EXIT_REASONS
+};
+
 struct vm_event {
 	enum vm_action action;
 	bool exit;               /* the real CPU left the guest for the monitor */
+	int reason;              /* exits: why (enum vm_exit_reason, vm_exit_name) */
 	enum trap_cause cause;   /* the trap or interrupt */
 	uint32_t detail, epc, pc;
 	uint32_t word;           /* VM_EMULATED: the instruction word */
@@ -129,7 +142,9 @@ struct vm_stats {
 	uint64_t emulated;       /* of which were privileged instructions emulated by the VMM */
 	uint64_t interpreted;    /* of which were interpreted in software */
 	uint64_t exits;          /* VM exits: the real CPU left the guest for the VMM */
-	uint64_t exits_by_cause[CAUSE_COUNT];
+	uint64_t exits_by_cause[CAUSE_COUNT]; /* the trap the real CPU took (hw: PRIV for
+	                                       * an intercepted instruction or port) */
+	uint64_t exits_by_reason[VM_EXIT_REASONS]; /* why it left: vm_exit_name */
 	uint64_t reflected, injected;
 	uint64_t guest_traps[CAUSE_COUNT]; /* traps and interrupts the guest saw */
 	uint64_t cycles;         /* the VM's clock: guest_cycles + vmm_cycles */
@@ -276,9 +291,15 @@ const struct cpu *vm_vcpu(const struct vm *vm);
  * relocation, the real trap that caused the last exit; in emulate mode it
  * never runs the guest and stays as reset. */
 const struct cpu *vm_real_cpu(const struct vm *vm);
-/* Change a register or the pc (a debugger's privilege, not the guest's). */
+/* Change a register, the pc, the psw or a special register of the guest's
+ * (virtual) CPU: a debugger's privilege, not the guest's. The psw keeps
+ * its defined bits (mode, IE, flags); writing timer acknowledges its
+ * interrupt, as mtsr does; vm_set_sreg is false, changing nothing, for a
+ * read-only (memsize, ipend) or unknown register. */
 void vm_set_reg(struct vm *vm, unsigned n, uint32_t v);
 void vm_set_pc(struct vm *vm, uint32_t pc);
+void vm_set_psw(struct vm *vm, uint32_t psw);
+bool vm_set_sreg(struct vm *vm, unsigned sr, uint32_t v);
 /* Guest-physical memory. */
 const struct mem *vm_memory(const struct vm *vm);
 /* Guest-virtual address in the current virtual mode to guest-physical. */
@@ -334,6 +355,13 @@ const char *vmm_mode_names(void);
 const char *vmm_mode_summary(enum vmm_mode m);
 /* "delivered", "emulated", ... */
 const char *vm_action_name(enum vm_action a);
+/* An exit's reason as the trace, the monitor and --stats name it: "PRIV",
+ * "HYPERCALL", "TIMER", "IO", "WFI", "SETPSW"... */
+const char *vm_exit_name(int reason);
+/* The non-zero counts of count[1..n-1] (by trap cause, n = CAUSE_COUNT, or
+ * by exit reason, n = VM_EXIT_REASONS) as "SYSCALL 3, PRIV 28", or "none";
+ * into buf (len bytes, always terminated). */
+void vm_counts_text(const uint64_t *count, int n, char *buf, size_t len);
 /* "limit", "halt", "idle", "triple fault", ... */
 const char *vm_stop_name(enum cpu_stop s);
 

@@ -54,6 +54,7 @@ struct vm {
 	struct patcher *patcher;  /* patch mode: the scanner and its patch table (patch.c) */
 	bool callout;             /* bt: emulating a callout: what happens is no VM exit */
 	struct hw *hw;            /* hw mode: the VM control block and its policy (hwassist.c) */
+	int exit_reason;          /* hw: the exit being handled (its events say so), or 0 */
 	struct pv *pv;            /* pv mode: the shared page, the ring, the balloon (pv.c) */
 	struct vmm_pool {         /* the monitor's page-table pages, after the region (physmap.c) */
 		uint32_t base, npages, next;

@@ -236,7 +236,7 @@ static char *divergence_report(const struct vmm_divergence *d, const struct imag
 bool lab_equivalent(const struct lab_run *r, const struct image *img, enum vmm_mode a,
 		    enum vmm_mode b, char **why)
 {
-	struct vmm_equiv_spec spec;
+	struct vmm_equiv_spec spec = { 0 };
 	struct vmm_divergence d;
 	char err[512];
 	bool same;

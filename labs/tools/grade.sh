@@ -128,7 +128,7 @@ bin=$tree/$gb/labs/test-lab$lab
 [ -x "$bin" ] || build_ok=0
 nwarn=$(grep -c 'warning:' "$out/build.log")
 if [ $build_ok -eq 1 ]; then
-	[ "$nwarn" -eq 0 ] || echo "the build gave $nwarn warnings (see build.log): fix them" >> "$notes"
+	[ "$nwarn" -eq 0 ] || echo "the build gave $nwarn warning$([ "$nwarn" -eq 1 ] || echo s) (see build.log): fix them" >> "$notes"
 else
 	echo "the submission does not build, so every test earns 0:" >> "$notes"
 	grep -E 'error|Error|Stop\.|Terminated|Killed' "$out/build.log" | head -20 >> "$notes"

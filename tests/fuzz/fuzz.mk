@@ -31,12 +31,12 @@ FUZZ_BINS      := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
 
 .PHONY: fuzz fuzz-smoke fuzz-corpus fuzz-deps
 
-$(FUZZ_DIR)/obj/tools/tui/%.o: EXTRA_CFLAGS := $(CURSES_CFLAGS)
-$(FUZZ_DIR)/obj/tools/mon/%.o: EXTRA_CFLAGS := $(READLINE_CFLAGS)
-$(FUZZ_DIR)/obj/tools/host/%.o: EXTRA_CFLAGS := $(INIH_CFLAGS)
-$(FUZZ_DIR)/obj/vmm/snapshot.o: EXTRA_CFLAGS := $(ZLIB_CFLAGS)
+$(FUZZ_DIR)/obj/tools/tui/%.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
+$(FUZZ_DIR)/obj/tools/mon/%.o: EXTRA_CFLAGS = $(READLINE_CFLAGS)
+$(FUZZ_DIR)/obj/tools/host/%.o: EXTRA_CFLAGS = $(INIH_CFLAGS)
+$(FUZZ_DIR)/obj/vmm/snapshot.o: EXTRA_CFLAGS = $(ZLIB_CFLAGS)
 
-$(FUZZ_DIR)/obj/%.o: %.c
+$(FUZZ_DIR)/obj/%.o: %.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(call say,FUZZCC,$<)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -53,8 +53,8 @@ FUZZ_OBJ := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/obj/tests/fuzz/%.o) $(FUZZ_DIR)/obj/t
 
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
 
-fuzz-deps:
-	$(Q)scripts/deps.sh fuzz
+fuzz-deps: deps-build
+	$(Q)PKG_CONFIG=$(PKG) $(DEPS) fuzz
 
 fuzz: fuzz-deps
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)

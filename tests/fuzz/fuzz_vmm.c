@@ -238,7 +238,7 @@ static const char *differs(const struct seen *a, const struct seen *b)
  * part, forgiving a reading of the clock as P&G do. */
 static void explain(const struct setup *s, enum vmm_mode m, const char *what)
 {
-	struct vmm_equiv_spec spec = { s->opt, load, (void *)s };
+	struct vmm_equiv_spec spec = { .options = s->opt, .load = load, .load_ctx = (void *)s };
 	struct vmm_divergence d;
 	char err[256], text[64] = "?";
 

@@ -162,7 +162,7 @@ bool vt_equivalent(const struct vm_options *o, enum vmm_mode a, enum vmm_mode b,
 		   bool (*load)(void *, struct vm *, char *, size_t), void *ctx,
 		   struct vmm_divergence *d)
 {
-	struct vmm_equiv_spec spec = { *o, load, ctx };
+	struct vmm_equiv_spec spec = { .options = *o, .load = load, .load_ctx = ctx };
 	char err[256];
 
 	cr_assert(vmm_equiv_compare(&spec, a, b, d, err, sizeof err), "compare %s with %s: %s",

@@ -13,6 +13,7 @@
 
 #include "asm.h"
 #include "commands.h"
+#include "exitcode.h"
 
 static const char usage_line[] =
 	"usage: trapeze asm [-o OUT] [-l LISTING] [-I DIR]... [-D NAME[=VAL]]... FILE.s...\n";
@@ -27,7 +28,9 @@ static void help(void)
 	      "  -I DIR        search DIR for .include files, after the includer's directory\n"
 	      "  -D NAME[=VAL] define the constant NAME (default value 1)\n"
 	      "  --help        show this help\n\n"
-	      "The language is described at the top of tools/asm/asm.h.\n",
+	      "The language: docs/ASSEMBLY.md (installed in PREFIX/share/doc/trapeze). Exit\n"
+	      "status: 0 done; 1 the source has errors (nothing written); 2 a usage error;\n"
+	      "120 the image or the listing cannot be written.\n",
 	      stdout);
 }
 
@@ -38,7 +41,7 @@ static int bad_usage(const char *fmt, const char *what)
 	fprintf(stderr, fmt, what);
 	fputc('\n', stderr);
 	fputs(usage_line, stderr);
-	return 2;
+	return EXIT_USAGE;
 }
 
 /* The default output name: FILE.s -> FILE.elf, anything else gets .elf. */
@@ -158,12 +161,13 @@ static int assemble(const struct args *a)
 		fprintf(stderr, "trapeze: asm: error: out of memory\n");
 		free(in);
 		free(out);
-		return 1;
+		return EXIT_HOST;
 	}
 	if (!outputs_are_not_inputs(a, outname)) {
+		fputs(usage_line, stderr);
 		free(in);
 		free(out);
-		return 1;
+		return EXIT_USAGE;
 	}
 	for (int i = 0; i < a->nfiles; i++)
 		in[i].name = a->files[i];
@@ -174,26 +178,29 @@ static int assemble(const struct args *a)
 	fputs(diags ? diags : "", stderr);
 	free(diags);
 	char err[1024], *tmp = NULL;
+	/* The source was right: what fails from here is the host's (a
+	 * directory that is not there, a full disk). */
+	int status = ok ? EXIT_OK : EXIT_INPUT;
 	if (ok && a->listing && !write_temp(a->listing, res.listing ? res.listing : "", &tmp)) {
 		fprintf(stderr, "%s: error: cannot write: %s\n", a->listing, strerror(errno));
-		ok = false;
+		status = EXIT_HOST;
 	} else if (ok && !image_write(outname, &res.image, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
-		ok = false;
+		status = EXIT_HOST;
 	}
-	if (tmp && (!ok || rename(tmp, a->listing) != 0)) {
-		if (ok)
+	if (tmp && (status != EXIT_OK || rename(tmp, a->listing) != 0)) {
+		if (status == EXIT_OK) {
 			fprintf(stderr, "%s: error: cannot write: %s\n", a->listing, strerror(errno));
-		unlink(tmp);
-		if (ok)
 			unlink(outname);
-		ok = false;
+			status = EXIT_HOST;
+		}
+		unlink(tmp);
 	}
 	free(tmp);
 	free(out);
 	free(in);
 	asm_result_free(&res);
-	return ok ? 0 : 1;
+	return status;
 }
 
 int cmd_asm(int argc, char **argv)
@@ -205,11 +212,11 @@ int cmd_asm(int argc, char **argv)
 	int status;
 	if (!a.dirs || !a.defs || !a.files) {
 		fprintf(stderr, "trapeze: asm: error: out of memory\n");
-		status = 1;
+		status = EXIT_HOST;
 	} else {
 		switch (parse(argc, argv, &a)) {
-		case 1: help(); status = 0; break;
-		case 2: status = 2; break;
+		case 1: help(); status = EXIT_OK; break;
+		case 2: status = EXIT_USAGE; break;
 		default: status = assemble(&a); break;
 		}
 	}

@@ -114,11 +114,8 @@ static void define(struct asm_state *st, const char *def)
 
 static void run_pass(struct asm_state *st, const struct asm_input *in, int nin, int keep)
 {
-	for (int i = keep; i < st->ndiags; i++) {
-		free(st->diags[i].file);
-		free(st->diags[i].message);
-		free(st->diags[i].source);
-	}
+	for (int i = keep; i < st->ndiags; i++)
+		asm_diag_free(&st->diags[i]);
 	st->ndiags = keep;
 	st->nerrors = 0;
 	for (int i = 0; i < keep; i++)
@@ -200,11 +197,8 @@ bool asm_assemble_text(const char *name, const char *text, struct asm_result *re
 
 void asm_result_free(struct asm_result *res)
 {
-	for (int i = 0; i < res->ndiags; i++) {
-		free(res->diags[i].file);
-		free(res->diags[i].message);
-		free(res->diags[i].source);
-	}
+	for (int i = 0; i < res->ndiags; i++)
+		asm_diag_free(&res->diags[i]);
 	free(res->diags);
 	free(res->listing);
 	image_free(&res->image);

@@ -97,6 +97,39 @@ const char *asm_quote(char *buf, const char *s, size_t n)
 	return buf;
 }
 
+/* Where the file fname, being read now, was included from: GNU's lines,
+ * innermost first ("In file included from b.s:2,\n                 from
+ * a.s:7:\n"), or NULL when it is a top-level source or not being read. */
+static char *included_from(const struct asm_state *st, const char *fname)
+{
+	struct strbuf b = { 0 };
+	int i = st->nframes - 1;
+
+	if (!fname)
+		return NULL;
+	while (i >= 0 && !(st->frames[i].file && !strcmp(st->frames[i].file->path, fname)))
+		i--;
+	for (int j = i - 1; i >= 0 && j >= 0; j--) {
+		const struct asm_frame *f = &st->frames[j];
+		if (!f->file)
+			continue; /* a macro expanded there: its file's line is the one */
+		sb_printf(&b, "%s %s:%d", b.len ? ",\n                 from" : "In file included from",
+			  f->file->path, f->lineno);
+	}
+	if (!b.len)
+		return NULL;
+	sb_put(&b, ":\n", 3);
+	return b.s;
+}
+
+void asm_diag_free(struct asm_diag *d)
+{
+	free(d->file);
+	free(d->message);
+	free(d->source);
+	free(d->included_from);
+}
+
 static void add(struct asm_state *st, enum asm_severity sev, const char *fname, int line,
                 int col, int width, char *source, const char *fmt, va_list ap)
 {
@@ -117,7 +150,8 @@ static void add(struct asm_state *st, enum asm_severity sev, const char *fname, 
 	asm_grow(&st->diags, &st->capdiags, st->ndiags + 1, sizeof *st->diags);
 	st->diags[st->ndiags++] = (struct asm_diag){
 		sev, fname ? asm_xstrndup(fname, strlen(fname)) : NULL, line, col,
-		width < 1 ? 1 : width, msg.s ? msg.s : asm_xstrndup("", 0), source };
+		width < 1 ? 1 : width, msg.s ? msg.s : asm_xstrndup("", 0), source,
+		sev == ASM_ERROR ? included_from(st, fname) : NULL };
 	if (sev == ASM_ERROR)
 		st->nerrors++;
 }
@@ -251,6 +285,8 @@ char *asm_diag_format(const struct asm_diag *d)
 {
 	struct strbuf b = { 0 };
 	const char *sev = d->severity == ASM_ERROR ? "error" : "note";
+	if (d->included_from)
+		sb_printf(&b, "%s", d->included_from);
 	if (d->file && d->line > 0)
 		sb_printf(&b, "%s:%d:%d: %s: %s\n", d->file, d->line, d->col, sev, d->message);
 	else if (d->file)

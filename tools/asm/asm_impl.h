@@ -196,6 +196,8 @@ struct asm_state {
 };
 
 /* asm_diag.c */
+/* Free what one diagnostic holds. */
+void asm_diag_free(struct asm_diag *d);
 void asm_error_at(struct asm_state *st, uint32_t off, uint32_t len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void asm_error_tok(struct asm_state *st, const struct asm_tok *t, const char *fmt, ...)

@@ -18,7 +18,9 @@
 
 #include "bench.h"
 #include "commands.h"
+#include "exitcode.h"
 #include "image.h"
+#include "runopts.h"
 #include "vmm.h"
 
 enum { MAX_RUNS = 21, DEFAULT_RUNS = 7, EMULATE_BUDGET = 30000000 };
@@ -153,7 +155,8 @@ static void chart(const char *dir, const char *csv)
 {
 	char cmd[2048];
 	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-		printf("(gnuplot is not installed: no chart; the table and %s have it all)\n", csv);
+		printf("(gnuplot is not installed: no chart; the table and %s have it all;\n"
+		       " scripts/deps.sh bench installs it, as make bench does)\n", csv);
 		return;
 	}
 	snprintf(cmd, sizeof cmd,
@@ -195,30 +198,37 @@ int cmd_bench(int argc, char **argv)
 			       "mode once; a ratio is the median of the rounds'. On sieve and checksum, bt,\n"
 			       "hybrid and emulate (which interpret or translate supervisor code) are timed\n"
 			       "on their first %d instructions. --modes defaults to every mode. The images\n"
-			       "and native programs are make's, under BUILD (default: DIR/..). Writes\n"
-			       "DIR/bench.csv (and DIR/bench.svg when gnuplot is installed). DIR defaults to\n"
-			       "build/bench.\n",
+			       "and native programs are make's, under BUILD (default: build in a source\n"
+			       "tree, else the installed PREFIX/share/trapeze).\n"
+			       "Writes DIR/bench.csv (and DIR/bench.svg when gnuplot is installed). DIR\n"
+			       "defaults to build/bench. Exit status: 0 done; 1 a program is missing or\n"
+			       "computed a wrong result; 2 a usage error; 120 a host failure.\n",
 			       DEFAULT_RUNS, EMULATE_BUDGET);
-			return 0;
+			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--build") && i + 1 < argc) {
 			build = argv[++i];
 		} else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
 			dir = argv[++i];
 		} else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-			runs = atoi(argv[++i]);
-			if (runs < 1 || runs > MAX_RUNS) {
-				fprintf(stderr, "trapeze: bench: error: --runs takes 1 to %d\n", MAX_RUNS);
-				return 2;
+			uint64_t n = 0;
+			enum runopt_number k = runopt_count(argv[++i], MAX_RUNS, &n);
+			if (k != NUM_OK || n < 1) {
+				fprintf(stderr, "trapeze: bench: error: --runs: '%s' is %s (1 to %d)\n",
+					argv[i], k == NUM_TOO_LARGE ? "too large" : "not a number of rounds",
+					MAX_RUNS);
+				usage(stderr);
+				return EXIT_USAGE;
 			}
+			runs = (int)n;
 		} else if (!strcmp(argv[i], "--modes") && i + 1 < argc) {
 			modes = argv[++i];
 		} else {
-			bool known = !strcmp(argv[i], "--build") || !strcmp(argv[i], "--dir") || !strcmp(argv[i], "--runs") ||
-				     !strcmp(argv[i], "--modes");
+			bool known = !strcmp(argv[i], "--build") || !strcmp(argv[i], "--dir") ||
+				     !strcmp(argv[i], "--runs") || !strcmp(argv[i], "--modes");
 			fprintf(stderr, "trapeze: bench: error: %s '%s'\n",
 				known ? "no value for option" : "unknown option", argv[i]);
 			usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 
@@ -230,7 +240,8 @@ int cmd_bench(int argc, char **argv)
 	for (char *m = strtok(list, ","); m; m = strtok(NULL, ",")) {
 		if (!vmm_mode_parse(m, &mode_of[nmodes])) {
 			fprintf(stderr, "trapeze: bench: error: unknown mode '%s' (modes: %s)\n", m, vmm_mode_names());
-			return 2;
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 		if (mode_of[nmodes] == MODE_BARE)
 			bare = nmodes;
@@ -242,13 +253,14 @@ int cmd_bench(int argc, char **argv)
 	 * ends in a table it cannot write. */
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
 		fprintf(stderr, "trapeze: bench: error: cannot make %s: %s\n", dir, strerror(errno));
-		return 1;
+		return EXIT_HOST;
 	}
-	/* The images and native programs: what make built (make bench). */
+	/* The images and native programs: what make built (make bench), or
+	 * what make install put beside the binary. */
 	if (build)
 		snprintf(root, sizeof root, "%s", build);
 	else
-		snprintf(root, sizeof root, "%s/..", dir);
+		bench_data_dir(root, sizeof root);
 	printf("%-9s %-8s %11s %9s %8s %11s %10s %9s\n", "workload", "mode", "guest insns", "median s", "MIPS",
 	       "exits/s", "vs native", "vs bare");
 	for (int w = 0; w < NWORK; w++) {
@@ -262,31 +274,31 @@ int cmd_bench(int argc, char **argv)
 		snprintf(disk, sizeof disk, "%s/%s", root, wl->disk ? wl->disk : "");
 		if (!image_read(path, &img, err, sizeof err)) {
 			fprintf(stderr, "trapeze: bench: error: %s\n", err);
-			return 1;
+			return EXIT_INPUT;
 		}
 		snprintf(path, sizeof path, "%s/%s", root, wl->pv_image ? wl->pv_image : wl->image);
 		if (!image_read(path, &pv_img, err, sizeof err)) {
 			fprintf(stderr, "trapeze: bench: error: %s\n", err);
 			image_free(&img);
-			return 1;
+			return EXIT_INPUT;
 		}
 		/* Round by round, native then every mode, so that the machine's
 		 * drift falls on all of them alike; each ratio is the median of
 		 * the ratios within a round. */
 		for (int k = 0; k < runs; k++) {
 			if (wl->native && !time_native(root, wl->native, &tn[k], &native_res))
-				return 1;
+				return EXIT_HOST;
 			for (int m = 0; m < nmodes; m++) {
 				/* Interpreting modes are timed on a prefix: their rate is what counts. */
 				bool partial = timed_on_prefix(wl, mode_of[m]);
 				if (!time_guest(mode_of[m] == MODE_PV && wl->pv_image ? &pv_img : &img, wl->disk ? disk : NULL, mode_of[m],
 						partial ? EMULATE_BUDGET : UINT64_MAX / 2, &tg[m][k], &insns[m],
 						&exits[m], &res))
-					return 1;
+					return EXIT_INPUT;
 				if (wl->native && !partial && res != native_res) {
 					fprintf(stderr, "trapeze: bench: error: %s under %s computed %u, native C %u\n",
 						wl->name, vmm_mode_name(mode_of[m]), res, native_res);
-					return 1;
+					return EXIT_INPUT;
 				}
 			}
 		}
@@ -351,7 +363,7 @@ int cmd_bench(int argc, char **argv)
 	FILE *f = fopen(csv, "w");
 	if (!f) {
 		fprintf(stderr, "trapeze: bench: error: cannot write %s\n", csv);
-		return 1;
+		return EXIT_HOST;
 	}
 	fprintf(f, "workload,mode,guest_insns,median_s,mips,exits_per_s,vs_native,vs_bare\n");
 	for (int i = 0; i < nrows; i++)
@@ -359,5 +371,5 @@ int cmd_bench(int argc, char **argv)
 	fclose(f);
 	printf("csv: %s\n", csv);
 	chart(dir, csv);
-	return 0;
+	return EXIT_OK;
 }

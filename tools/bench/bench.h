@@ -69,6 +69,11 @@ bool bench_techniques(const char *build_dir, enum vmm_cpu cpu, const enum vmm_mo
 const struct bench_cell *bench_cell_of(const struct bench_table *t, enum bench_work w,
 				       enum vmm_mode m);
 
+/* The directory holding guest/ and bench/ when no --build is given: build
+ * in a source tree, else PREFIX/share/trapeze beside an installed
+ * PREFIX/bin/trapeze (bench_data.c). */
+void bench_data_dir(char *out, size_t len);
+
 /* `trapeze bench --techniques ...` (tools/bench/bench_report.c): the exit status. */
 int bench_techniques_main(int argc, char **argv);
 /* `trapeze bench --host [--build DIR]` (tools/bench/bench_host.c): the exit status. */

@@ -16,6 +16,7 @@
 
 #include "bench.h"
 #include "commands.h"
+#include "exitcode.h"
 
 static const char usage_line[] =
 	"usage: trapeze bench --techniques [--cpu NAME] [--modes LIST] [--build DIR] [--dir DIR]\n";
@@ -33,8 +34,11 @@ static void help(void)
 	       "  --cpu NAME      the processor the monitor's costs are priced for (default\n"
 	       "                  early; valid: %s; vmm/costs.c cites the figures)\n"
 	       "  --modes LIST    the modes to compare with bare (default: every mode)\n"
-	       "  --build DIR     where the guest OS was built (default build)\n"
-	       "  --dir DIR       where techniques-CPU.csv and .svg go (default build/bench)\n",
+	       "  --build DIR     where the guest OS was built (default: build in a source\n"
+	       "                  tree, else the installed PREFIX/share/trapeze)\n"
+	       "  --dir DIR       where techniques-CPU.csv and .svg go (default build/bench)\n\n"
+	       "Exit status: 0 done; 1 the guest OS cannot be read or a workload failed; 2 a\n"
+	       "usage error; 120 the results cannot be written.\n",
 	       vmm_cpu_names());
 }
 
@@ -150,7 +154,8 @@ static void chart(const char *dat, const char *svg, const struct bench_table *t)
 	char cmd[4096];
 
 	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-		printf("chart: gnuplot is not installed: the table and the CSV have it all\n");
+		printf("chart: gnuplot is not installed: the table and the CSV have it all\n"
+		       "(scripts/deps.sh bench installs it, as make bench does)\n");
 		return;
 	}
 	snprintf(cmd, sizeof cmd,
@@ -167,46 +172,68 @@ static void chart(const char *dat, const char *svg, const struct bench_table *t)
 		printf("chart: gnuplot failed: the table and the CSV have it all\n");
 }
 
+/* A usage error: what is wrong, then the usage line; EXIT_USAGE. */
+static int bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "trapeze: bench: error: %s '%s'\n", what, arg);
+	fputs(usage_line, stderr);
+	return EXIT_USAGE;
+}
+
 int bench_techniques_main(int argc, char **argv)
 {
-	const char *build = "build", *dir = "build/bench";
+	const char *build = NULL, *dir = "build/bench";
 	enum vmm_cpu cpu = VMM_CPU_EARLY;
 	enum vmm_mode modes[MODE_COUNT];
 	int nmodes = 0;
 	struct bench_table *t;
-	char err[512], csv[1024], dat[1024], svg[1024];
+	char err[512], csv[1024], dat[1024], svg[1024], data[1024];
 
 	for (int m = 0; m < MODE_COUNT; m++)
 		modes[nmodes++] = (enum vmm_mode)m;
 	for (int i = 1; i < argc; i++) {
+		bool has_value = i + 1 < argc;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			help();
-			return 0;
+			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--techniques")) {
 			continue;
-		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--cpu") && has_value) {
 			if (!vmm_cpu_parse(argv[++i], &cpu)) {
 				fprintf(stderr, "trapeze: bench: error: unknown processor '%s' (valid: %s)\n",
 					argv[i], vmm_cpu_names());
-				return 2;
+				fputs(usage_line, stderr);
+				return EXIT_USAGE;
 			}
-		} else if (!strcmp(argv[i], "--modes") && i + 1 < argc) {
-			if (!parse_modes(argv[++i], modes, &nmodes))
-				return 2;
-		} else if (!strcmp(argv[i], "--build") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--modes") && has_value) {
+			if (!parse_modes(argv[++i], modes, &nmodes)) {
+				fputs(usage_line, stderr);
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--build") && has_value) {
 			build = argv[++i];
-		} else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--dir") && has_value) {
 			dir = argv[++i];
+		} else if (!strcmp(argv[i], "--cpu") || !strcmp(argv[i], "--modes") ||
+			   !strcmp(argv[i], "--build") || !strcmp(argv[i], "--dir")) {
+			return bad_usage("no value for option", argv[i]);
 		} else {
-			fputs(usage_line, stderr);
-			return 2;
+			return bad_usage("unknown option", argv[i]);
 		}
 	}
+	if (!build) {
+		bench_data_dir(data, sizeof data);
+		build = data;
+	}
 	t = malloc(sizeof *t);
-	if (!t || !bench_techniques(build, cpu, modes, nmodes, t, err, sizeof err)) {
-		fprintf(stderr, "trapeze: bench: error: %s\n", t ? err : "out of memory");
+	if (!t) {
+		fprintf(stderr, "trapeze: bench: error: out of memory\n");
+		return EXIT_HOST;
+	}
+	if (!bench_techniques(build, cpu, modes, nmodes, t, err, sizeof err)) {
+		fprintf(stderr, "trapeze: bench: error: %s\n", err);
 		free(t);
-		return 1;
+		return EXIT_INPUT;
 	}
 	printf("trapeze bench --techniques: the guest OS workloads under every technique\n"
 	       "processor: %s: %s\n\n", vmm_cpu_name(cpu), vmm_cpu_summary(cpu));
@@ -226,10 +253,10 @@ int bench_techniques_main(int argc, char **argv)
 	if (!write_csv(csv, t) || !write_matrix(dat, t)) {
 		fprintf(stderr, "trapeze: bench: error: cannot write %s (does %s exist?)\n", csv, dir);
 		free(t);
-		return 1;
+		return EXIT_HOST;
 	}
 	printf("\ncsv: %s\n", csv);
 	chart(dat, svg, t);
 	free(t);
-	return 0;
+	return EXIT_OK;
 }

@@ -22,9 +22,11 @@ enum { MAX_MODES = MODE_COUNT * 2 };
 
 static const char usage_line[] =
 	"usage: trapeze diff [--modes MODE,MODE[,...] | --matrix] [--nonvirt[=LIST]] [--max-steps N]\n"
-	"                    [--mem BYTES] [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n";
+	"                    [--timeout SECONDS] [--mem BYTES] [--disk FILE] [--input FILE]\n"
+	"                    [--max-output BYTES] [--cpu NAME] [--tc-size BYTES] [--passthrough con2]\n"
+	"                    [--balloon PAGES] IMAGE\n";
 
-static void help(void)
+static void help(const struct runopts *o)
 {
 	fputs(usage_line, stdout);
 	printf("\nRun IMAGE under each mode and compare what the guest can observe: console\n"
@@ -32,7 +34,7 @@ static void help(void)
 	       "its registers, pc, psw and special registers, its memory, and how it stopped.\n"
 	       "Prints 'equivalent' and exits 0, or finds the first guest instruction after\n"
 	       "which the first mode and another differ, prints it with both states side by\n"
-	       "side, and exits 1. A difference at rdcyc (reading the clock) is Popek and\n"
+	       "side, and exits 121. A difference at rdcyc (reading the clock) is Popek and\n"
 	       "Goldberg's permitted temporal latency: reported, then forgiven (the second\n"
 	       "mode is given the first one's reading) and the comparison goes on. A read\n"
 	       "of code a monitor patched (patch mode) is a trace: reported and forgiven the\n"
@@ -46,9 +48,10 @@ static void help(void)
 	       "                      read code the monitor patched) or diverges, with the\n"
 	       "                      mode's efficiency; the first differences below it. Exits\n"
 	       "                      0 when the matrix could be made\n", vmm_mode_names());
-	fputs(runopt_help, stdout);
-	printf("                      (diff's default --max-steps is %u)\n"
-	       "  --help              show this help\n", VMM_EQUIV_STEP_LIMIT);
+	runopt_print_help(o, stdout);
+	fputs("  --help              show this help\n\n"
+	      "Exit status: 0 equivalent; 121 the modes diverge or leave traces; 1 an input\n"
+	      "error; 2 a usage error; 120 a host failure; 123 --timeout ran out.\n", stdout);
 }
 
 struct diff_args {
@@ -59,37 +62,35 @@ struct diff_args {
 	const char *image;
 };
 
-static bool parse_modes(struct diff_args *a, const char *list)
+/* 0, or 2 after a usage error. */
+static int parse_modes(struct diff_args *a, const char *list)
 {
 	char name[32];
 
 	a->nmodes = 0;
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ",");
-		if (n >= sizeof name || a->nmodes == MAX_MODES) {
-			runopt_error(&a->o, "--modes: too long a list: '%s'", list);
-			return false;
-		}
+		if (n >= sizeof name || a->nmodes == MAX_MODES)
+			return runopt_usage(&a->o, "--modes: too long a list: '%s'", list);
 		memcpy(name, p, n);
 		name[n] = 0;
-		if (!vmm_mode_parse(name, &a->modes[a->nmodes++])) {
-			runopt_error(&a->o, "unknown mode '%s' (valid: %s)", name, vmm_mode_names());
-			return false;
-		}
+		if (!vmm_mode_parse(name, &a->modes[a->nmodes++]))
+			return runopt_usage(&a->o, "unknown mode '%s' (valid: %s)", name,
+					    vmm_mode_names());
 		p += n;
 		if (*p == ',')
 			p++;
 	}
-	if (a->nmodes < 2) {
-		runopt_error(&a->o, "--modes: name at least two modes to compare");
-		return false;
-	}
-	return true;
+	if (a->nmodes < 2)
+		return runopt_usage(&a->o, "--modes: name at least two modes to compare");
+	return 0;
 }
 
-/* 0 ok, 1 --help, 2 usage error, -1 error already printed. */
+/* 0 ok, 1 --help, 2 usage error (printed). */
 static int parse(int argc, char **argv, struct diff_args *a)
 {
+	unsigned mask = 0;
+
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *v;
 		bool missing;
@@ -100,8 +101,8 @@ static int parse(int argc, char **argv, struct diff_args *a)
 		if (!strcmp(arg, "--matrix")) {
 			a->matrix = true;
 		} else if ((v = runopt_value("--modes", argc, argv, &i, &missing))) {
-			if (!parse_modes(a, v))
-				return -1;
+			if ((r = parse_modes(a, v)) != 0)
+				return r;
 			a->modes_given = true;
 		} else if (missing) {
 			return runopt_usage(&a->o, "option '%s' needs a value", arg);
@@ -109,17 +110,25 @@ static int parse(int argc, char **argv, struct diff_args *a)
 			return r;
 		}
 	}
-	if (a->matrix && (a->modes_given || a->o.vm.nonvirt)) {
-		runopt_error(&a->o, "--matrix runs every mode and every nonvirt set itself: "
-			     "give it neither --modes nor --nonvirt");
-		return -1;
-	}
-	return a->image ? 0 : runopt_usage(&a->o, "no IMAGE given");
+	if (a->matrix && (a->modes_given || a->o.vm.nonvirt))
+		return runopt_usage(&a->o, "--matrix runs every mode and every nonvirt set itself: "
+				    "give it neither --modes nor --nonvirt");
+	if (!a->image)
+		return runopt_usage(&a->o, "no IMAGE given");
+	for (int k = 0; k < a->nmodes; k++)
+		mask |= 1u << a->modes[k];
+	return runopt_check_modes(&a->o, a->matrix ? ~0u : mask);
 }
 
 static bool load_image(void *ctx, struct vm *vm, char *err, size_t errlen)
 {
 	return image_load(vm, ctx, err, errlen);
+}
+
+static bool out_of_time(void *ctx)
+{
+	(void)ctx;
+	return runopt_timed_out();
 }
 
 /* ---- the report -------------------------------------------------------- */
@@ -253,18 +262,17 @@ int cmd_diff(int argc, char **argv)
 {
 	struct diff_args a = { .modes = { MODE_BARE, MODE_TRAP }, .nmodes = 2 };
 	struct image img = { 0 };
-	struct vmm_equiv_spec spec;
+	struct vmm_equiv_spec spec = { 0 };
 	struct vmm_divergence *d = NULL;
 	char err[512];
-	int status = 1, nequal = 0;
+	int status = EXIT_INPUT, nequal = 0;
 	bool ok = true;
 
 	runopt_init(&a.o, "diff");
 	a.o.vm.step_limit = VMM_EQUIV_STEP_LIMIT;
 	switch (parse(argc, argv, &a)) {
-	case 1: help(); return 0;
-	case 2: fputs(usage_line, stderr); return 2;
-	case -1: return 1;
+	case 1: help(&a.o); return EXIT_OK;
+	case 2: return runopt_usage_exit(&a.o);
 	default: break;
 	}
 	if (!runopt_read_image(&a.o, a.image, &img) || !runopt_read_input(&a.o))
@@ -274,18 +282,28 @@ int cmd_diff(int argc, char **argv)
 	spec.options = a.o.vm;
 	spec.load = load_image;
 	spec.load_ctx = &img;
+	if (a.o.timeout > 0)
+		spec.stop = out_of_time;
+	runopt_start_timeout(&a.o);
 	if (a.matrix) {
 		status = matrix_report(&spec, &img, a.image);
+		if (status != EXIT_OK && runopt_timed_out())
+			status = runopt_timeout_exit(&a.o, "before the matrix was made");
 		goto out;
 	}
 	d = calloc((size_t)a.nmodes, sizeof *d);
 	if (!d) {
 		runopt_error(&a.o, "out of memory");
+		status = EXIT_HOST;
 		goto out;
 	}
 	for (int k = 1; k < a.nmodes; k++) {
 		if (!vmm_equiv_compare(&spec, a.modes[0], a.modes[k], &d[k], err, sizeof err)) {
-			runopt_error(&a.o, "%s", err);
+			if (runopt_timed_out()) {
+				status = runopt_timeout_exit(&a.o, err);
+			} else {
+				runopt_error(&a.o, "%s", err);
+			}
 			goto out;
 		}
 		nequal += d[k].equivalent;
@@ -307,7 +325,7 @@ int cmd_diff(int argc, char **argv)
 		       (unsigned long long)f->retired, f->ntraps, f->console_len,
 		       stop_text(f, stop, sizeof stop));
 	}
-	status = ok ? 0 : 1;
+	status = ok ? EXIT_OK : EXIT_DIFFERS;
 out:
 	if (d)
 		for (int k = 1; k < a.nmodes; k++)

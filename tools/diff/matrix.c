@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dis.h"
+#include "exitcode.h"
 #include "matrix.h"
 
 const char *const matrix_column_names[MATRIX_COLUMNS] = {
@@ -48,7 +49,19 @@ static bool run_for_stats(const struct vmm_equiv_spec *spec, const struct vm_opt
 		vm_destroy(vm);
 		return false;
 	}
-	vm_run(vm, UINT64_MAX);
+	if (!spec->stop) {
+		vm_run(vm, UINT64_MAX);
+	} else {
+		/* In slices, asking the caller between them (--timeout). */
+		while (vm_run(vm, 1u << 20) == STOP_LIMIT && !vm_at_step_limit(vm)) {
+			if (spec->stop(spec->stop_ctx)) {
+				snprintf(err, errlen, "stopped before the %s run ended",
+					 vmm_mode_name(o->mode));
+				vm_destroy(vm);
+				return false;
+			}
+		}
+	}
 	vm_get_stats(vm, stats);
 	vm_destroy(vm);
 	return true;
@@ -147,12 +160,12 @@ int matrix_report(const struct vmm_equiv_spec *spec, const struct image *img, co
 {
 	struct matrix_cell *cells = calloc((size_t)MODE_COUNT * MATRIX_COLUMNS, sizeof *cells);
 	char err[512];
-	int status = 1;
+	int status = EXIT_INPUT;
 	bool any = false;
 
 	if (!cells) {
 		fprintf(stderr, "trapeze: diff: error: out of memory\n");
-		return 1;
+		return EXIT_HOST;
 	}
 	for (int m = 0; m < MODE_COUNT; m++) {
 		for (int col = 0; col < MATRIX_COLUMNS; col++) {
@@ -189,7 +202,7 @@ int matrix_report(const struct vmm_equiv_spec *spec, const struct image *img, co
 			}
 		}
 	}
-	status = 0;
+	status = EXIT_OK;
 out:
 	for (int i = 0; i < MODE_COUNT * MATRIX_COLUMNS; i++)
 		vmm_divergence_free(&cells[i].d);

@@ -174,3 +174,12 @@ bool dis_word(uint32_t word, uint32_t pc, char *buf, size_t len)
 {
 	return dis_insn(word, pc, NULL, buf, len);
 }
+
+uint32_t dis_zero_words(const uint8_t *b, uint32_t n, uint32_t max)
+{
+	uint32_t k = 0;
+
+	while (k < n && k < max && !(b[4 * k] | b[4 * k + 1] | b[4 * k + 2] | b[4 * k + 3]))
+		k++;
+	return k;
+}

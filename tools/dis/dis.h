@@ -25,6 +25,12 @@ bool dis_insn(uint32_t word, uint32_t pc, const struct image *img, char *buf, si
 bool dis_word(uint32_t word, uint32_t pc, char *buf, size_t len);
 /* True when an instruction encodes word exactly, so dis_insn names it. */
 bool dis_is_exact(uint32_t word);
+/* A run of at least this many zero words is shown as one line (dis's
+ * .space, the monitor's "..."), as objdump does; shorter ones word by word. */
+enum { DIS_ZERO_RUN = 4 };
+/* How many of the n words at b (little-endian), at most max, are zero,
+ * counting from the first. */
+uint32_t dis_zero_words(const uint8_t *b, uint32_t n, uint32_t max);
 /* True when name can be written as a symbol in assembly source. */
 bool dis_name_ok(const char *name);
 /* The whole image as assembler source that re-assembles to the same bytes at

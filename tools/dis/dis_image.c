@@ -10,11 +10,13 @@
  * one .data segment). A foreign image with more segments is still printed,
  * but gaps between two segments of one section come back as zero bytes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "exitcode.h"
 #include "dis.h"
 #include "image.h"
 
@@ -162,6 +164,17 @@ static void code(FILE *o, const struct image_seg *g, struct syms *s, const struc
 		uint32_t w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
 		             (uint32_t)b[3] << 24;
 		k = labels(o, s, k, a);
+		uint32_t zeros = dis_zero_words(b, words - i, (uint32_t)((next_label(s, k, a,
+		                                (uint64_t)g->addr + 4 * (uint64_t)words) - a) / 4));
+		if (zeros >= DIS_ZERO_RUN) {
+			/* A gap (an .org, a .space): one line, as objdump's "...". */
+			snprintf(buf, sizeof buf, ".space %u", zeros * 4);
+			fprintf(o, "\t%-40s ; 0x%08x: %u zero words, to 0x%08x\n", buf, a, zeros,
+				a + zeros * 4);
+			i += zeros - 1;
+			a += (zeros - 1) * 4;
+			continue;
+		}
 		dis_insn(w, a, view, buf, sizeof buf);
 		fprintf(o, "\t%-40s ; 0x%08x: %08x\n", buf, a, w);
 	}
@@ -242,7 +255,7 @@ static int bad_usage(const char *fmt, const char *what)
 	fprintf(stderr, fmt, what);
 	fputc('\n', stderr);
 	usage(stderr);
-	return 2;
+	return EXIT_USAGE;
 }
 
 int cmd_dis(int argc, char **argv)
@@ -252,8 +265,10 @@ int cmd_dis(int argc, char **argv)
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
 		printf("Print IMAGE (an ELF file from 'trapeze asm') as assembler source that\n"
-		       "re-assembles to the same bytes at the same addresses.\n");
-		return 0;
+		       "re-assembles to the same bytes at the same addresses. A run of zero words\n"
+		       "is one .space line. Exit status: 0 done; 1 IMAGE cannot be read or is not\n"
+		       "an image; 2 a usage error; 120 the output cannot be written.\n");
+		return EXIT_OK;
 	}
 	if (argc < 2)
 		return bad_usage("no IMAGE given%s", "");
@@ -263,15 +278,19 @@ int cmd_dis(int argc, char **argv)
 		return bad_usage("one IMAGE only: '%s' too", argv[2]);
 	if (!image_read(argv[1], &img, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
-		return 1;
+		return EXIT_INPUT;
 	}
 	char *text = dis_image(&img, argv[1]);
 	image_free(&img);
 	if (!text) {
 		fprintf(stderr, "trapeze: dis: error: out of memory\n");
-		return 1;
+		return EXIT_HOST;
 	}
 	fputs(text, stdout);
 	free(text);
-	return 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "trapeze: dis: error: cannot write the output: %s\n", strerror(errno));
+		return EXIT_HOST;
+	}
+	return EXIT_OK;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "exitcode.h"
 #include "isa.h"
 
 static const char *const format_names[] = { "R", "I", "J", "K" };
@@ -32,6 +33,17 @@ static void class_text(unsigned cls, char *buf)
 		strcat(buf, buf[0] ? ", location" : "location");
 }
 
+/* Text in a table cell: a '|' would end the cell (GitHub's Markdown, code
+ * spans included), so it is written \|: `rd = rs \| rt`. */
+static void cell(FILE *out, const char *text)
+{
+	for (; *text; text++) {
+		if (*text == '|')
+			fputc('\\', out);
+		fputc(*text, out);
+	}
+}
+
 static void insn_table(FILE *out)
 {
 	fprintf(out, "| mnemonic | opcode | format | operands | P&G class | nonvirt | cycles | semantics |\n");
@@ -42,8 +54,11 @@ static void insn_table(FILE *out)
 		class_text(in->cls, cls);
 		if (in->nonvirt != NV_NONE)
 			snprintf(nv, sizeof nv, "(%c)", isa_nonvirt_letter(in->nonvirt));
-		fprintf(out, "| `%s` | 0x%02X | %s | `%s` | %s | %s | %d | %s |\n", in->name, in->opcode,
-			format_names[in->format], in->operands, cls, nv, in->cycles, in->semantics);
+		fprintf(out, "| `%s` | 0x%02X | %s | `", in->name, in->opcode, format_names[in->format]);
+		cell(out, in->operands);
+		fprintf(out, "` | %s | %s | %d | ", cls, nv, in->cycles);
+		cell(out, in->semantics);
+		fprintf(out, " |\n");
 	}
 }
 
@@ -56,7 +71,9 @@ static void named_table(FILE *out, const char *head, const struct isa_named *t, 
 		fprintf(out, hex ? "| `%s` | 0x%02X |" : "| `%s` | %d |", t[i].name, t[i].number);
 		if (writable)
 			fprintf(out, " %s |", t[i].writable ? "read/write" : "read only");
-		fprintf(out, " %s |\n", t[i].doc);
+		fputc(' ', out);
+		cell(out, t[i].doc);
+		fprintf(out, " |\n");
 	}
 }
 
@@ -179,9 +196,10 @@ int cmd_isadoc(int argc, char **argv)
 	int rc;
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("usage: trapeze isadoc [--check|--update] [ISA.md]\n"
-		       "Prints the tables ISA.md derives from isa-spec/isa.def; --check exits 1 when\n"
-		       "the file's copies are stale, --update rewrites them.\n");
-		return 0;
+		       "Prints the tables ISA.md derives from isa-spec/isa.def; --check exits 121\n"
+		       "when the file's copies are stale, --update rewrites them. Exit status: 0\n"
+		       "done (or current); 1 ISA.md cannot be read; 2 a usage error; 121 stale.\n");
+		return EXIT_OK;
 	}
 	if (argc == 1) {
 		const char *blocks[] = { "insns", "sregs", "causes", "ports", "costs" };
@@ -189,7 +207,7 @@ int cmd_isadoc(int argc, char **argv)
 			isadoc_block(stdout, blocks[i]);
 			putchar('\n');
 		}
-		return 0;
+		return EXIT_OK;
 	}
 	if (argc != 3 || (strcmp(argv[1], "--check") && strcmp(argv[1], "--update"))) {
 		if (strcmp(argv[1], "--check") && strcmp(argv[1], "--update"))
@@ -198,10 +216,10 @@ int cmd_isadoc(int argc, char **argv)
 			fprintf(stderr, "trapeze: isadoc: error: %s needs the path of ISA.md\n",
 				argv[1]);
 		fprintf(stderr, "usage: trapeze isadoc [--check|--update] [ISA.md]\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	rc = isadoc_sync(argv[2], !strcmp(argv[1], "--update"), err, sizeof err);
 	if (rc != 0)
 		fprintf(stderr, "trapeze: isadoc: error: %s\n", err);
-	return rc < 0 ? 1 : rc;
+	return rc < 0 ? EXIT_INPUT : rc > 0 ? EXIT_DIFFERS : EXIT_OK;
 }

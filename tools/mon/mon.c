@@ -1,8 +1,10 @@
 /*
- * tools/mon/mon.c: "trapeze mon": the monitor's front end on a terminal or a script.
+ * tools/mon/mon.c: "trapeze mon": the monitor's front end on a terminal or a
+ *       script.
  * Owns: the command's options; reading command lines: with readline on a
  *       terminal (prompt, history in ~/.trapeze_history, Tab completion,
- *       Ctrl-C interrupting a run), with plain reads from a script (no
+ *       Ctrl-C interrupting a run or dropping the line being typed), with
+ *       plain reads from a script (no
  *       prompt, no echo: only what the commands print).
  * Not:  what the commands do (mon_cmd.c and the rest of mon_*.c).
  */
@@ -22,11 +24,13 @@
 #include "runopts.h"
 
 static const char usage_line[] =
-	"usage: trapeze mon [--mode MODE] [--max-steps N] [--nonvirt[=LIST]] [--mem BYTES]\n"
-	"                   [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n"
+	"usage: trapeze mon [--mode MODE] [--max-steps N] [--timeout SECONDS] [--nonvirt[=LIST]]\n"
+	"                   [--mem BYTES] [--disk FILE] [--input FILE] [--max-output BYTES]\n"
+	"                   [--cpu NAME] [--tc-size BYTES] [--passthrough con2] [--balloon PAGES]\n"
+	"                   IMAGE\n"
 	"       trapeze mon --host CONFIG\n";
 
-static void help(void)
+static void help(const struct runopts *o)
 {
 	fputs(usage_line, stdout);
 	fputs("\nA gdb-like monitor for a guest run bare or under a VMM: step it, set\n"
@@ -34,16 +38,17 @@ static void help(void)
 	      "CPU beside the real one. On a terminal it prompts, keeps a history in\n"
 	      "~/.trapeze_history and completes commands, symbols and registers with Tab;\n"
 	      "otherwise it reads commands from standard input and prints only their\n"
-	      "output. Type 'help' for the commands.\n\n"
-	      "  --mode MODE         bare, emulate, trap or hybrid (default bare)\n", stdout);
-	fputs(runopt_help, stdout);
+	      "output. Type 'help' for the commands.\n\n", stdout);
+	runopt_print_mode_help(stdout);
+	runopt_print_help(o, stdout);
 	fputs("  --host CONFIG       the VMs of a trapeze host config (trapeze host --help):\n"
 	      "                      'info vms' lists them, 'vm N' picks the one the other\n"
 	      "                      commands act on, 'host [CYCLES]' runs them all\n"
 	      "  --help              show this help\n\n"
 	      "The guest's console input comes only from --input: standard input is for\n"
 	      "commands. Its console output is printed after each command that runs it.\n"
-	      "Reading a script, the exit status is 1 when any command failed.\n",
+	      "Exit status, reading a script: 0 when every command worked; 1 when any\n"
+	      "failed; 2 a usage error; 123 --timeout ran out (the script stops there).\n",
 	      stdout);
 }
 
@@ -51,25 +56,20 @@ int mon_parse_args(int argc, char **argv, struct runopts *o, const char **image)
 {
 	*image = NULL;
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *v;
-		bool missing;
 		int r;
 
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return 1;
-		if ((v = runopt_value("--mode", argc, argv, &i, &missing))) {
-			if (!vmm_mode_parse(v, &o->vm.mode)) {
-				runopt_error(o, "--mode: unknown mode '%s' (valid: %s)", v,
-					     vmm_mode_names());
-				return -1;
-			}
-		} else if (missing) {
-			return runopt_usage(o, "option '%s' needs a value", arg);
+		if ((r = runopt_parse_mode(o, argc, argv, &i)) != 0) {
+			if (r != 1)
+				return r;
 		} else if ((r = runopt_rest(o, argc, argv, &i, image)) != 0) {
 			return r;
 		}
 	}
-	return *image ? 0 : runopt_usage(o, "no IMAGE given");
+	if (!*image)
+		return runopt_usage(o, "no IMAGE given");
+	return runopt_check_modes(o, 1u << o->vm.mode);
 }
 
 /* ---- Ctrl-C ------------------------------------------------------------- */
@@ -87,6 +87,8 @@ static void on_sigint(int sig)
 static bool poll_interrupt(void *ctx)
 {
 	(void)ctx;
+	if (runopt_timed_out())
+		return true;
 	if (!interrupted)
 		return false;
 	interrupted = 0;
@@ -96,21 +98,28 @@ static bool poll_interrupt(void *ctx)
 /* ---- a script: plain lines, no prompt ----------------------------------- */
 
 /* Exit status 1 when a command failed: a script's caller (a grading
- * script, make) must learn of it without reading the output. */
-static int run_script(struct mon *m)
+ * script, make) must learn of it without reading the output; 123 when
+ * --timeout ran out, which ends the script where it stands. */
+static int run_script(struct mon *m, const struct runopts *o)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	enum mon_status s = MON_OK;
 	bool failed = false;
 
-	while (s != MON_QUIT && getline(&line, &cap, stdin) >= 0) {
+	while (s != MON_QUIT && !runopt_timed_out() && getline(&line, &cap, stdin) >= 0) {
 		s = mon_execute(m, line, stdout, poll_interrupt, NULL);
 		failed |= s == MON_ERROR;
 		fflush(stdout);
 	}
 	free(line);
-	return failed ? 1 : 0;
+	if (runopt_timed_out()) {
+		char where[64];
+		snprintf(where, sizeof where, "at pc 0x%08x after %llu instruction%s", vm_pc(m->vm),
+			 (unsigned long long)vm_retired(m->vm), vm_retired(m->vm) == 1 ? "" : "s");
+		return runopt_timeout_exit(o, where);
+	}
+	return failed ? EXIT_INPUT : EXIT_OK;
 }
 
 /* ---- a terminal: readline ----------------------------------------------- */
@@ -176,6 +185,21 @@ static char **complete(const char *text, int start, int end)
 	return ms.v;
 }
 
+/* Ctrl-C at the prompt, as bash and gdb take it: the line typed so far is
+ * dropped and a fresh prompt given. Readline calls this after a signal
+ * arrives while it reads (the handler only set the flag). */
+static int on_signal_while_reading(void)
+{
+	if (interrupted) {
+		interrupted = 0;
+		rl_replace_line("", 0);
+		rl_crlf();
+		rl_on_new_line();
+		rl_redisplay();
+	}
+	return 0;
+}
+
 static char *history_path(void)
 {
 	const char *home = getenv("HOME");
@@ -196,6 +220,7 @@ static int run_terminal(struct mon *m, const char *image)
 
 	rl_readline_name = "trapeze";
 	rl_attempted_completion_function = complete;
+	rl_signal_event_hook = on_signal_while_reading;
 	rl_completer_word_break_characters = " \t\n/+-*=";
 	completing = m;
 	using_history();
@@ -243,7 +268,7 @@ static void catch_sigint(void)
 }
 
 /* trapeze mon --host CONFIG: the monitor on a host's VMs. */
-static int mon_host(const char *config)
+static int mon_host(const char *config, const struct runopts *o)
 {
 	static struct host_session s; /* large: off the stack */
 	struct mon *m = NULL;
@@ -259,7 +284,7 @@ static int mon_host(const char *config)
 			catch_sigint();
 			status = run_terminal(m, config);
 		} else {
-			status = run_script(m);
+			status = run_script(m, o);
 		}
 	}
 	mon_destroy(m);
@@ -274,7 +299,7 @@ int cmd_mon(int argc, char **argv)
 	struct image img = { 0 };
 	struct mon *m = NULL;
 	char err[512];
-	int status = 1;
+	int status = EXIT_INPUT;
 
 	runopt_init(&o, "mon");
 	for (int i = 1; i < argc; i++)
@@ -283,14 +308,13 @@ int cmd_mon(int argc, char **argv)
 				fprintf(stderr, "trapeze: mon: error: --host takes a CONFIG and nothing else "
 					"(the VMs' options are in it)\n");
 				fputs(usage_line, stderr);
-				return 2;
+				return EXIT_USAGE;
 			}
-			return mon_host(argv[2]);
+			return mon_host(argv[2], &o);
 		}
 	switch (mon_parse_args(argc, argv, &o, &image)) {
-	case 1: help(); return 0;
-	case 2: fputs(usage_line, stderr); return 2;
-	case -1: return 1;
+	case 1: help(&o); return EXIT_OK;
+	case 2: return runopt_usage_exit(&o);
 	default: break;
 	}
 	/* Standard input carries commands: console input only from --input. */
@@ -300,11 +324,12 @@ int cmd_mon(int argc, char **argv)
 		runopt_error(&o, "%s", err);
 		goto out;
 	}
+	runopt_start_timeout(&o);
 	if (isatty(STDIN_FILENO)) {
 		catch_sigint();
 		status = run_terminal(m, image);
 	} else {
-		status = run_script(m);
+		status = run_script(m, &o);
 	}
 out:
 	mon_destroy(m);

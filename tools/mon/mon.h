@@ -33,6 +33,7 @@ enum {
 	MON_REG_PSW,
 	MON_REG_SR0,            /* MON_REG_SR0 + n: special register n */
 	MON_NREGS = MON_REG_SR0 + SR_COUNT,
+	MON_MAX_COUNT = 1000000000, /* step N, next N, until-exit N: at most */
 };
 
 struct mon_break {
@@ -147,15 +148,18 @@ const struct vm_event *mon_event(const struct mon *m, uint64_t i);
 bool mon_read_word(const struct mon *m, uint32_t va, uint32_t *word);
 /* Read guest-virtual bytes in the current mode; false if any is outside. */
 bool mon_read_bytes(const struct mon *m, uint32_t va, void *buf, uint32_t len);
-/* Evaluate an address or value: a number (0x hex, decimal), a symbol, a
- * register ($pc, $r1, $sp, $tvec ...), joined by + and -; a leading '*' is
- * allowed. False with a message in err. */
+/* Evaluate an expression: numbers (0x hex, decimal), symbols, registers
+ * ($pc, $r1, $sp, $tvec ...), with C's integer operators and parentheses, on
+ * 32-bit words (see mon_expr.c); a leading '*' is allowed. False with a
+ * message in err (a number too large, a division by zero, a bad name). */
 bool mon_eval(const struct mon *m, const char *text, uint32_t *out, char *err, size_t errlen);
 /* A register's number (MON_REG_*, 0..15 for r0..r15), from its name with or
  * without '$' (r0..r15, zero, fp, sp, lr, pc, psw, tvec ...); -1 if none. */
 int mon_reg_parse(const char *name);
-/* The guest's (virtual) register n; its name. */
+/* The guest's (virtual) register n; its name; whether set may change it
+ * (not r0, memsize or ipend). */
 uint32_t mon_reg_read(const struct mon *m, int n);
+bool mon_reg_settable(int n);
 const char *mon_reg_name(int n);
 /* "<sym+off>" for the guest-virtual address va when it lies in the image
  * (in the current mode), else "". */
@@ -167,7 +171,8 @@ const struct image *mon_symbols_at(const struct mon *m, uint32_t va);
 void mon_insn_text(const struct mon *m, uint32_t va, char *buf, size_t len);
 /* One event in words: what trapped or exited, where, what the VMM did. */
 void mon_event_text(const struct mon *m, const struct vm_event *e, char *buf, size_t len);
-/* The same, short, for a narrow pane: "PRIV 00000024 emulated mtsr tvec,r1". */
+/* The same, short, for a narrow pane: "PRIV      24 mtsr tvec, r1" (an
+ * emulated instruction), "TIMER    b64 injected". */
 void mon_event_brief(const struct mon *m, const struct vm_event *e, char *buf, size_t len);
 /* The guest's mode in words, "SUPERVISOR (virtual)"; and the real CPU's,
  * "USER (guest deprivileged)": what the lecture calls the virtual and the

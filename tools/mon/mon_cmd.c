@@ -15,6 +15,7 @@
 
 #include "host.h"
 #include "mon.h"
+#include "runopts.h"
 
 /* One command being executed. */
 struct call {
@@ -42,22 +43,30 @@ static enum mon_status error(struct call *c, const char *fmt, const char *what)
 	return MON_ERROR;
 }
 
-/* An optional count argument: absent means 1. */
+/* An optional count argument: absent means 1. Too large a number is
+ * refused as such, never wrapped (18014398509481985K is not 1024). */
 static bool parse_count(struct call *c, uint64_t *n)
 {
-	char *end;
+	char word[64];
+	size_t len = strcspn(c->args, " \t");
 
 	*n = 1;
 	if (!*c->args)
 		return true;
-	*n = strtoull(c->args, &end, 0);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end || *n == 0 || c->args[0] == '-') {
+	snprintf(word, sizeof word, "%.*s", (int)len, c->args);
+	switch (len < sizeof word && !c->args[len + strspn(c->args + len, " \t")]
+			? runopt_count(word, MON_MAX_COUNT, n) : NUM_BAD) {
+	case NUM_OK:
+		if (*n > 0)
+			return true;
+		/* fall through */
+	case NUM_BAD:
 		error(c, "'%s' is not a positive count", c->args);
 		return false;
+	default:
+		error(c, "'%s' is too large a count", c->args);
+		return false;
 	}
-	return true;
 }
 
 /* ---- after a run -------------------------------------------------------- */
@@ -100,13 +109,22 @@ static void report(struct call *c, const struct mon_stop *st)
 	switch (st->why) {
 	case MON_AT_BREAK:
 		mon_where(m, vm_pc(m->vm), where, sizeof where);
-		fprintf(c->out, "breakpoint %u, 0x%08x%s%s\n", st->brk->id, vm_pc(m->vm),
+		fprintf(c->out, "breakpoint %u, 0x%08x%s%s", st->brk->id, vm_pc(m->vm),
 			where[0] ? " " : "", where);
+		if (st->brk->gpa != vm_pc(m->vm)) {
+			/* A label of code that runs in user mode: the image names its
+			 * physical address; the pc is its virtual one. */
+			const struct image_sym *s = image_symbol_at(m->img, st->brk->gpa);
+			fprintf(c->out, " (user mode: addresses are virtual; this is guest-physical "
+				"0x%08x%s%s%s, relocated by base 0x%08x)", st->brk->gpa, s ? " <" : "",
+				s ? s->name : "", s ? ">" : "", vm_sreg(m->vm, SR_base));
+		}
+		fputc('\n', c->out);
 		break;
 	case MON_HALTED:
 		vm_halted(m->vm, &code);
-		fprintf(c->out, "the guest halted with code %u after %llu instructions\n", code,
-			(unsigned long long)vm_retired(m->vm));
+		fprintf(c->out, "the guest halted with code %u after %llu instruction%s\n", code,
+			(unsigned long long)vm_retired(m->vm), vm_retired(m->vm) == 1 ? "" : "s");
 		return;
 	case MON_FAULT:
 		fprintf(c->out, "triple fault: the trap vector faulted three times in a row\n");
@@ -116,12 +134,12 @@ static void report(struct call *c, const struct mon_stop *st)
 			"come\n");
 		break;
 	case MON_AT_LIMIT:
-		fprintf(c->out, "step limit reached after %llu instructions\n",
-			(unsigned long long)vm_retired(m->vm));
+		fprintf(c->out, "step limit reached after %llu instruction%s\n",
+			(unsigned long long)vm_retired(m->vm), vm_retired(m->vm) == 1 ? "" : "s");
 		break;
 	case MON_INTERRUPTED:
-		fprintf(c->out, "interrupted after %llu instructions\n",
-			(unsigned long long)st->retired);
+		fprintf(c->out, "interrupted after %llu instruction%s\n",
+			(unsigned long long)st->retired, st->retired == 1 ? "" : "s");
 		break;
 	default:
 		break;
@@ -180,6 +198,11 @@ static enum mon_status do_break(struct call *c)
 	if (b->gpa != va)
 		fprintf(c->out, " (guest-physical 0x%08x)", b->gpa);
 	fputc('\n', c->out);
+	if (b->gpa != va)
+		fprintf(c->out, "note: the guest is in user mode, where addresses are virtual: "
+			"0x%08x is relocated by base 0x%08x; the breakpoint is on the physical word, "
+			"and the image's symbols are physical (kernel) addresses\n", va,
+			vm_sreg(c->m->vm, SR_base));
 	return MON_OK;
 }
 
@@ -204,10 +227,10 @@ static enum mon_status do_print(struct call *c)
 	char err[160];
 
 	if (!*c->args)
-		return error(c, "%s", "print what? (an address, symbol or $register)");
+		return error(c, "%s", "print what? (an expression: 8*4+$sp, kprintf+8, -1 >> 4)");
 	if (!mon_eval(c->m, c->args, &v, err, sizeof err))
 		return error(c, "%s", err);
-	fprintf(c->out, "0x%08x = %u = %d\n", v, v, (int32_t)v);
+	fprintf(c->out, "0x%08x  unsigned %u  signed %d\n", v, v, (int32_t)v);
 	return MON_OK;
 }
 
@@ -229,15 +252,22 @@ static enum mon_status do_set(struct call *c)
 	r = mon_reg_parse(name);
 	if (r < 0)
 		return error(c, "no register '%s'", name);
-	if (r == REG_ZERO || (r >= NREGS && r != MON_REG_PC))
-		return error(c, "'%s' cannot be set (r1-r15 and pc can)", name);
+	if (!mon_reg_settable(r))
+		return error(c, "'%s' cannot be set (it reads what the machine is: r0 is 0, memsize "
+			     "its memory, ipend its interrupt lines)", name);
 	if (!mon_eval(c->m, rest, &v, name, sizeof name))
 		return error(c, "%s", name);
+	/* Through the monitor's door (vmm.h): under a VMM this is the guest's
+	 * virtual CPU, as a debugger attached to the VM would change it. */
 	if (r == MON_REG_PC)
 		vm_set_pc(c->m->vm, v);
+	else if (r == MON_REG_PSW)
+		vm_set_psw(c->m->vm, v);
+	else if (r >= MON_REG_SR0)
+		vm_set_sreg(c->m->vm, (unsigned)(r - MON_REG_SR0), v);
 	else
 		vm_set_reg(c->m->vm, (unsigned)r, v);
-	fprintf(c->out, "%s = 0x%08x\n", mon_reg_name(r), v);
+	fprintf(c->out, "%s = 0x%08x\n", mon_reg_name(r), mon_reg_read(c->m, r));
 	return MON_OK;
 }
 
@@ -361,8 +391,12 @@ static enum mon_status do_examine(struct call *c)
 	uint32_t va = m->x_next;
 	char err[160];
 
-	if (isdigit((unsigned char)*f))
-		count = (unsigned)strtoul(f, (char **)&f, 10);
+	if (isdigit((unsigned char)*f)) {
+		char *end;
+		unsigned long n = strtoul(f, &end, 10);
+		count = n > 4096 ? 0 : (unsigned)n; /* refused below, never wrapped */
+		f = end;
+	}
 	for (; *f; f++) {
 		if (strchr("xducsi", *f))
 			m->x_fmt = *f;
@@ -383,13 +417,21 @@ static enum mon_status do_examine(struct call *c)
 
 static enum mon_status do_disassemble(struct call *c)
 {
-	char expr[160], err[160];
+	char expr[160], cnt[64] = "", err[160];
 	uint32_t va = vm_pc(c->m->vm), start;
 	unsigned count = 0;
+	uint64_t n;
 
-	if (sscanf(c->args, "%159s %u", expr, &count) >= 1 &&
+	if (sscanf(c->args, "%159s %63s", expr, cnt) >= 1 &&
 	    !mon_eval(c->m, expr, &va, err, sizeof err))
 		return error(c, "%s", err);
+	if (cnt[0]) {
+		enum runopt_number k = runopt_count(cnt, 4096, &n);
+		if (k != NUM_OK || n == 0)
+			return error(c, k == NUM_TOO_LARGE ? "'%s' is too large a count (at most 4096)"
+							  : "'%s' is not a positive count", cnt);
+		count = (unsigned)n;
+	}
 	if (count)
 		return mon_disassemble(c->m, va, count, c->out) ? MON_OK : MON_ERROR;
 	count = mon_function_extent(c->m, va, &start);
@@ -440,17 +482,23 @@ static const struct command commands[] = {
 	{ "delete", "d", do_delete, "delete [N]", "Delete breakpoint N, or all of them." },
 	{ "info", "i", do_info, "info registers [NAME...] | exits | breakpoints | vms",
 	  "registers: the guest's virtual CPU and the real CPU beside it.\n"
-	  "exits: VM exits by cause and the last traps and exits, with what the VMM did.\n"
+	  "exits: VM exits by reason and the last traps and exits, with what the VMM did.\n"
 	  "vms: on a host, every VM: its state, share of the processor, exits." },
 	{ "x", NULL, do_examine, "x/NFMT [ADDR]",
 	  "Examine memory: N units in format x (hex), d, u (decimal), c (chars),\n"
 	  "s (strings), i (instructions); sizes b, h, w. Default: where x left off." },
 	{ "disassemble", NULL, do_disassemble, "disassemble [ADDR [COUNT]]",
 	  "COUNT instructions from ADDR, or the function around ADDR (default: the pc)." },
-	{ "print", "p", do_print, "print EXPR", "The value of an address expression." },
-	{ "set", NULL, do_set, "set reg NAME VALUE", "Set r1-r15 or the pc of the guest." },
+	{ "print", "p", do_print, "print EXPR",
+	  "The value of EXPR, in hex, unsigned and signed: numbers, symbols and\n"
+	  "$registers with C's operators (* / % + - << >> < <= > >= == != & ^ |,\n"
+	  "unary - ~ !, parentheses), on 32-bit words. Every ADDR is such an EXPR." },
+	{ "set", NULL, do_set, "set reg NAME VALUE",
+	  "Set a register of the guest's (virtual) CPU: r1-r15, pc, psw (its mode,\n"
+	  "IE and flags), or a special register (tvec epc epsw cause detail base limit\n"
+	  "timer scratch). VALUE is an expression. Tab offers the settable ones." },
 	{ "stats", NULL, do_stats, "stats",
-	  "Instructions retired, native and emulated, VM exits by cause, cycles." },
+	  "Instructions retired, native and emulated, VM exits by reason, cycles." },
 	{ "restart", NULL, do_restart, "restart", "Start the guest again from its entry point." },
 	{ "vm", NULL, do_vm, "vm [N|NAME]",
 	  "On a host (trapeze mon --host CONFIG): the VM the other commands act on;\n"

@@ -1,6 +1,6 @@
 /*
  * tools/mon/mon_expr.c: what the user's words mean to the monitor.
- * Owns: address expressions (numbers, symbols, registers, + and -),
+ * Owns: expressions (numbers, symbols, registers, C's integer operators),
  *       register names, reading guest memory through the current mode's
  *       relocation, naming addresses by symbol, and completion candidates.
  * Not:  commands (mon_cmd.c); displays (mon_show.c).
@@ -65,6 +65,12 @@ uint32_t mon_reg_read(const struct mon *m, int n)
 	if (n == MON_REG_PSW)
 		return vm_psw(m->vm);
 	return vm_sreg(m->vm, (unsigned)(n - MON_REG_SR0));
+}
+
+bool mon_reg_settable(int n)
+{
+	return n > REG_ZERO && n < MON_NREGS && n != MON_REG_SR0 + SR_memsize &&
+	       n != MON_REG_SR0 + SR_ipend;
 }
 
 /* ---- memory ------------------------------------------------------------- */
@@ -142,79 +148,208 @@ static bool is_name_char(int c)
 	return isalnum(c) || c == '_' || c == '.' || c == '$';
 }
 
-/* One term at *p: number, $register or symbol; *p moves past it. */
-static bool eval_term(const struct mon *m, const char **p, uint32_t *out, char *err,
-		      size_t errlen)
+/*
+ * Expressions, as C writes them on 32-bit words: numbers (decimal, 0x hex),
+ * $registers and symbols; unary - ~ !; * / % + - << >> < <= > >= == != & ^ |
+ * with C's precedence; parentheses. Arithmetic is done in 64 bits and the
+ * value taken modulo 2^32 at the end: registers and symbols are unsigned
+ * 32-bit numbers, so -1 < 0 but $r1 < 0 never (print shows both readings).
+ * A leading * (gdb's break *ADDR) is allowed and means nothing.
+ */
+enum { EXPR_DEPTH = 64 }; /* nesting of parentheses and unary operators */
+
+struct parser {
+	const struct mon *m;
+	const char *p, *text;
+	char *err;
+	size_t errlen;
+	int depth;
+};
+
+static void skip_space(struct parser *ps)
 {
-	const char *s = *p;
+	while (isspace((unsigned char)*ps->p))
+		ps->p++;
+}
+
+/* A number, $register or symbol at ps->p. */
+static bool eval_term(struct parser *ps, int64_t *out)
+{
+	const char *s = ps->p;
 	size_t n = 0;
 	char word[128];
+	uint32_t v;
 
 	while (s[n] && is_name_char((unsigned char)s[n]))
 		n++;
 	if (n == 0 || n >= sizeof word) {
-		snprintf(err, errlen, n ? "name too long" : "expected an address or value at '%s'",
-			 s);
+		snprintf(ps->err, ps->errlen, n ? "name too long" : *s ? "expected a value at '%s'"
+			 : "expected a value at the end of '%s'", *s ? s : ps->text);
 		return false;
 	}
 	memcpy(word, s, n);
 	word[n] = 0;
-	*p = s + n;
+	ps->p = s + n;
 	if (isdigit((unsigned char)word[0])) {
 		char *end;
-		unsigned long long v;
+		unsigned long long x;
 		errno = 0;
-		v = strtoull(word, &end, 0);
-		if (*end || errno || v > 0xFFFFFFFFull) {
-			snprintf(err, errlen, "bad number '%s'", word);
+		x = strtoull(word, &end, 0);
+		if (*end) {
+			snprintf(ps->err, ps->errlen, "bad number '%s'", word);
 			return false;
 		}
-		*out = (uint32_t)v;
+		if (errno == ERANGE || x > 0xFFFFFFFFull) {
+			snprintf(ps->err, ps->errlen, "'%s' is too large (at most 0xffffffff)", word);
+			return false;
+		}
+		*out = (int64_t)x;
 		return true;
 	}
 	if (word[0] == '$') {
 		int r = mon_reg_parse(word);
 		if (r < 0) {
-			snprintf(err, errlen, "no register '%s'", word);
+			snprintf(ps->err, ps->errlen, "no register '%s'", word);
 			return false;
 		}
-		*out = mon_reg_read(m, r);
+		*out = mon_reg_read(ps->m, r);
 		return true;
 	}
-	if (!image_lookup(m->img, word, out)) {
-		snprintf(err, errlen, "no symbol '%s'", word);
+	if (!image_lookup(ps->m->img, word, &v)) {
+		snprintf(ps->err, ps->errlen, "no symbol '%s'", word);
 		return false;
 	}
+	*out = v;
 	return true;
+}
+
+static bool eval_binary(struct parser *ps, int min_prec, int64_t *out);
+
+/* A value kept to 32 bits: a small negative one stays negative (so that
+ * -8 / 2 is -4), anything else is taken modulo 2^32, unsigned. */
+static int64_t wrap32(int64_t v)
+{
+	return v == (int64_t)(int32_t)v ? v : (int64_t)(uint32_t)v;
+}
+
+/* A unary operator or a parenthesis, then what it applies to. */
+static bool eval_unary(struct parser *ps, int64_t *out)
+{
+	char op;
+
+	skip_space(ps);
+	if (++ps->depth > EXPR_DEPTH) {
+		snprintf(ps->err, ps->errlen, "expression nested too deeply");
+		return false;
+	}
+	op = *ps->p;
+	if (op == '-' || op == '~' || op == '!' || op == '+') {
+		ps->p++;
+		if (!eval_unary(ps, out))
+			return false;
+		*out = wrap32(op == '-' ? -*out : op == '~' ? ~*out : op == '!' ? !*out : *out);
+	} else if (op == '(') {
+		ps->p++;
+		if (!eval_binary(ps, 1, out))
+			return false;
+		skip_space(ps);
+		if (*ps->p != ')') {
+			snprintf(ps->err, ps->errlen, "missing ')' in '%s'", ps->text);
+			return false;
+		}
+		ps->p++;
+	} else if (!eval_term(ps, out)) {
+		return false;
+	}
+	ps->depth--;
+	return true;
+}
+
+/* The binary operator at p: its precedence (higher binds tighter), 0 for
+ * none; *len its length. */
+static int binary_op(const char *p, size_t *len)
+{
+	static const struct { const char *op; int prec; } ops[] = {
+		{ "<<", 6 }, { ">>", 6 }, { "<=", 5 }, { ">=", 5 }, { "==", 4 }, { "!=", 4 },
+		{ "*", 8 }, { "/", 8 }, { "%", 8 }, { "+", 7 }, { "-", 7 }, { "<", 5 }, { ">", 5 },
+		{ "&", 3 }, { "^", 2 }, { "|", 1 },
+	};
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		*len = strlen(ops[i].op);
+		if (!strncmp(p, ops[i].op, *len))
+			return ops[i].prec;
+	}
+	return 0;
+}
+
+static bool apply(struct parser *ps, const char *op, size_t len, int64_t a, int64_t b, int64_t *out)
+{
+	switch (op[0]) {
+	case '*': *out = a * b; return true;
+	case '/':
+	case '%':
+		if (b == 0) {
+			snprintf(ps->err, ps->errlen, "division by zero in '%s'", ps->text);
+			return false;
+		}
+		*out = op[0] == '/' ? a / b : a % b;
+		return true;
+	case '+': *out = a + b; return true;
+	case '-': *out = a - b; return true;
+	case '<':
+		*out = len == 2 && op[1] == '<' ? (int64_t)((uint64_t)a << (b & 63))
+		     : len == 2 ? a <= b : a < b;
+		return true;
+	case '>':
+		*out = len == 2 && op[1] == '>' ? a >> (b & 63) : len == 2 ? a >= b : a > b;
+		return true;
+	case '=': *out = a == b; return true;
+	case '!': *out = a != b; return true;
+	case '&': *out = a & b; return true;
+	case '^': *out = a ^ b; return true;
+	default: *out = a | b; return true;
+	}
+}
+
+/* Precedence climbing: operators that bind at least as tight as min_prec. */
+static bool eval_binary(struct parser *ps, int min_prec, int64_t *out)
+{
+	int64_t rhs;
+	size_t len;
+	int prec;
+
+	if (!eval_unary(ps, out))
+		return false;
+	for (;;) {
+		const char *op;
+		skip_space(ps);
+		op = ps->p;
+		prec = binary_op(op, &len);
+		if (!prec || prec < min_prec)
+			return true;
+		ps->p += len;
+		if (!eval_binary(ps, prec + 1, &rhs) || !apply(ps, op, len, *out, rhs, out))
+			return false;
+		*out = wrap32(*out);
+	}
 }
 
 bool mon_eval(const struct mon *m, const char *text, uint32_t *out, char *err, size_t errlen)
 {
-	const char *p = text;
-	uint32_t v = 0, t;
-	int sign = 1;
+	struct parser ps = { m, text, text, err, errlen, 0 };
+	int64_t v;
 
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p == '*')
-		p++;
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!eval_term(m, &p, &t, err, errlen))
-			return false;
-		v = sign > 0 ? v + t : v - t;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == 0)
-			break;
-		if (*p != '+' && *p != '-') {
-			snprintf(err, errlen, "unexpected '%s' in '%s'", p, text);
-			return false;
-		}
-		sign = *p++ == '+' ? 1 : -1;
+	skip_space(&ps);
+	if (*ps.p == '*')
+		ps.p++;
+	if (!eval_binary(&ps, 1, &v))
+		return false;
+	skip_space(&ps);
+	if (*ps.p) {
+		snprintf(err, errlen, "unexpected '%s' in '%s'", ps.p, text);
+		return false;
 	}
-	*out = v;
+	*out = (uint32_t)v;
 	return true;
 }
 
@@ -232,38 +367,58 @@ static void add_matching(const char *word, const char *cand, const char *prefix,
 		add(ctx, buf);
 }
 
-/* Registers, with or without '$' as the word has it. */
-static void add_registers(const char *word, void (*add)(void *, const char *), void *ctx)
+/* Registers (only those set may change, when settable), with or without
+ * '$' as the word has it. */
+static void add_registers(const char *word, bool settable, void (*add)(void *, const char *),
+			  void *ctx)
 {
 	const char *prefix = word[0] == '$' ? "$" : "";
 	for (int n = 0; n < MON_NREGS; n++)
-		add_matching(word, mon_reg_name(n), prefix, add, ctx);
+		if (!settable || mon_reg_settable(n))
+			add_matching(word, mon_reg_name(n), prefix, add, ctx);
 }
 
 void mon_complete(const struct mon *m, const char *line, size_t start,
 		  void (*add)(void *ctx, const char *cand), void *ctx)
 {
 	const char *word = line + start;
-	char first[32] = "";
+	char first[32] = "", second[32] = "";
 	size_t n = strspn(line, " \t");
+	int nwords = 0; /* whole words before the one being completed */
 
-	sscanf(line + n, "%31s", first);
-	if (start <= n) {
+	for (const char *p = line + n; p < word;) {
+		size_t k = strcspn(p, " \t");
+		if (p + k > word)
+			break;
+		if (nwords == 0)
+			snprintf(first, sizeof first, "%.*s", (int)k, p);
+		else if (nwords == 1)
+			snprintf(second, sizeof second, "%.*s", (int)k, p);
+		nwords++;
+		p += k;
+		p += strspn(p, " \t");
+	}
+	if (nwords == 0) {
 		for (int i = 0; mon_command_name(i); i++)
 			add_matching(word, mon_command_name(i), "", add, ctx);
 		return;
 	}
+	bool info = first[0] == 'i' && !strncmp(first, "info", strlen(first));
 	if (!strcmp(first, "help") || !strcmp(first, "h")) {
 		for (int i = 0; mon_command_name(i); i++)
 			add_matching(word, mon_command_name(i), "", add, ctx);
-	} else if (!strncmp(first, "info", strlen(first)) && first[0] == 'i') {
+	} else if (info && nwords == 1) {
 		for (int i = 0; info_words[i]; i++)
 			add_matching(word, info_words[i], "", add, ctx);
-	} else if (!strcmp(first, "set")) {
+	} else if (info && second[0] && !strncmp("registers", second, strlen(second))) {
+		add_registers(word, false, add, ctx); /* info registers NAME... */
+	} else if (!strcmp(first, "set") && nwords == 1) {
 		add_matching(word, "reg", "", add, ctx);
-		add_registers(word, add, ctx);
+		add_registers(word, true, add, ctx);
+	} else if (!strcmp(first, "set") && nwords == 2 && !strcmp(second, "reg")) {
+		add_registers(word, true, add, ctx); /* set reg NAME */
 	} else if (word[0] == '$') {
-		add_registers(word, add, ctx);
+		add_registers(word, false, add, ctx);
 	} else {
 		for (int i = 0; i < m->img->nsyms; i++)
 			if (dis_name_ok(m->img->syms[i].name))

@@ -166,8 +166,9 @@ void mon_event_text(const struct mon *m, const struct vm_event *e, char *buf, si
 	switch (e->action) {
 	case VM_EMULATED:
 		dis_word(e->word, e->pc, text, sizeof text);
-		snprintf(buf, len, "%s at 0x%08x%s: '%s' emulated by the VMM",
-			 e->exit ? "exit PRIV" : "callout", e->pc, at, text);
+		snprintf(buf, len, "%s%s at 0x%08x%s: '%s' emulated by the VMM",
+			 e->exit ? "exit " : "callout", e->exit ? vm_exit_name(e->reason) : "", e->pc,
+			 at, text);
 		break;
 	case VM_PENDED:
 		snprintf(buf, len, "exit TIMER at 0x%08x%s: the virtual timer ran out, its "
@@ -175,8 +176,8 @@ void mon_event_text(const struct mon *m, const struct vm_event *e, char *buf, si
 		break;
 	case VM_REFLECTED:
 		snprintf(buf, len, "exit %s at 0x%08x%s, detail 0x%08x: reflected to the guest's "
-			 "vector 0x%08x%s", cause_name(e->cause), e->pc, at, e->detail, e->vector,
-			 vec);
+			 "vector 0x%08x%s", vm_exit_name(e->exit ? e->reason : (int)e->cause), e->pc, at,
+			 e->detail, e->vector, vec);
 		break;
 	case VM_INJECTED:
 		snprintf(buf, len, "interrupt %s at 0x%08x%s: injected by the VMM, vector 0x%08x%s",
@@ -203,24 +204,21 @@ void mon_event_brief(const struct mon *m, const struct vm_event *e, char *buf, s
 	char text[64] = "";
 
 	(void)m;
+	/* An emulated instruction is shown itself: the verb would crowd it out. */
 	if (e->action == VM_EMULATED)
 		dis_word(e->word, e->pc, text, sizeof text);
-	snprintf(buf, len, "%-7.7s %08x %s %s", cause_name(e->cause), e->pc, verbs[e->action], text);
+	snprintf(buf, len, "%-6s %5x %s", e->exit ? vm_exit_name(e->reason) : cause_name(e->cause),
+		 e->pc, e->action == VM_EMULATED ? text : verbs[e->action]);
 }
 
-static void show_counts(const char *title, const uint64_t *by_cause, FILE *out)
+/* Counts by trap cause (n = CAUSE_COUNT) or by exit reason (n =
+ * VM_EXIT_REASONS, whose first names are the causes'). */
+static void show_counts(const char *title, const uint64_t *count, int n, FILE *out)
 {
-	bool any = false;
+	char text[512];
 
-	fprintf(out, "  %-20s", title);
-	for (int c = 1; c < CAUSE_COUNT; c++) {
-		if (by_cause[c]) {
-			fprintf(out, "%s %s %llu", any ? "," : "", cause_name((enum trap_cause)c),
-				(unsigned long long)by_cause[c]);
-			any = true;
-		}
-	}
-	fprintf(out, "%s\n", any ? "" : " none");
+	vm_counts_text(count, n, text, sizeof text);
+	fprintf(out, "  %-20s %s\n", title, text);
 }
 
 void mon_show_exits(const struct mon *m, FILE *out)
@@ -235,12 +233,12 @@ void mon_show_exits(const struct mon *m, FILE *out)
 	} else {
 		fprintf(out, "VM exits: %llu (%s mode)\n", (unsigned long long)s.exits,
 			vmm_mode_name(vm_mode(m->vm)));
-		show_counts("by cause", s.exits_by_cause, out);
+		show_counts("by reason", s.exits_by_reason, VM_EXIT_REASONS, out);
 		fprintf(out, "  %-20s %llu emulated, %llu reflected, %llu injected\n", "the VMM did",
 			(unsigned long long)s.emulated, (unsigned long long)s.reflected,
 			(unsigned long long)s.injected);
 	}
-	show_counts("traps the guest saw", s.guest_traps, out);
+	show_counts("traps the guest saw", s.guest_traps, CAUSE_COUNT, out);
 	if (!shown) {
 		fprintf(out, "no events yet\n");
 		return;
@@ -288,8 +286,8 @@ void mon_show_stats(const struct mon *m, FILE *out)
 	fprintf(out, "  %-20s %llu (reflected %llu, injected %llu)\n", "VM exits",
 		(unsigned long long)s.exits, (unsigned long long)s.reflected,
 		(unsigned long long)s.injected);
-	show_counts("  by cause", s.exits_by_cause, out);
-	show_counts("traps the guest saw", s.guest_traps, out);
+	show_counts("  by reason", s.exits_by_reason, VM_EXIT_REASONS, out);
+	show_counts("traps the guest saw", s.guest_traps, CAUSE_COUNT, out);
 	fprintf(out, "  %-20s %llu (guest %llu, VMM %llu)\n", "cycles", (unsigned long long)s.cycles,
 		(unsigned long long)s.guest_cycles, (unsigned long long)s.vmm_cycles);
 }
@@ -391,6 +389,21 @@ bool mon_examine(struct mon *m, uint32_t va, unsigned count, char fmt, char size
 	return true;
 }
 
+/* Zero words from va on, at most max, stopping at the pc and at a symbol
+ * (each is shown on its own line). */
+static unsigned zero_run(const struct mon *m, uint32_t va, unsigned max)
+{
+	unsigned k = 0;
+	uint32_t w, a = va;
+
+	while (k < max && mon_read_word(m, a, &w) && w == 0 &&
+	       (k == 0 || (a != vm_pc(m->vm) && !image_symbol_at(mon_symbols_at(m, a), a)))) {
+		k++;
+		a += 4;
+	}
+	return k;
+}
+
 bool mon_disassemble(const struct mon *m, uint32_t va, unsigned count, FILE *out)
 {
 	char where[96], text[96];
@@ -398,10 +411,19 @@ bool mon_disassemble(const struct mon *m, uint32_t va, unsigned count, FILE *out
 	va &= ~3u;
 	for (unsigned i = 0; i < count; i++, va += 4) {
 		uint32_t w;
+		unsigned zeros;
 		mon_where(m, va, where, sizeof where);
 		if (!mon_read_word(m, va, &w)) {
 			fprintf(out, "error: cannot read memory at 0x%08x\n", va);
 			return false;
+		}
+		if (va != vm_pc(m->vm) && (zeros = zero_run(m, va, count - i)) >= DIS_ZERO_RUN) {
+			/* A gap (an .org, a .space): one line, as objdump's "...". */
+			fprintf(out, "   0x%08x%s%s:  ... %u zero words, to 0x%08x\n", va,
+				where[0] ? " " : "", where, zeros, va + 4 * zeros);
+			i += zeros - 1;
+			va += 4 * (zeros - 1);
+			continue;
 		}
 		dis_insn(w, va, mon_symbols_at(m, va), text, sizeof text);
 		fprintf(out, "%s0x%08x%s%s:  %s\n", va == vm_pc(m->vm) ? "=> " : "   ", va,

@@ -9,6 +9,7 @@
  * (trace, statistics, why it stopped) goes to standard error, so the two
  * never mix.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,52 +19,48 @@
 #include "dis.h"
 #include "runopts.h"
 
-/* Exit statuses besides the guest's halt code. */
-enum {
-	EXIT_ERROR = 1,
-	EXIT_USAGE = 2,
-	EXIT_LIMIT = 124, /* the step limit was reached (as timeout(1) says 124) */
-	EXIT_IDLE = 125,  /* waiting for an interrupt that can never come */
-	EXIT_FAULT = 126, /* the trap vector faulted three times: triple fault */
-};
-
 static const char usage_line[] =
-	"usage: trapeze run [--mode MODE] [--max-steps N] [--trace] [--stats] [--nonvirt[=LIST]]\n"
-	"                   [--mem BYTES] [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n";
+	"usage: trapeze run [--mode MODE] [--max-steps N] [--timeout SECONDS] [--trace] [--stats]\n"
+	"                   [--exit-status guest|tool] [--nonvirt[=LIST]] [--mem BYTES] [--disk FILE]\n"
+	"                   [--input FILE] [--max-output BYTES] [--cpu NAME] [--tc-size BYTES]\n"
+	"                   [--passthrough con2] [--balloon PAGES] IMAGE\n";
 
-static void help(void)
+static void help(const struct runopts *o)
 {
 	fputs(usage_line, stdout);
 	fputs("\nRun the ELF image IMAGE from its entry point in supervisor mode, bare or under\n"
-	      "a virtual machine monitor. The guest's console is standard output.\n\n"
-	      "  --mode MODE         how to run it:\n", stdout);
-	for (int m = 0; m < MODE_COUNT; m++)
-		printf("                        %-8s %s\n", vmm_mode_name((enum vmm_mode)m),
-		       vmm_mode_summary((enum vmm_mode)m));
-	fputs("                      (default bare)\n"
-	      "  --trace             one line per guest instruction on standard error: its\n"
+	      "a virtual machine monitor. The guest's console is standard output.\n\n", stdout);
+	runopt_print_mode_help(stdout);
+	fputs("  --trace             one line per guest instruction on standard error: its\n"
 	      "                      index, pc, disassembly and the registers it changed; and\n"
 	      "                      each trap, interrupt and VM exit with what the VMM did\n"
 	      "  --stats             statistics on standard error at the end: instructions,\n"
 	      "                      cycles, host MIPS, traps; under a VMM also native and\n"
-	      "                      emulated instructions, efficiency, VM exits, VMM cycles\n",
+	      "                      emulated instructions, efficiency, VM exits, VMM cycles\n"
+	      "  --exit-status WHAT  guest (the default): a halted guest's code is the exit\n"
+	      "                      status; tool: a halted guest gives 0 (its code is printed on\n"
+	      "                      standard error), so that every other status is the tool's\n",
 	      stdout);
-	fputs(runopt_help, stdout);
+	runopt_print_help(o, stdout);
 	fputs("  --help              show this help\n\n"
 	      "Exit status: the guest's halt code (the value written to the power port, low\n"
-	      "8 bits); 1 for an error; 2 for a usage error; 124 when the step limit was\n"
-	      "reached; 125 when the guest waits (wfi) for an interrupt that can never come;\n"
-	      "126 when its trap vector faulted three times in a row (triple fault).\n",
+	      "8 bits) when it halts; otherwise the tool's own (the same for every trapeze\n"
+	      "command): 1 an input error (an unreadable or wrong image); 2 a usage error;\n"
+	      "120 a host failure; 122 the guest's console output went over --max-output\n"
+	      "(cut there); 123 --timeout ran out; 124 --max-steps ran out; 125 the guest\n"
+	      "waits (wfi) for an interrupt that can never come; 126 its trap vector faulted\n"
+	      "three times in a row (triple fault). A guest that halts with 1, 2 or 120-126\n"
+	      "looks like the tool: use --exit-status tool to tell them apart.\n",
 	      stdout);
 }
 
 struct run_args {
 	struct runopts o;
 	const char *image;
-	bool trace, stats;
+	bool trace, stats, tool_status;
 };
 
-/* 0 ok, 1 --help, 2 usage error, -1 error already printed. */
+/* 0 ok, 1 --help, 2 usage error (printed). */
 static int parse(int argc, char **argv, struct run_args *a)
 {
 	for (int i = 1; i < argc; i++) {
@@ -77,27 +74,34 @@ static int parse(int argc, char **argv, struct run_args *a)
 			a->trace = true;
 		} else if (!strcmp(arg, "--stats")) {
 			a->stats = true;
-		} else if ((v = runopt_value("--mode", argc, argv, &i, &missing))) {
-			if (!vmm_mode_parse(v, &a->o.vm.mode)) {
-				runopt_error(&a->o, "unknown mode '%s' (valid: %s)", v, vmm_mode_names());
-				return -1;
-			}
+		} else if ((v = runopt_value("--exit-status", argc, argv, &i, &missing))) {
+			if (strcmp(v, "guest") && strcmp(v, "tool"))
+				return runopt_usage(&a->o, "--exit-status: '%s' is neither guest nor tool",
+						    v);
+			a->tool_status = !strcmp(v, "tool");
 		} else if (missing) {
 			return runopt_usage(&a->o, "option '%s' needs a value", arg);
+		} else if ((r = runopt_parse_mode(&a->o, argc, argv, &i)) != 0) {
+			if (r != 1)
+				return r;
 		} else if ((r = runopt_rest(&a->o, argc, argv, &i, &a->image)) != 0) {
 			return r;
 		}
 	}
-	return a->image ? 0 : runopt_usage(&a->o, "no IMAGE given");
+	if (!a->image)
+		return runopt_usage(&a->o, "no IMAGE given");
+	return runopt_check_modes(&a->o, 1u << a->o.vm.mode);
 }
 
 /* ---- the trace --------------------------------------------------------- */
 
 enum { TRACE_EVENTS = 16 };
 
-/* The events of one step, kept until its instruction line is printed. */
+/* The events of one step, kept until its instruction line is printed, each
+ * with the guest's state just after it (a trap's own changes). */
 struct tracer {
 	struct vm_event ev[TRACE_EVENTS];
+	struct cpu at[TRACE_EVENTS];
 	int n, dropped;
 	const struct image *img;
 };
@@ -105,11 +109,12 @@ struct tracer {
 static void collect(void *ctx, const struct vm *vm, const struct vm_event *e)
 {
 	struct tracer *t = ctx;
-	(void)vm;
-	if (t->n < TRACE_EVENTS)
+	if (t->n < TRACE_EVENTS) {
+		t->at[t->n] = *vm_vcpu(vm);
 		t->ev[t->n++] = *e;
-	else
+	} else {
 		t->dropped++;
+	}
 }
 
 static const char *cause_name(enum trap_cause c)
@@ -118,37 +123,60 @@ static const char *cause_name(enum trap_cause c)
 	return n ? n : "?";
 }
 
-static void print_event(const struct vm_event *e)
+/* What changed from state a to state b that the guest can see: registers,
+ * psw, special registers (not the clocks: timer, ipend, memsize). */
+static void print_changes(const struct cpu *a, const struct cpu *b)
+{
+	for (unsigned i = 1; i < NREGS; i++)
+		if (b->r[i] != a->r[i])
+			fprintf(stderr, " r%u=0x%08x", i, b->r[i]);
+	if (b->psw != a->psw)
+		fprintf(stderr, " psw=0x%08x", b->psw);
+	for (unsigned i = 0; i < SR_COUNT; i++)
+		if (i != SR_memsize && i != SR_ipend && i != SR_timer && b->sr[i] != a->sr[i])
+			fprintf(stderr, " %s=0x%08x", isa_sreg_name((int)i), b->sr[i]);
+}
+
+/* A trap's or an interrupt's own line: what happened, then what its entry
+ * changed (from prev, the state before it). */
+static bool enters_a_handler(const struct vm_event *e)
+{
+	return e->action == VM_DELIVERED || e->action == VM_REFLECTED || e->action == VM_INJECTED;
+}
+
+static void print_event(const struct vm_event *e, const struct cpu *prev, const struct cpu *at)
 {
 	switch (e->action) {
 	case VM_EMULATED: {
 		char text[64];
 		dis_word(e->word, e->pc, text, sizeof text);
-		fprintf(stderr, "           %s%s at 0x%08x: '%s' emulated by the VMM\n",
-			e->exit ? "vm exit " : "callout", e->exit ? cause_name(e->cause) : "", e->pc, text);
+		fprintf(stderr, "           %s%s at 0x%08x: '%s' emulated by the VMM", e->exit ? "vm exit " :
+			"callout", e->exit ? vm_exit_name(e->reason) : "", e->pc, text);
 		break;
 	}
 	case VM_PENDED:
 		fprintf(stderr, "           vm exit TIMER at 0x%08x: the virtual timer's interrupt "
-			"is now pending\n", e->epc);
+			"is now pending", e->epc);
 		break;
 	case VM_STOPPED:
 		fprintf(stderr, "           trap %s detail 0x%08x epc 0x%08x: third in a row, "
-			"triple fault\n", cause_name(e->cause), e->detail, e->epc);
+			"triple fault", cause_name(e->cause), e->detail, e->epc);
 		break;
 	default:
-		fprintf(stderr, "           %s%s %s detail 0x%08x epc 0x%08x -> 0x%08x (%s)\n",
+		fprintf(stderr, "           %s%s %s detail 0x%08x epc 0x%08x -> 0x%08x (%s):",
 			e->exit ? "vm exit, " : "",
 			e->cause == CAUSE_TIMER || e->cause == CAUSE_DEVICE ? "interrupt" : "trap",
 			cause_name(e->cause), e->detail, e->epc, e->vector, vm_action_name(e->action));
+		print_changes(prev, at);
 		break;
 	}
+	fputc('\n', stderr);
 }
 
 /* Traps that come after their instruction retired: sys, brk, hcall. */
 static bool after_retire(const struct vm_event *e)
 {
-	return e->action != VM_EMULATED && e->action != VM_PENDED &&
+	return enters_a_handler(e) &&
 	       (e->cause == CAUSE_SYSCALL || e->cause == CAUSE_BREAKPOINT || e->cause == CAUSE_HYPERCALL);
 }
 
@@ -162,22 +190,33 @@ static bool fetch(const struct vm *vm, uint32_t pc, bool physical, uint32_t *wor
 	return true;
 }
 
-static void print_changes(const struct cpu *before, const struct vm *vm)
+/* The state just before a trap that came after its instruction (sys, brk,
+ * hcall), from the state just after it: those instructions change no
+ * register, so only what the trap's entry wrote is put back (its psw was
+ * saved in epsw; epc, epsw, cause and detail were as before). */
+static struct cpu before_entry(const struct cpu *after, const struct cpu *prev)
 {
-	for (unsigned i = 1; i < NREGS; i++)
-		if (vm_reg(vm, i) != before->r[i])
-			fprintf(stderr, " r%u=0x%08x", i, vm_reg(vm, i));
-	if (vm_psw(vm) != before->psw)
-		fprintf(stderr, " psw=0x%08x", vm_psw(vm));
-	for (unsigned i = 0; i < SR_COUNT; i++)
-		if (i != SR_memsize && i != SR_ipend && i != SR_timer && vm_sreg(vm, i) != before->sr[i])
-			fprintf(stderr, " %s=0x%08x", isa_sreg_name((int)i), vm_sreg(vm, i));
+	struct cpu c = *after;
+
+	c.psw = after->sr[SR_epsw];
+	c.pc = after->sr[SR_epc];
+	c.sr[SR_epc] = prev->sr[SR_epc];
+	c.sr[SR_epsw] = prev->sr[SR_epsw];
+	c.sr[SR_cause] = prev->sr[SR_cause];
+	c.sr[SR_detail] = prev->sr[SR_detail];
+	return c;
 }
 
-/* One guest instruction (and the traps around it), then its trace line. */
+/*
+ * One guest instruction (and the traps around it), then its trace line.
+ * One rule for every trap: its line says what its entry changed (psw, epc,
+ * epsw, cause, detail), and an instruction's line what the instruction
+ * changed. A fault or an interrupt comes before the instruction that then
+ * retires (the handler's first); sys, brk and hcall after their own.
+ */
 static enum cpu_stop trace_step(struct vm *vm, struct tracer *t)
 {
-	struct cpu before = *vm_vcpu(vm);
+	struct cpu before = *vm_vcpu(vm), prev = before, end;
 	uint32_t pc = before.pc, word = 0;
 	bool have = fetch(vm, pc, false, &word);
 	enum cpu_stop s;
@@ -187,26 +226,32 @@ static enum cpu_stop trace_step(struct vm *vm, struct tracer *t)
 	t->n = t->dropped = 0;
 	s = vm_run(vm, 1);
 	for (i = 0; i < t->n && !after_retire(&t->ev[i]); i++) {
-		print_event(&t->ev[i]);
-		/* A fault or interrupt delivered first: the instruction that then
-		 * retired is the handler's first, at the vector (supervisor mode). */
-		if (t->ev[i].action == VM_DELIVERED || t->ev[i].action == VM_REFLECTED ||
-		    t->ev[i].action == VM_INJECTED) {
+		print_event(&t->ev[i], &prev, &t->at[i]);
+		if (enters_a_handler(&t->ev[i])) {
+			/* The instruction that then retired is the handler's first,
+			 * at the vector (supervisor mode). */
+			prev = t->at[i];
 			pc = t->ev[i].vector;
 			have = fetch(vm, pc, true, &word);
 		}
 	}
+	end = i < t->n ? before_entry(&t->at[i], &prev) : *vm_vcpu(vm);
 	if (vm_retired(vm) > before.retired) {
 		if (have)
 			dis_insn(word, pc, t->img, text, sizeof text);
 		else
 			snprintf(text, sizeof text, "(no instruction here)");
-		fprintf(stderr, "%10llu 0x%08x  %-28s", (unsigned long long)before.retired, pc, text);
-		print_changes(&before, vm);
+		fprintf(stderr, "%10llu 0x%08x  %-28s", (unsigned long long)(vm_retired(vm) - 1), pc,
+			text);
+		print_changes(&prev, &end);
 		fputc('\n', stderr);
 	}
-	for (; i < t->n; i++)
-		print_event(&t->ev[i]);
+	prev = end;
+	for (; i < t->n; i++) {
+		print_event(&t->ev[i], &prev, &t->at[i]);
+		if (enters_a_handler(&t->ev[i]))
+			prev = t->at[i];
+	}
 	if (t->dropped)
 		fprintf(stderr, "           (%d more events)\n", t->dropped);
 	return s;
@@ -214,18 +259,14 @@ static enum cpu_stop trace_step(struct vm *vm, struct tracer *t)
 
 /* ---- statistics -------------------------------------------------------- */
 
-static void print_counts(const char *title, const uint64_t *by_cause)
+/* Counts by trap cause (n = CAUSE_COUNT) or by exit reason (n =
+ * VM_EXIT_REASONS, whose first names are the causes'). */
+static void print_counts(const char *title, const uint64_t *count, int n)
 {
-	bool any = false;
-	fprintf(stderr, "  %-22s", title);
-	for (int c = 1; c < CAUSE_COUNT; c++) {
-		if (by_cause[c]) {
-			fprintf(stderr, "%s %s %llu", any ? "," : "", cause_name((enum trap_cause)c),
-				(unsigned long long)by_cause[c]);
-			any = true;
-		}
-	}
-	fprintf(stderr, "%s\n", any ? "" : " none");
+	char text[512];
+
+	vm_counts_text(count, n, text, sizeof text);
+	fprintf(stderr, "  %-22s %s\n", title, text);
 }
 
 static double share(uint64_t part, uint64_t whole)
@@ -280,7 +321,7 @@ static void print_stats(const struct vm *vm)
 		fprintf(stderr, "  %-22s %llu\n", "idle (wfi) ticks", (unsigned long long)s.idle_ticks);
 	fprintf(stderr, "  %-22s %.3f s, %.2f MIPS (host time: for display only)\n", "host time", secs,
 		secs > 0 ? (double)s.retired / secs / 1e6 : 0.0);
-	print_counts("traps seen by guest", s.guest_traps);
+	print_counts("traps seen by guest", s.guest_traps, CAUSE_COUNT);
 	if (vm_mode(vm) == MODE_BARE)
 		return;
 	fprintf(stderr, "  %-22s %llu native, %llu emulated, %llu interpreted\n", "of which",
@@ -292,7 +333,7 @@ static void print_stats(const struct vm *vm)
 	fprintf(stderr, "  %-22s %llu (reflected %llu, injected %llu)\n", "VM exits",
 		(unsigned long long)s.exits, (unsigned long long)s.reflected,
 		(unsigned long long)s.injected);
-	print_counts("VM exits by cause", s.exits_by_cause);
+	print_counts("VM exits by reason", s.exits_by_reason, VM_EXIT_REASONS);
 	if (s.io_exits || s.direct_io)
 		fprintf(stderr, "  %-22s %llu exits, %llu straight to assigned devices\n", "port I/O",
 			(unsigned long long)s.io_exits, (unsigned long long)s.direct_io);
@@ -310,35 +351,50 @@ static void print_stats(const struct vm *vm)
 
 /* ---- the command ------------------------------------------------------- */
 
+/* The exit status of a run that ended as s (exitcode.h). */
 static int finish(const struct run_args *a, struct vm *vm, enum cpu_stop s)
 {
 	uint32_t code = 0;
 	const struct devices *d = vm_devices(vm);
+	int status;
 
 	fflush(stdout);
-	if (d->con.out_truncated)
-		fprintf(stderr, "trapeze: run: note: console output cut at %llu bytes (--max-output)\n",
-			(unsigned long long)d->con.out_limit);
 	if (a->stats)
 		print_stats(vm);
+	if (s == STOP_LIMIT && !vm_at_step_limit(vm) && runopt_timed_out())
+		return runopt_timeout_exit(&a->o, NULL);
 	switch (s) {
 	case STOP_HALT:
 		vm_halted(vm, &code);
-		return (int)(code & 0xFF);
+		status = a->tool_status ? EXIT_OK : (int)(code & 0xFF);
+		if (a->tool_status)
+			fprintf(stderr, "trapeze: run: the guest halted with code %u\n", code & 0xFF);
+		break;
 	case STOP_IDLE:
 		fprintf(stderr, "trapeze: run: idle: waiting for an interrupt that can never come, "
-			"at pc 0x%08x after %llu instructions\n", vm_pc(vm),
-			(unsigned long long)vm_retired(vm));
-		return EXIT_IDLE;
+			"at pc 0x%08x after %llu instruction%s\n", vm_pc(vm),
+			(unsigned long long)vm_retired(vm), vm_retired(vm) == 1 ? "" : "s");
+		status = EXIT_IDLE;
+		break;
 	case STOP_FAULT:
 		fprintf(stderr, "trapeze: run: triple fault: the trap vector 0x%08x faulted three "
 			"times in a row, at pc 0x%08x\n", vm_sreg(vm, SR_tvec), vm_pc(vm));
-		return EXIT_FAULT;
+		status = EXIT_FAULT;
+		break;
 	default:
-		fprintf(stderr, "trapeze: run: step limit (%llu instructions) reached at pc 0x%08x\n",
-			(unsigned long long)vm_retired(vm), vm_pc(vm));
-		return EXIT_LIMIT;
+		fprintf(stderr, "trapeze: run: step limit (%llu instruction%s) reached at pc 0x%08x\n",
+			(unsigned long long)vm_retired(vm), vm_retired(vm) == 1 ? "" : "s", vm_pc(vm));
+		status = EXIT_STEPS;
+		break;
 	}
+	/* Resource control: the transcript is incomplete, whatever came after. */
+	if (d->con.out_truncated) {
+		fprintf(stderr, "trapeze: run: resource control: the guest's console output went over "
+			"--max-output (%llu bytes) and was cut there\n",
+			(unsigned long long)d->con.out_limit);
+		status = EXIT_RESOURCE;
+	}
+	return status;
 }
 
 int cmd_run(int argc, char **argv)
@@ -349,32 +405,35 @@ int cmd_run(int argc, char **argv)
 	struct tracer t = { .img = &img };
 	char err[512];
 	enum cpu_stop s;
-	int status = EXIT_ERROR;
+	int status = EXIT_INPUT;
 
 	runopt_init(&a.o, "run");
 	switch (parse(argc, argv, &a)) {
-	case 1: help(); return 0;
-	case 2: fputs(usage_line, stderr); return EXIT_USAGE;
-	case -1: return EXIT_ERROR;
+	case 1: help(&a.o); return EXIT_OK;
+	case 2: return runopt_usage_exit(&a.o);
 	default: break;
 	}
 	if (!runopt_read_image(&a.o, a.image, &img) || !runopt_read_input(&a.o))
 		goto out;
 	a.o.vm.console = stdout;
+	errno = 0;
 	if (!vm_create(&vm, &a.o.vm, err, sizeof err) || !image_load(vm, &img, err, sizeof err)) {
 		runopt_error(&a.o, "%s", err);
+		if (errno == ENOMEM)
+			status = EXIT_HOST;
 		goto out;
 	}
 	runopt_attach_terminal(&a.o, vm);
+	runopt_start_timeout(&a.o);
 	if (a.trace) {
 		/* The console and the trace interleave line by line. */
 		setvbuf(stdout, NULL, _IONBF, 0);
 		vm_set_event_hook(vm, collect, &t);
 		do
 			s = trace_step(vm, &t);
-		while (s == STOP_LIMIT && !vm_at_step_limit(vm));
+		while (s == STOP_LIMIT && !vm_at_step_limit(vm) && !runopt_timed_out());
 	} else {
-		s = vm_run(vm, UINT64_MAX);
+		s = runopt_run(&a.o, vm, UINT64_MAX);
 	}
 	status = finish(&a, vm, s);
 out:

@@ -30,22 +30,25 @@ enum {
 
 static const char usage_line[] =
 	"usage: trapeze tui [--mode MODE] [--max-steps N] [--nonvirt[=LIST]] [--mem BYTES]\n"
-	"                   [--disk FILE] [--input FILE] [--max-output BYTES] IMAGE\n"
+	"                   [--disk FILE] [--input FILE] [--max-output BYTES] [--cpu NAME]\n"
+	"                   [--tc-size BYTES] [--passthrough con2] [--balloon PAGES] IMAGE\n"
 	"       trapeze tui --host CONFIG\n";
 
-static void help(void)
+static void help(const struct runopts *o)
 {
 	fputs(usage_line, stdout);
 	fputs("\nStep a guest, bare or under a VMM, in a full-screen terminal interface: code\n"
 	      "with breakpoints, the guest's virtual CPU beside the real CPU, memory, the\n"
 	      "guest console, the log of traps and VM exits, statistics. Press ? inside for\n"
-	      "the keys. Needs a terminal of at least 80x24; honours NO_COLOR.\n\n"
-	      "  --mode MODE         bare, emulate, trap or hybrid (default bare)\n", stdout);
-	fputs(runopt_help, stdout);
+	      "the keys. Needs a terminal of at least 80x24; honours NO_COLOR.\n\n", stdout);
+	runopt_print_mode_help(stdout);
+	runopt_print_help(o, stdout);
 	fputs("  --host CONFIG       a trapeze host config's VMs (trapeze host --help): the\n"
 	      "                      host pane lists them; v shows the next one's virtual CPU\n"
 	      "                      beside the real one, H runs them all by the schedule\n"
-	      "  --help              show this help\n", stdout);
+	      "  --help              show this help\n\n"
+	      "Exit status: 0 when quit; 1 an input error; 2 a usage error (no terminal too).\n",
+	      stdout);
 }
 
 /* Signal handlers can reach nothing else: set by SIGINT or SIGTERM, read
@@ -173,8 +176,9 @@ static void describe_stop(struct tui *t, const struct mon_stop *st)
 		break;
 	case MON_HALTED:
 		vm_halted(vm, &code);
-		tui_say(t, TUI_GOOD, "the guest halted with code %u after %llu instructions "
-			"(r restarts)", code, (unsigned long long)vm_retired(vm));
+		tui_say(t, TUI_GOOD, "the guest halted with code %u after %llu instruction%s "
+			"(r restarts)", code, (unsigned long long)vm_retired(vm),
+			vm_retired(vm) == 1 ? "" : "s");
 		break;
 	case MON_IDLE:
 		tui_say(t, TUI_BAD, "idle: the guest waits for an interrupt; "
@@ -187,8 +191,8 @@ static void describe_stop(struct tui *t, const struct mon_stop *st)
 		tui_say(t, TUI_BAD, "step limit reached (--max-steps)");
 		break;
 	case MON_INTERRUPTED:
-		tui_say(t, TUI_PLAIN, "stopped after %llu instructions",
-			(unsigned long long)st->retired);
+		tui_say(t, TUI_PLAIN, "stopped after %llu instruction%s",
+			(unsigned long long)st->retired, st->retired == 1 ? "" : "s");
 		break;
 	default:
 		if (t->m->nevents > st->first_event) {
@@ -540,28 +544,28 @@ int cmd_tui(int argc, char **argv)
 	struct image img = { 0 };
 	struct tui t = { 0 };
 	char err[512];
-	int status = 1;
+	int status = EXIT_INPUT;
 
 	runopt_init(&o, "tui");
+	o.interactive = true;
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--host")) {
 			if (argc != 3 || i != 1) {
 				fprintf(stderr, "trapeze: tui: error: --host takes a CONFIG and nothing else "
 					"(the VMs' options are in it)\n");
 				fputs(usage_line, stderr);
-				return 2;
+				return EXIT_USAGE;
 			}
 			return tui_host(argv[2]);
 		}
 	switch (mon_parse_args(argc, argv, &o, &image)) {
-	case 1: help(); return 0;
-	case 2: fputs(usage_line, stderr); return 2;
-	case -1: return 1;
+	case 1: help(&o); return EXIT_OK;
+	case 2: return runopt_usage_exit(&o);
 	default: break;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		runopt_error(&o, "needs a terminal (for scripts, try 'trapeze mon')");
-		return 1;
+		runopt_usage(&o, "needs a terminal (for scripts, try 'trapeze mon')");
+		return EXIT_USAGE;
 	}
 	/* The keyboard belongs to the TUI: console input only from --input. */
 	if (!runopt_read_image(&o, image, &img) || (o.input_path && !runopt_read_input(&o)))
@@ -577,7 +581,7 @@ int cmd_tui(int argc, char **argv)
 	setup_terminal(&t);
 	main_loop(&t);
 	endwin();
-	status = 0;
+	status = EXIT_OK;
 out:
 	mon_destroy(t.m);
 	image_free(&img);

@@ -73,6 +73,9 @@ attr_t tui_attr(const struct tui *t, enum tui_pair p);
 /* Text at (row, col) of a rectangle, cut at its right edge; fill pads the
  * row with spaces in the same attribute (a highlight bar). */
 void tui_put(const struct tui_rect *r, int row, int col, attr_t a, bool fill, const char *text);
+/* text at row, col, cut to the rectangle only between words (then
+ * "..."), for lines a person reads whole: the exit log, the statistics. */
+void tui_put_words(const struct tui_rect *r, int row, int col, attr_t a, const char *text);
 void tui_putf(const struct tui_rect *r, int row, int col, attr_t a, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 /* A pane's title line: a rule with the title on it, reversed with the focus. */

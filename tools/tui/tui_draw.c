@@ -74,6 +74,26 @@ void tui_put(const struct tui_rect *r, int row, int col, attr_t a, bool fill, co
 	attrset(A_NORMAL);
 }
 
+void tui_put_words(const struct tui_rect *r, int row, int col, attr_t a, const char *text)
+{
+	char buf[512];
+	int room = r->w - col, n = (int)strlen(text), cut;
+
+	if (n <= room || room <= 3) {
+		tui_put(r, row, col, a, false, text);
+		return;
+	}
+	/* The last whole word that leaves room for "...": never half a word. */
+	snprintf(buf, sizeof buf, "%s", text);
+	cut = room - 3 < (int)sizeof buf - 4 ? room - 3 : (int)sizeof buf - 4;
+	while (cut > 0 && !(buf[cut] == ' ' || buf[cut] == ','))
+		cut--;
+	while (cut > 0 && (buf[cut - 1] == ' ' || buf[cut - 1] == ','))
+		cut--;
+	memcpy(buf + cut, "...", 4);
+	tui_put(r, row, col, a, false, buf);
+}
+
 void tui_putf(const struct tui_rect *r, int row, int col, attr_t a, const char *fmt, ...)
 {
 	char buf[512];
@@ -163,12 +183,13 @@ static void draw_title(struct tui *t)
 	if (t->m->host) {
 		struct host_vm_info vi;
 		host_vm_info(t->m->host, t->m->cur, &vi);
-		snprintf(line, sizeof line, " Trapeze  host %s  vm %d %s (%s mode)  %llu instructions",
+		snprintf(line, sizeof line, " Trapeze  host %s  vm %d %s (%s mode)  %llu instruction%s",
 			 t->image, t->m->cur, vi.name, vmm_mode_name(vm_mode(t->m->vm)),
-			 (unsigned long long)vm_retired(t->m->vm));
+			 (unsigned long long)vm_retired(t->m->vm), vm_retired(t->m->vm) == 1 ? "" : "s");
 	} else {
-		snprintf(line, sizeof line, " Trapeze  %s mode  %s  %llu instructions",
-			 vmm_mode_name(vm_mode(t->m->vm)), t->image, (unsigned long long)vm_retired(t->m->vm));
+		snprintf(line, sizeof line, " Trapeze  %s mode  %s  %llu instruction%s",
+			 vmm_mode_name(vm_mode(t->m->vm)), t->image,
+			 (unsigned long long)vm_retired(t->m->vm), vm_retired(t->m->vm) == 1 ? "" : "s");
 	}
 	tui_put(&bar, 0, 0, tui_attr(t, P_TITLE), true, line);
 	tui_put(&bar, 0, COLS - (int)strlen(state) - 1, tui_attr(t, P_TITLE) | A_BOLD, false, state);

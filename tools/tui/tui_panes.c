@@ -152,8 +152,19 @@ void tui_draw_cpu(struct tui *t)
 	tui_putf(r, row++, 0, mode_attr(t, !strncmp(real_mode, "SUPERVISOR", 10)), "real: %s",
 		 real_mode);
 	cpu_window(real, &base, &limit);
-	tui_putf(r, row++, 0, A_NORMAL, "pc  %08x  psw %08x %s%s", real->pc, real->psw,
-		 real->psw & PSW_S ? "S" : "-", real->psw & PSW_IE ? " IE" : " --");
+	if (real->pc != vm_pc(vm) && !cpu_in_supervisor(real) && vm_mode(vm) != MODE_EMULATE) {
+		/* Not a bug: the real CPU stopped where the guest left it (its
+		 * last exit); the monitor has since moved the guest on. */
+		if (r->w >= 64)
+			snprintf(title, sizeof title, "pc  %08x  psw %08x  where the guest last exited; "
+				 "the VMM has moved it on", real->pc, real->psw);
+		else
+			snprintf(title, sizeof title, "pc  %08x  where the guest exited", real->pc);
+		tui_put_words(r, row++, 0, A_NORMAL, title);
+	} else {
+		tui_putf(r, row++, 0, A_NORMAL, "pc  %08x  psw %08x %s%s", real->pc, real->psw,
+			 real->psw & PSW_S ? "S" : "-", real->psw & PSW_IE ? " IE" : " --");
+	}
 	tui_putf(r, row++, 0, A_NORMAL, "base %08x  limit %08x", base, limit);
 	if (spare-- > 0 && real->trap.cause)
 		tui_putf(r, row++, 0, A_NORMAL, "last exit %s at %08x",
@@ -169,7 +180,7 @@ void tui_draw_cpu(struct tui *t)
 void tui_draw_memory(struct tui *t)
 {
 	const struct tui_rect *r = &t->pane[PANE_MEMORY];
-	int per = 4 * ((r->w - 9) / 13); /* "addr " + per * (2 hex + 1 ascii) + groups */
+	int per = 4 * ((r->w - 9) / 13); /* bytes: "addr " + a word's 8 hex, a space, 4 chars */
 	uint32_t base = 0;
 	char title[160], err[128];
 
@@ -188,16 +199,19 @@ void tui_draw_memory(struct tui *t)
 		uint32_t a = base + (uint32_t)((row - 1) * per);
 		char line[128], ascii[20];
 		int n = snprintf(line, sizeof line, "%08x ", a);
-		for (int i = 0; i < per; i++) {
-			uint8_t b = 0;
-			bool ok = mon_read_bytes(t->m, a + (uint32_t)i, &b, 1);
+		/* Words as the monitor's x shows them (little-endian: 1 reads
+		 * 00000001), then the same bytes as characters, in memory order. */
+		for (int i = 0; i < per; i += 4) {
+			uint8_t b[4] = { 0 };
+			bool ok = mon_read_bytes(t->m, a + (uint32_t)i, b, 4);
+			uint32_t w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+				     (uint32_t)b[3] << 24;
 			if (ok)
-				n += snprintf(line + n, sizeof line - (size_t)n, "%02x", b);
+				n += snprintf(line + n, sizeof line - (size_t)n, "%08x ", w);
 			else
-				n += snprintf(line + n, sizeof line - (size_t)n, "??");
-			if (i % 4 == 3)
-				line[n++] = ' ';
-			ascii[i] = ok && b >= 32 && b < 127 ? (char)b : '.';
+				n += snprintf(line + n, sizeof line - (size_t)n, "???????? ");
+			for (int k = 0; k < 4; k++)
+				ascii[i + k] = ok && b[k] >= 32 && b[k] < 127 ? (char)b[k] : '.';
 		}
 		ascii[per] = 0;
 		snprintf(line + n, sizeof line - (size_t)n, "%s", ascii);
@@ -300,7 +314,7 @@ void tui_draw_events(struct tui *t)
 			mon_event_text(t->m, e, text, sizeof text);
 		else
 			mon_event_brief(t->m, e, text, sizeof text);
-		tui_put(r, 1 + i, 0, event_attr(t, e->action), false, text);
+		tui_put_words(r, 1 + i, 0, event_attr(t, e->action), text);
 	}
 }
 
@@ -319,15 +333,13 @@ void tui_draw_stats(struct tui *t)
 	tui_pane_title(t, PANE_STATS, 0, "statistics");
 	tui_putf(r, 1, 0, A_NORMAL, "retired %llu  native %.1f%%", (unsigned long long)s.retired,
 		 vm_efficiency(&s));
-	n = snprintf(line, sizeof line, vm_mode(t->m->vm) == MODE_BARE ? "traps" : "exits %llu:",
+	n = snprintf(line, sizeof line, vm_mode(t->m->vm) == MODE_BARE ? "traps " : "exits %llu: ",
 		     (unsigned long long)s.exits);
-	for (int c = 1; c < CAUSE_COUNT && n < (int)sizeof line - 32; c++) {
-		uint64_t k = vm_mode(t->m->vm) == MODE_BARE ? s.guest_traps[c] : s.exits_by_cause[c];
-		if (k)
-			n += snprintf(line + n, sizeof line - (size_t)n, " %s %llu",
-				      isa_cause_name(c), (unsigned long long)k);
-	}
-	tui_put(r, 2, 0, A_NORMAL, false, line);
+	if (vm_mode(t->m->vm) == MODE_BARE)
+		vm_counts_text(s.guest_traps, CAUSE_COUNT, line + n, sizeof line - (size_t)n);
+	else
+		vm_counts_text(s.exits_by_reason, VM_EXIT_REASONS, line + n, sizeof line - (size_t)n);
+	tui_put_words(r, 2, 0, A_NORMAL, line);
 	tui_putf(r, 3, 0, A_NORMAL, "cycles %llu (VMM %llu)", (unsigned long long)s.cycles,
 		 (unsigned long long)s.vmm_cycles);
 	tui_putf(r, 4, 0, A_NORMAL, "emulated %llu refl %llu inj %llu", (unsigned long long)s.emulated,

@@ -140,7 +140,7 @@ Test(lab3_findings, the_pdp10_like_nonvirt_set, .timeout = LAB_TIMEOUT)
 
 Test(lab3_findings, where_diff_finds_the_red_pill_diverging, .timeout = LAB_TIMEOUT)
 {
-	struct vmm_equiv_spec spec;
+	struct vmm_equiv_spec spec = { 0 };
 	struct vmm_divergence d;
 	struct image img;
 	char err[512], text[96] = "", got[512];

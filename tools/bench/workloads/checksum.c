@@ -1,5 +1,5 @@
 /*
- * tools/bench/workloads/checksum.c: tools/bench/workloads/checksum.s in C, the native baseline.
+ * tools/bench/workloads/checksum.c: checksum.s in C, the native baseline.
  * Prints the hash and the seconds the algorithm took (no start-up).
  */
 #include <stdint.h>

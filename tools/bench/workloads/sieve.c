@@ -1,5 +1,5 @@
 /*
- * tools/bench/workloads/sieve.c: tools/bench/workloads/sieve.s in C, the native baseline.
+ * tools/bench/workloads/sieve.c: sieve.s in C, the native baseline.
  * Prints the total and the seconds the algorithm took (no start-up).
  */
 #include <stdint.h>
