@@ -764,7 +764,7 @@ static bool end_in(struct snap_loader *l, const uint8_t *payload, char *err, siz
 					 i);
 				return false;
 			}
-	return vmm_snap_check_whole(l->vm, err, errlen);
+	return vmm_snap_finish(l->vm, err, errlen);
 }
 
 /* Apply the payload of a section of kind k. */

@@ -639,7 +639,7 @@ static bool pool_tables_confined(const struct vm *vm, char *err, size_t errlen)
 	return true;
 }
 
-bool vmm_snap_check_whole(const struct vm *vm, char *err, size_t errlen)
+bool vmm_snap_finish(struct vm *vm, char *err, size_t errlen)
 {
 	char why[256] = "";
 	bool ok = true;
@@ -661,5 +661,7 @@ bool vmm_snap_check_whole(const struct vm *vm, char *err, size_t errlen)
 	     (!vm->pvmm || vmm_pv_paging_check(vm, why, sizeof why));
 	if (!ok)
 		snprintf(err, errlen, "snapshot inconsistent: %s", why);
+	else
+		vmm_patch_after_load(vm);
 	return ok;
 }

@@ -237,8 +237,11 @@ void vmm_snap_put_vm(const struct vm *vm, struct snap_buf *b);
 bool vmm_snap_load_vm(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
 bool vmm_snap_load_pages(struct vm *vm, struct snap_rd *r, uint8_t *covered, uint64_t *loaded,
 			 char *err, size_t errlen);
-/* What no one section can check: the sections agree with each other. */
-bool vmm_snap_check_whole(const struct vm *vm, char *err, size_t errlen);
+/* After the last section: what no one section can check (the sections
+ * agree with each other), and what needs all of memory in place first
+ * (patch.c's marks in the decode cache). */
+bool vmm_snap_finish(struct vm *vm, char *err, size_t errlen);
+void vmm_patch_after_load(struct vm *vm);
 void vmm_pool_save(const struct vm *vm, struct snap_buf *b);
 bool vmm_pool_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
 void vmm_bt_save(const struct vm *vm, struct snap_buf *b);
