@@ -221,6 +221,7 @@ static void patch_word(struct vm *vm, struct patcher *p, uint32_t w)
 	word = isa_op(p->orig[w]) == OP_jr || isa_op(p->orig[w]) == OP_jalr ? PATCH_INDIRECT
 									   : PATCH_SENSITIVE;
 	mem_write(&vm->vcpu.mem, w * 4, &word, 4);
+	vmm_note_access(vm, VM_ACC_PATCH, w * 4, 4, true, word);
 	watch_page(vm, p, (w + 1) / PAGE_WORDS); /* the word after tells a store to w */
 	mark(vm, p, w);
 	p->expect[w] = word;

@@ -86,12 +86,18 @@ bool vmm_pv_monitor_writes(const struct vm *vm, uint32_t gpa, uint32_t len)
 
 static bool load_word(struct vm *vm, uint32_t gpa, uint32_t *w)
 {
-	return (gpa & 3) == 0 && mem_read(&vm->vcpu.mem, gpa, w, 4);
+	if ((gpa & 3) || !mem_read(&vm->vcpu.mem, gpa, w, 4))
+		return false;
+	vmm_note_access(vm, VM_ACC_HYPERCALL, gpa, 4, false, 0);
+	return true;
 }
 
 static bool store_word(struct vm *vm, uint32_t gpa, uint32_t w)
 {
-	return (gpa & 3) == 0 && mem_write(&vm->vcpu.mem, gpa, &w, 4);
+	if ((gpa & 3) || !mem_write(&vm->vcpu.mem, gpa, &w, 4))
+		return false;
+	vmm_note_access(vm, VM_ACC_HYPERCALL, gpa, 4, true, 0);
+	return true;
 }
 
 static uint32_t shared_word(struct vm *vm, uint32_t off)
@@ -285,6 +291,7 @@ static int hc_balloon(struct vm *vm, struct pv *p)
 			memcpy(vm->real.mem.bytes + vm->region_base + a, &word, 4);
 		}
 		mem_invalidate(&vm->real.mem, vm->region_base + page, PV_PAGE);
+		vmm_note_access(vm, VM_ACC_BALLOON, page, PV_PAGE, true, 0);
 		p->given++;
 		taken++;
 	}
@@ -308,6 +315,8 @@ static int hc_deflate(struct vm *vm, struct pv *p)
 
 	memset(vm->real.mem.bytes + vm->region_base + at, 0, (size_t)n * PV_PAGE);
 	mem_invalidate(&vm->real.mem, vm->region_base + at, n * PV_PAGE);
+	if (n)
+		vmm_note_access(vm, VM_ACC_BALLOON, at, n * PV_PAGE, true, 0);
 	vm->region_size += n * PV_PAGE;
 	v->mem.size += n * PV_PAGE;
 	p->given -= n;

@@ -187,6 +187,7 @@ static bool update(struct vm *vm, struct pvmm *m, uint32_t a, uint32_t e)
 	count(vm, m, kind, old, -1);
 	count(vm, m, kind, e, +1);
 	mem_write(&vm->vcpu.mem, gpa, &e, 4);
+	vmm_note_access(vm, VM_ACC_PV_MMU, gpa, 4, true, e);
 	return true;
 }
 

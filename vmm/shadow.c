@@ -301,8 +301,10 @@ static void guest_set_accessed(struct vm *vm, const struct cpu_walk *w, bool wri
 	uint32_t pte_gpa = w->step[1].table + 4 * w->step[1].index;
 	uint32_t e = w->step[1].entry | PTE_A | (write ? PTE_D : 0);
 
-	if (e != w->step[1].entry)
+	if (e != w->step[1].entry) {
 		mem_write(&vm->vcpu.mem, pte_gpa, &e, 4);
+		vmm_note_access(vm, VM_ACC_SHADOW_AD, pte_gpa, 4, true, e);
+	}
 }
 
 /* Fill the shadow entry of va from the guest's walk w. */
@@ -452,6 +454,7 @@ static bool emulate_store(struct vm *vm, uint32_t word)
 	for (uint32_t k = 0; k < size; k++)
 		v->mem.bytes[gpa + k] = (uint8_t)(v->r[isa_rd(word)] >> (8 * k));
 	mem_invalidate(&v->mem, gpa, size);
+	vmm_note_access(vm, VM_ACC_TRACED, gpa, size, true, v->pc);
 	if (is_table(vm->shadow, gpa / PAGE_SIZE)) {
 		vmm_shadow_written(vm, gpa, size);
 		vm->stats.mmu.tracing++;

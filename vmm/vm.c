@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "history.h"
 #include "snapshot.h"
 #include "vmm_internal.h"
 
@@ -387,6 +388,7 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm)
 		return;
+	vmm_history_free(vm);
 	if (techniques[vm->opt.mode].destroy)
 		techniques[vm->opt.mode].destroy(vm);
 	vmm_shadow_destroy(vm);
@@ -436,8 +438,12 @@ bool vm_create_mirror(struct vm **out, const struct vm_options *opt, uint32_t re
 
 bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)
 {
-	if (!mem_write(&vm_guest(vm)->mem, gpa, bytes, len))
+	if (!mem_in_range(&vm_guest(vm)->mem, gpa, len))
 		return false;
+	if (vm->hist)
+		vmm_history_input(vm, IN_MEM, gpa, 0, bytes, len);
+	mem_write(&vm_guest(vm)->mem, gpa, bytes, len);
+	vmm_note_access(vm, VM_ACC_DEBUGGER, gpa, len, true, 0);
 	vmm_shadow_written(vm, gpa, len);
 	cpu_tlb_flush(vm_guest(vm));
 	return true;
@@ -486,7 +492,7 @@ static uint64_t host_now_ns(void)
 
 /* The end of a budget of max more guest instructions: the step limit's or
  * 2^63 at most (cpu_run counts its budget in an int64_t: that is for ever). */
-static uint64_t budget_end(const struct vm *vm, uint64_t max)
+uint64_t vmm_budget_end(const struct vm *vm, uint64_t max)
 {
 	uint64_t at = vm_guest_c(vm)->retired;
 
@@ -515,8 +521,13 @@ static enum cpu_stop settle(struct vm *vm, int why, uint64_t t0)
 
 enum cpu_stop vm_run(struct vm *vm, uint64_t max)
 {
+	return vm->hist ? vmm_history_run(vm, max) : vmm_run_plain(vm, max);
+}
+
+enum cpu_stop vmm_run_plain(struct vm *vm, uint64_t max)
+{
 	struct cpu *g = vm_guest(vm);
-	uint64_t end = budget_end(vm, max), t0 = host_now_ns();
+	uint64_t end = vmm_budget_end(vm, max), t0 = host_now_ns();
 	int why = VMM_GO_ON;
 
 	if (vm->stopped)
@@ -529,7 +540,7 @@ enum cpu_stop vm_run(struct vm *vm, uint64_t max)
 enum cpu_stop vm_run_slice(struct vm *vm, uint64_t max, uint64_t cycles, bool *idled)
 {
 	struct cpu *g = vm_guest(vm);
-	uint64_t end = budget_end(vm, max), t0 = host_now_ns();
+	uint64_t end = vmm_budget_end(vm, max), t0 = host_now_ns();
 	uint64_t idle0 = g->idle_ticks, c_end = g->cycles + cycles;
 	int why = VMM_GO_ON;
 
@@ -557,8 +568,13 @@ enum cpu_stop vm_run_slice(struct vm *vm, uint64_t max, uint64_t cycles, bool *i
 
 enum cpu_stop vm_step(struct vm *vm)
 {
+	return vm->hist ? vmm_history_step(vm) : vmm_step_plain(vm);
+}
+
+enum cpu_stop vmm_step_plain(struct vm *vm)
+{
 	struct cpu *g = vm_guest(vm);
-	uint64_t end = budget_end(vm, 1), t0 = host_now_ns(), retired = g->retired;
+	uint64_t end = vmm_budget_end(vm, 1), t0 = host_now_ns(), retired = g->retired;
 	uint64_t delivered = vm->delivered;
 	int why = VMM_GO_ON;
 
@@ -580,12 +596,41 @@ enum cpu_stop vm_step(struct vm *vm)
 	return settle(vm, why, t0);
 }
 
+/* The wfi that did not retire runs again on the next run. */
+static bool wake(struct vm *vm)
+{
+	if (!vm->stopped || vm->stop != STOP_IDLE)
+		return false;
+	vm->stopped = false;
+	return true;
+}
+
 bool vm_wake(struct vm *vm)
 {
 	if (!vm->stopped || vm->stop != STOP_IDLE)
 		return false;
-	vm->stopped = false; /* the wfi did not retire: it runs again */
-	return true;
+	if (vm->hist)
+		vmm_history_input(vm, IN_WAKE, 0, 0, NULL, 0);
+	return wake(vm);
+}
+
+size_t vm_feed_console(struct vm *vm, const void *bytes, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint32_t n = dev_con_feed(&vm->dev, (const char *)bytes + done,
+					  len - done > CON_INBUF ? CON_INBUF : (uint32_t)(len - done));
+		if (n == 0)
+			break; /* the queue is full: the rest is lost, as on a real UART */
+		done += n;
+	}
+	/* Recorded as the bytes the queue took; the wake goes with them (it
+	 * is not an input of its own). */
+	if (vm->hist)
+		vmm_history_input(vm, IN_CONSOLE, 0, 0, bytes, (uint32_t)done);
+	wake(vm);
+	return done;
 }
 
 const struct cpu *vm_real_cpu(const struct vm *vm)
@@ -599,6 +644,8 @@ const struct cpu *vm_vcpu(const struct vm *vm) { return vm_guest_c(vm); }
 uint32_t vm_pc(const struct vm *vm) { return vm_guest_c(vm)->pc; }
 uint32_t vm_psw(const struct vm *vm) { return vm_guest_c(vm)->psw; }
 uint64_t vm_retired(const struct vm *vm) { return vm_guest_c(vm)->retired; }
+uint64_t vm_position(const struct vm *vm) { return vm_guest_c(vm)->retired + vm->delivered; }
+uint64_t vm_events(const struct vm *vm) { return vm->events; }
 const struct mem *vm_memory(const struct vm *vm) { return &vm_guest_c(vm)->mem; }
 struct devices *vm_devices(struct vm *vm) { return &vm->dev; }
 bool vm_at_step_limit(const struct vm *vm) { return vm->at_limit; }
@@ -621,17 +668,24 @@ uint32_t vm_sreg(const struct vm *vm, unsigned sr)
 
 void vm_set_reg(struct vm *vm, unsigned n, uint32_t v)
 {
-	if (n != REG_ZERO && n < NREGS)
-		vm_guest(vm)->r[n] = v;
+	if (n == REG_ZERO || n >= NREGS)
+		return;
+	if (vm->hist)
+		vmm_history_input(vm, IN_REG, n, v, NULL, 0);
+	vm_guest(vm)->r[n] = v;
 }
 
 void vm_set_pc(struct vm *vm, uint32_t pc)
 {
+	if (vm->hist)
+		vmm_history_input(vm, IN_PC, 0, pc, NULL, 0);
 	vm_guest(vm)->pc = pc;
 }
 
 void vm_set_psw(struct vm *vm, uint32_t psw)
 {
+	if (vm->hist)
+		vmm_history_input(vm, IN_PSW, 0, psw, NULL, 0);
 	vm_guest(vm)->psw = psw & (PSW_PRIVBITS | PSW_FLAGS);
 }
 
@@ -641,6 +695,8 @@ bool vm_set_sreg(struct vm *vm, unsigned sr, uint32_t v)
 
 	if (sr >= SR_COUNT || sr == SR_memsize || sr == SR_ipend)
 		return false;
+	if (vm->hist)
+		vmm_history_input(vm, IN_SREG, sr, v, NULL, 0);
 	g->sr[sr] = v;
 	if (sr == SR_timer)
 		g->ipend_timer = 0; /* as mtsr timer: writing it acknowledges it */

@@ -45,6 +45,10 @@ struct vm {
 	struct vm_stats stats;
 	vm_event_hook on_event;
 	void *event_ctx;
+	uint64_t events;          /* events emitted so far (vm_events) */
+	vm_access_hook on_access; /* a debugger's ear for the monitor's accesses (access.c) */
+	void *access_ctx;
+	struct vm_history *hist;  /* the recorded past, when kept (history.c) */
 	FILE *input_rest;         /* console input beyond the first queue-full */
 	uint64_t delivered;       /* traps and interrupts delivered to the guest */
 	bool stopped;             /* halted, idle for ever or triple-faulted */
@@ -115,11 +119,37 @@ int vmm_inject_interrupt(struct vm *vm);
 int vmm_timer_exit(struct vm *vm);
 /* Tell the event hook, if any. */
 void vmm_emit(struct vm *vm, const struct vm_event *e);
+/* vmm/access.c: tell the access hook, if any, of an access to guest
+ * memory that the monitor or a device made. */
+void vmm_note_access(struct vm *vm, enum vm_accessor who, uint32_t gpa, uint32_t len, bool write,
+		     uint32_t detail);
 /* The event hook the interpreted (and bare) CPU calls for each trap it delivers. */
 void vmm_on_cpu_trap(void *ctx, const struct cpu *c, const struct cpu_trap *t);
 /* Interpret one guest instruction (or one trap entry) on the virtual CPU,
  * charging the interpreter's cost. Returns what cpu_step returned. */
 enum cpu_stop vmm_interpret_one(struct vm *vm);
+
+/* vmm/vm.c: vm_run and vm_step themselves, without a history (history.c
+ * calls them to record and replay); the end of a budget of max more
+ * guest instructions. */
+enum cpu_stop vmm_run_plain(struct vm *vm, uint64_t max);
+enum cpu_stop vmm_step_plain(struct vm *vm);
+uint64_t vmm_budget_end(const struct vm *vm, uint64_t max);
+
+/* vmm/history.c: the past, when a VM keeps it (history.h). */
+/* A trap was just entered: logged when the run is new there. */
+void vmm_history_delivered(struct vm *vm);
+/* vm_run and vm_step with a history: recording, and replaying the
+ * recorded run's inputs when they go through it again. */
+enum cpu_stop vmm_history_run(struct vm *vm, uint64_t max);
+enum cpu_stop vmm_history_step(struct vm *vm);
+/* Something from outside changes the VM where it stands (not while the
+ * history itself gives it again): recorded with the position, the
+ * recorded future after it forgotten. Called before the change is made. */
+enum vmm_input_kind { IN_CONSOLE, IN_WAKE, IN_REG, IN_PC, IN_PSW, IN_SREG, IN_MEM };
+void vmm_history_input(struct vm *vm, enum vmm_input_kind kind, uint32_t n, uint32_t v,
+		       const void *bytes, uint32_t len);
+void vmm_history_free(struct vm *vm);
 
 /* vmm/native.c: run the guest on the real CPU, deprivileged, for at most max
  * guest instructions: compose relocation, load the virtual state, cpu_run
