@@ -125,6 +125,11 @@ static void set_tables(struct vm *vm, struct vmcb *b)
 		b->spt_user = b->spt_sv ? vmm_shadow_root(vm, false) : 0;
 		return;
 	}
+	/* The nested table goes in at an entry after an exit: a run that only
+	 * ran out of budget (VMX_EXIT_HOST) goes on with the one it had, as if
+	 * it never stopped (the guest's own ptb writes do not exit). */
+	if (b->exit_reason == VMX_EXIT_HOST)
+		return;
 	if (!(vm->vcpu.sr[SR_ptb] & PTB_P)) {
 		b->npt = 0;
 		return;
@@ -170,10 +175,15 @@ static void enter(struct vm *vm, struct vmcb *b)
 	b->virq = dev_irq_lines(&vm->dev) & ~b->irq_direct;
 	set_tables(vm, b);
 	copy_accounting(c, v);
-	/* The processor's TLB has no tags (VT-x before VPID): an entry
-	 * empties it, so nothing the monitor wrote while the guest was out
-	 * (an interpreted store, a debugger's) is seen stale. */
-	cpu_tlb_flush(c);
+	/* The processor's TLB has no tags (VT-x before VPID): an entry after
+	 * an exit empties it, so nothing the monitor wrote while the guest was
+	 * out (an interpreted store) is seen stale. A run that only ran out of
+	 * budget (VMX_EXIT_HOST: a debugger's pause, the end of a slice) was
+	 * no exit of the guest's: it goes on with the TLB it had, so a run
+	 * stopped and resumed costs what one run costs (a debugger's own
+	 * write flushes the TLB itself: vm_load). */
+	if (b->exit_reason != VMX_EXIT_HOST)
+		cpu_tlb_flush(c);
 	vmx_enter(c, b);
 }
 
@@ -369,6 +379,9 @@ int vmm_round_hw(struct vm *vm, uint64_t end)
 		vmx_exit(c, VMX_EXIT_HOST, 0); /* the budget ran out: take the processor back */
 	leave(vm, b);
 	charge_nested(vm);
+	/* The processor's clock shows the charge too: it reads the same
+	 * however the run was cut into rounds. */
+	copy_accounting(c, &vm->vcpu);
 	vm->stats.direct_io += vm->dev.port_reads + vm->dev.port_writes - io;
 	if (b->exit_reason == VMX_EXIT_HOST)
 		return s == STOP_LIMIT ? VMM_GO_ON : (int)s;

@@ -646,7 +646,14 @@ const struct cpu *vm_vcpu(const struct vm *vm) { return vm_guest_c(vm); }
 uint32_t vm_pc(const struct vm *vm) { return vm_guest_c(vm)->pc; }
 uint32_t vm_psw(const struct vm *vm) { return vm_guest_c(vm)->psw; }
 uint64_t vm_retired(const struct vm *vm) { return vm_guest_c(vm)->retired; }
-uint64_t vm_position(const struct vm *vm) { return vm_guest_c(vm)->retired + vm->delivered; }
+uint64_t vm_position(const struct vm *vm)
+{
+	/* In guest mode (hw) the processor counts for the virtual CPU: a trap
+	 * it delivers without an exit is told while the guest runs. */
+	const struct cpu *g = vm->real.guest_mode ? &vm->real : vm_guest_c(vm);
+
+	return g->retired + vm->delivered;
+}
 uint64_t vm_events(const struct vm *vm) { return vm->events; }
 const struct mem *vm_memory(const struct vm *vm) { return &vm_guest_c(vm)->mem; }
 struct devices *vm_devices(struct vm *vm) { return &vm->dev; }
