@@ -544,6 +544,11 @@ bool vm_history_on(const struct vm *vm)
 	return vm->hist != NULL;
 }
 
+void vm_history_stop(struct vm *vm)
+{
+	vmm_history_free(vm);
+}
+
 void vmm_history_free(struct vm *vm)
 {
 	struct vm_history *h = vm->hist;

@@ -57,6 +57,8 @@ bool vm_history_start(struct vm *vm, const struct vm_history_options *o, char *e
 		      size_t errlen);
 /* True while vm keeps a history. */
 bool vm_history_on(const struct vm *vm);
+/* Forget the past and keep none from now on. */
+void vm_history_stop(struct vm *vm);
 
 struct vm_history_info {
 	uint64_t first;         /* the earliest position it can go back to */
