@@ -67,10 +67,10 @@ static struct vm *recorded(const struct st_config *c, const struct vm_history_op
 /* Random points of c's recorded run: each gone back to, compared with a
  * fresh run stopped there; one step back from it, compared with the fresh
  * run's step before; and, from the last, the rest of the run again. */
-static void exact_at_random_points(const char *name)
+static void exact_within(const char *name, const struct vm_history_options *o)
 {
 	const struct st_config *c = st_config(name);
-	struct vm *x = recorded(c, NULL), *end = st_vm(c);
+	struct vm *x = recorded(c, o), *end = st_vm(c);
 	uint64_t seed = seed_of(name), n;
 	struct vm_history_info before, after;
 	char err[256], ctx[160];
@@ -82,7 +82,7 @@ static void exact_at_random_points(const char *name)
 	cr_assert_gt(n, 1000, "%s: only %llu steps", name, (unsigned long long)n);
 	vm_history_info(x, &before);
 	for (int i = 0; i < POINTS; i++) {
-		uint64_t want = next_random(&seed) % n, p, q;
+		uint64_t want = before.first + next_random(&seed) % (n - before.first), p, q;
 		struct vm *f = st_vm(c), *g = st_vm(c);
 
 		fresh_to(f, want);
@@ -92,7 +92,7 @@ static void exact_at_random_points(const char *name)
 		cr_assert(vm_history_goto(x, p, err, sizeof err), "%s: %s", ctx, err);
 		cr_assert_eq(vm_position(x), p, "%s", ctx);
 		st_expect_same(f, x, ctx);
-		if (p > 0) {
+		if (p > before.first) {
 			cr_assert(vm_history_back(x, err, sizeof err), "%s: %s", ctx, err);
 			q = vm_position(x);
 			fresh_to(g, q);
@@ -114,9 +114,47 @@ static void exact_at_random_points(const char *name)
 	vm_history_info(x, &after);
 	cr_expect_eq(after.frontier, before.frontier);
 	cr_expect_eq(after.traps_logged, before.traps_logged);
-	cr_expect_leq(after.bytes, after.max_bytes);
+	cr_expect_leq(after.bytes, after.max_bytes, "%s: %llu bytes kept, %llu checkpoints", name,
+		      (unsigned long long)after.bytes, (unsigned long long)after.checkpoints);
 	vm_destroy(x);
 	vm_destroy(end);
+}
+
+static void exact_at_random_points(const char *name)
+{
+	exact_within(name, NULL);
+}
+
+/* A bound far below what the run's checkpoints take: fewer, further apart
+ * (the oldest given up), and still exact at every point kept. */
+Test(reverse, exact_within_a_small_memory_bound, .timeout = 300)
+{
+	struct vm_history_options o = { .max_bytes = VM_HISTORY_MIN_MEM, .interval = 5000 };
+	struct vm_history_info i;
+	struct vm *x = recorded(st_config("trap"), &o);
+
+	st_finish(x);
+	vm_history_info(x, &i);
+	cr_expect_leq(i.bytes, i.max_bytes, "%llu bytes kept", (unsigned long long)i.bytes);
+	cr_expect_gt(i.interval, 5000, "the interval never grew (%llu)", (unsigned long long)i.interval);
+	vm_destroy(x);
+	exact_within("trap", &o);
+	/* A paged guest's checkpoint is larger (its tables, the pool's): a
+	 * bound of three of them. */
+	o.max_bytes = 3 * VM_HISTORY_MIN_MEM;
+	exact_within("paged-hw-modern", &o);
+}
+
+/* Going back from where nothing ran says so, and changes nothing. */
+Test(reverse, nothing_before_the_first_instruction)
+{
+	struct vm *x = recorded(st_config("trap"), NULL);
+	char err[256] = "";
+
+	cr_expect(!vm_history_back(x, err, sizeof err));
+	cr_expect(strstr(err, "no instruction has run yet"), "%s", err);
+	cr_expect_eq(vm_position(x), 0);
+	vm_destroy(x);
 }
 
 Test(reverse, exact_in_bare_mode, .timeout = 300) { exact_at_random_points("bare"); }

@@ -481,6 +481,7 @@ static void begin(struct vm_history *h)
 
 static bool end(struct vm_history *h, bool ok)
 {
+	fit(h); /* what going back kept (the consoles' output) counts too */
 	h->replaying = false;
 	h->last_ns = now_ns() - h->last_ns;
 	h->last_replayed = h->replayed - h->last_replayed;

@@ -50,7 +50,9 @@ struct vm_history_options {
 };
 
 /* Start keeping vm's history from where it stands now (the first point
- * it can go back to). False, with a one-line message, when the VM cannot
+ * it can go back to). The bound holds while one checkpoint fits in it:
+ * the latest is always kept, so a guest whose memory fills up past the
+ * bound keeps one checkpoint a little over it. False, with a one-line message, when the VM cannot
  * be replayed (one VM of a host; console input read from a terminal) or
  * one checkpoint of it does not fit in max_bytes. */
 bool vm_history_start(struct vm *vm, const struct vm_history_options *o, char *err,
