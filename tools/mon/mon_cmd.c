@@ -297,6 +297,8 @@ static enum mon_status add_watch(struct call *c, enum mon_watch_kind kind)
 	bool phys = false;
 
 	for (;;) {
+		if (!strcmp(p, "-p") || !strcmp(p, "-l"))
+			return error(c, "%s", "watch what? [-p] [-l LEN] ADDR [if COND]");
 		if (!strncmp(p, "-p", 2) && (p[2] == ' ' || p[2] == '\t')) {
 			phys = true;
 			p += 2 + strspn(p + 2, " \t");
@@ -428,7 +430,10 @@ static enum mon_status set_memory(struct call *c, const char *p)
 			eq = q;
 	if (!eq || (size_t)(eq - p) >= sizeof addr_text)
 		return error(c, "%s", "usage: set *ADDR = VALUE");
+	while (eq - p > 0 && (eq[-1] == ' ' || eq[-1] == '\t') && eq - 1 > p)
+		eq--;
 	snprintf(addr_text, sizeof addr_text, "%.*s", (int)(eq - p), p);
+	eq = strchr(eq, '=');
 	if (!mon_eval(c->m, addr_text, &va, err, sizeof err))
 		return error(c, "%s", err);
 	if (!mon_eval(c->m, eq + 1, &v, err, sizeof err))

@@ -48,7 +48,7 @@ void mon_show_history(const struct mon *m, FILE *out)
 	fprintf(out, "  %llu checkpoints, one every %llu steps; %llu traps logged, %llu inputs\n",
 		(unsigned long long)i.checkpoints, (unsigned long long)i.interval,
 		(unsigned long long)i.traps_logged, (unsigned long long)i.inputs);
-	fprintf(out, "  memory %.1f MiB of at most %.1f MiB (--history)\n", i.bytes / 1048576.0,
+	fprintf(out, "  memory %.0f KiB of at most %.1f MiB (--history)\n", i.bytes / 1024.0,
 		i.max_bytes / 1048576.0);
 	if (i.restores)
 		fprintf(out, "  last going back: %llu steps replayed in %.2f ms (host time)\n",
