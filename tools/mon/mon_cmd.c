@@ -166,15 +166,24 @@ static void report(struct call *c, const struct mon_stop *st)
 	mon_show_displays(m, c->out);
 }
 
+/* A run command's argument: a count (N), or none at all. */
+static bool run_args(struct call *c, bool counted, uint64_t *n)
+{
+	*n = 1;
+	if (counted)
+		return parse_count(c, n);
+	if (*c->args)
+		error(c, "'%s': this command takes no argument", c->args);
+	return !*c->args;
+}
+
 static enum mon_status run(struct call *c, enum mon_goal goal, bool counted)
 {
-	uint64_t n = 1;
+	uint64_t n;
 	struct mon_stop st;
 
-	if (counted && !parse_count(c, &n))
+	if (!run_args(c, counted, &n))
 		return MON_ERROR;
-	if (!counted && *c->args)
-		return error(c, "'%s': this command takes no argument", c->args);
 	st = mon_run(c->m, goal, n, c->poll, c->ctx);
 	report(c, &st);
 	return MON_OK;
@@ -183,13 +192,11 @@ static enum mon_status run(struct call *c, enum mon_goal goal, bool counted)
 /* A reverse command: going back, then what a forward stop reports. */
 static enum mon_status reverse(struct call *c, enum mon_reverse goal, bool counted)
 {
-	uint64_t n = 1;
+	uint64_t n;
 	struct mon_stop st;
 
-	if (counted && !parse_count(c, &n))
+	if (!run_args(c, counted, &n))
 		return MON_ERROR;
-	if (!counted && *c->args)
-		return error(c, "'%s': this command takes no argument", c->args);
 	st = mon_reverse(c->m, goal, n);
 	/* The console as it was there: nothing new to show (what is printed
 	 * again going forward is shown again). */
@@ -211,9 +218,10 @@ static enum mon_status do_runtil_exit(struct call *c) { return reverse(c, MON_RE
 static enum mon_status do_finish(struct call *c)
 {
 	struct mon_stop st;
+	uint64_t n;
 
-	if (*c->args)
-		return error(c, "'%s': this command takes no argument", c->args);
+	if (!run_args(c, false, &n))
+		return MON_ERROR;
 	st = mon_finish(c->m, c->poll, c->ctx);
 	report(c, &st);
 	return st.why == MON_NO_FRAME ? MON_ERROR : MON_OK;
