@@ -245,6 +245,33 @@ static bool read_symbols(const struct file *f, const Elf32_Ehdr *h, struct image
 	return true;
 }
 
+/* The line table of the first .debug_line section, if any. */
+static bool read_lines(const struct file *f, const Elf32_Ehdr *h, struct image *img, char *err,
+                       size_t len, const char *path)
+{
+	Elf32_Shdr names, s;
+	const char *why = "";
+
+	if (h->e_shstrndx == SHN_UNDEF || h->e_shstrndx >= h->e_shnum)
+		return true;
+	get_shdr(f->b + h->e_shoff + (size_t)h->e_shstrndx * sizeof s, &names);
+	if (!in_file(f, names.sh_offset, names.sh_size))
+		return true;
+	for (unsigned i = 1; i < h->e_shnum; i++) {
+		get_shdr(f->b + h->e_shoff + (size_t)i * sizeof s, &s);
+		if (s.sh_type != SHT_PROGBITS || s.sh_name >= names.sh_size ||
+		    names.sh_size - s.sh_name < sizeof ".debug_line" ||
+		    memcmp(f->b + names.sh_offset + s.sh_name, ".debug_line", sizeof ".debug_line"))
+			continue;
+		if (!in_file(f, s.sh_offset, s.sh_size))
+			return image_fail(err, len, path, "truncated .debug_line");
+		if (!image_lines_decode(img, f->b + s.sh_offset, s.sh_size, &why))
+			return image_fail(err, len, path, "malformed .debug_line: %s", why);
+		break;
+	}
+	return true;
+}
+
 static bool parse(const struct file *f, struct image *img, char *err, size_t len,
                   const char *path)
 {
@@ -256,7 +283,7 @@ static bool parse(const struct file *f, struct image *img, char *err, size_t len
 		return false;
 	img->entry = h.e_entry;
 	return read_segments(f, &h, img, err, len, path) &&
-	       read_symbols(f, &h, img, err, len, path);
+	       read_symbols(f, &h, img, err, len, path) && read_lines(f, &h, img, err, len, path);
 }
 
 /* The whole file in a malloc'd buffer. */
@@ -336,6 +363,10 @@ void image_free(struct image *img)
 	}
 	for (int i = 0; i < img->nsyms; i++)
 		free(img->syms[i].name);
+	for (int i = 0; i < img->nfiles; i++)
+		free(img->files[i]);
+	free(img->files);
+	free(img->lines);
 	free(img->segs);
 	free(img->syms);
 	free(img->path);

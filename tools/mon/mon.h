@@ -281,6 +281,9 @@ const char *mon_reg_name(int n);
 /* "<sym+off>" for the guest-virtual address va when it lies in the image
  * (in the current mode), else "". */
 void mon_where(const struct mon *m, uint32_t va, char *buf, size_t len);
+/* "file.s:LINE", the source line the instruction at guest-virtual va was
+ * assembled from (the image's DWARF line table), or "" when unknown. */
+void mon_source(const struct mon *m, uint32_t va, char *buf, size_t len);
 /* The image to name branch targets with at va, or NULL in a relocated
  * user program (whose virtual addresses the image knows nothing of). */
 const struct image *mon_symbols_at(const struct mon *m, uint32_t va);

@@ -131,6 +131,15 @@ void mon_where(const struct mon *m, uint32_t va, char *buf, size_t len)
 		snprintf(buf, len, "<%s>", s->name);
 }
 
+void mon_source(const struct mon *m, uint32_t va, char *buf, size_t len)
+{
+	const struct image *img = mon_symbols_at(m, va);
+
+	buf[0] = 0;
+	if (img && in_image(img, va))
+		image_line_text(img, va, buf, len);
+}
+
 void mon_insn_text(const struct mon *m, uint32_t va, char *buf, size_t len)
 {
 	uint32_t w;
