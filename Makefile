@@ -59,6 +59,9 @@ $(call memo,INIH_LIBS,$$(call pkgflags,--libs,inih))
 # zlib's crc32 checks snapshots (vmm/snapshot.c).
 $(call memo,ZLIB_CFLAGS,$$(call pkgflags,--cflags,zlib))
 $(call memo,ZLIB_LIBS,$$(call pkgflags,--libs,zlib))
+# jansson reads and writes the Debug Adapter Protocol's JSON (tools/dap/).
+$(call memo,JANSSON_CFLAGS,$$(call pkgflags,--cflags,jansson))
+$(call memo,JANSSON_LIBS,$$(call pkgflags,--libs,jansson))
 
 LIB_SRC   := $(wildcard cpu/*.c vmm/*.c tools/*/*.c)
 TEST_SRC  := $(wildcard tests/*.c tests/*/*.c)
@@ -66,7 +69,7 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TRAPEZE   := $(BUILD)/trapeze
 TESTBIN   := $(BUILD)/test-trapeze
-LIBS       = $(CURSES_LIBS) $(READLINE_LIBS) $(INIH_LIBS) $(ZLIB_LIBS)
+LIBS       = $(CURSES_LIBS) $(READLINE_LIBS) $(INIH_LIBS) $(ZLIB_LIBS) $(JANSSON_LIBS)
 
 GUEST_S   := $(wildcard guest-os/*.s guest-os/*/*.s)
 
@@ -112,9 +115,10 @@ $(BUILD)/obj/tools/tui/%.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
 $(BUILD)/obj/tools/mon/%.o: EXTRA_CFLAGS = $(READLINE_CFLAGS)
 $(BUILD)/obj/tools/host/%.o: EXTRA_CFLAGS = $(INIH_CFLAGS)
 $(BUILD)/obj/vmm/snapshot.o: EXTRA_CFLAGS = $(ZLIB_CFLAGS)
+$(BUILD)/obj/tools/dap/%.o: EXTRA_CFLAGS = $(JANSSON_CFLAGS)
 $(BUILD)/obj/tools/main.o: EXTRA_CFLAGS = -DTRAPEZE_VERSION='"$(VERSION)"'
 $(BUILD)/obj/tools/main.o: Makefile
-$(TEST_OBJ): EXTRA_CFLAGS = $(CRITERION_CFLAGS)
+$(TEST_OBJ): EXTRA_CFLAGS = $(CRITERION_CFLAGS) $(JANSSON_CFLAGS)
 $(TEST_OBJ): | deps-test
 
 $(BUILD)/obj/%.o: %.c | deps-build

@@ -21,6 +21,7 @@ have_pc ncursesw || missing="$missing libncurses-dev"
 have_pc readline || missing="$missing libreadline-dev"
 have_pc inih || missing="$missing libinih-dev"   # trapeze host's config files
 have_pc zlib || missing="$missing zlib1g-dev"     # crc32 for snapshots
+have_pc jansson || missing="$missing libjansson-dev" # the Debug Adapter Protocol's JSON
 if [ "$need" = test ]; then
 	have_pc criterion || missing="$missing libcriterion-dev"
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"

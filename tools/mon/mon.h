@@ -180,6 +180,9 @@ const char *mon_console_new(struct mon *m, size_t *len);
  * message when it cannot be translated or the table is full. */
 bool mon_break_add(struct mon *m, uint32_t va, const struct mon_break **out, char *err,
 		   size_t errlen);
+/* The same at a guest-physical address (an image's address: a source line's). */
+bool mon_break_add_gpa(struct mon *m, uint32_t gpa, const struct mon_break **out, char *err,
+		       size_t errlen);
 /* Delete breakpoint id (0: all of them); false when there is no such one. */
 bool mon_break_delete(struct mon *m, unsigned id);
 /* The breakpoint at guest-virtual va in the current mode, or NULL. */

@@ -189,10 +189,21 @@ bool mon_break_add(struct mon *m, uint32_t va, const struct mon_break **out, cha
 		   size_t errlen)
 {
 	uint32_t gpa;
+
+	if (!vm_translate(m->vm, va, &gpa)) {
+		snprintf(err, errlen, "no instruction can be at 0x%08x", va);
+		return false;
+	}
+	return mon_break_add_gpa(m, gpa, out, err, errlen);
+}
+
+bool mon_break_add_gpa(struct mon *m, uint32_t gpa, const struct mon_break **out, char *err,
+		       size_t errlen)
+{
 	int free_slot = -1;
 
-	if (!vm_translate(m->vm, va, &gpa) || (gpa & 3) || gpa >= vm_memory(m->vm)->size) {
-		snprintf(err, errlen, "no instruction can be at 0x%08x", va);
+	if ((gpa & 3) || gpa >= vm_memory(m->vm)->size) {
+		snprintf(err, errlen, "no instruction can be at 0x%08x", gpa);
 		return false;
 	}
 	for (int i = 0; i < MON_MAX_BREAKS; i++) {
