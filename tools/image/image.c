@@ -135,14 +135,21 @@ static int by_addr(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/* The section names' string table: false when the file has none (or a
+ * broken one: its sections then have no names). */
+static bool names_table(const struct file *f, const Elf32_Ehdr *h, Elf32_Shdr *names)
+{
+	if (h->e_shstrndx == SHN_UNDEF || h->e_shstrndx >= h->e_shnum)
+		return false;
+	get_shdr(f->b + h->e_shoff + (size_t)h->e_shstrndx * sizeof *names, names);
+	return in_file(f, names->sh_offset, names->sh_size);
+}
+
 /* The name of the allocated section that starts at addr, or NULL. */
 static const char *section_name(const struct file *f, const Elf32_Ehdr *h, uint32_t addr)
 {
 	Elf32_Shdr names, s;
-	if (h->e_shstrndx == SHN_UNDEF || h->e_shstrndx >= h->e_shnum)
-		return NULL;
-	get_shdr(f->b + h->e_shoff + (size_t)h->e_shstrndx * sizeof s, &names);
-	if (!in_file(f, names.sh_offset, names.sh_size))
+	if (!names_table(f, h, &names))
 		return NULL;
 	for (unsigned i = 1; i < h->e_shnum; i++) {
 		get_shdr(f->b + h->e_shoff + (size_t)i * sizeof s, &s);
@@ -252,10 +259,7 @@ static bool read_lines(const struct file *f, const Elf32_Ehdr *h, struct image *
 	Elf32_Shdr names, s;
 	const char *why = "";
 
-	if (h->e_shstrndx == SHN_UNDEF || h->e_shstrndx >= h->e_shnum)
-		return true;
-	get_shdr(f->b + h->e_shoff + (size_t)h->e_shstrndx * sizeof s, &names);
-	if (!in_file(f, names.sh_offset, names.sh_size))
+	if (!names_table(f, h, &names))
 		return true;
 	for (unsigned i = 1; i < h->e_shnum; i++) {
 		get_shdr(f->b + h->e_shoff + (size_t)i * sizeof s, &s);
