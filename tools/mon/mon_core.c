@@ -132,8 +132,10 @@ bool mon_select_vm(struct mon *m, int i, char *err, size_t errlen)
 		snprintf(err, errlen, "VM %d has not started: it waits for memory", i);
 		return false;
 	}
-	if (m->vm)
+	if (m->vm) {
 		vm_set_event_hook(m->vm, NULL, NULL);
+		vm_set_access_hook(m->vm, NULL, NULL);
+	}
 	/* The log and the console follow the selected VM from now on; its
 	 * breakpoints are guest-physical addresses: they are the selected
 	 * VM's, whichever it is. */
@@ -145,6 +147,7 @@ bool mon_select_vm(struct mon *m, int i, char *err, size_t errlen)
 	m->nevents = vm_events(vm);
 	vm_console(vm, &m->console_shown);
 	m->x_next = vm_pc(vm);
+	mon_watch_resync(m); /* the watched bytes are the selected VM's */
 	return true;
 }
 
@@ -153,8 +156,10 @@ void mon_destroy(struct mon *m)
 	if (!m)
 		return;
 	if (m->host) {
-		if (m->vm)
+		if (m->vm) {
 			vm_set_event_hook(m->vm, NULL, NULL);
+			vm_set_access_hook(m->vm, NULL, NULL);
+		}
 	} else {
 		vm_destroy(m->vm); /* a host's VMs are the host's */
 	}
