@@ -56,6 +56,12 @@ $(call memo,CRITERION_LIBS,$$(call pkgflags,--libs,criterion))
 # inih reads trapeze host's config file (tools/host/host_config.c).
 $(call memo,INIH_CFLAGS,$$(call pkgflags,--cflags,inih))
 $(call memo,INIH_LIBS,$$(call pkgflags,--libs,inih))
+# zlib's crc32 checks snapshots (vmm/snapshot.c).
+$(call memo,ZLIB_CFLAGS,$$(call pkgflags,--cflags,zlib))
+$(call memo,ZLIB_LIBS,$$(call pkgflags,--libs,zlib))
+# jansson reads and writes the Debug Adapter Protocol's JSON (tools/dap/).
+$(call memo,JANSSON_CFLAGS,$$(call pkgflags,--cflags,jansson))
+$(call memo,JANSSON_LIBS,$$(call pkgflags,--libs,jansson))
 
 LIB_SRC   := $(wildcard cpu/*.c vmm/*.c tools/*/*.c)
 TEST_SRC  := $(wildcard tests/*.c tests/*/*.c)
@@ -63,11 +69,12 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TRAPEZE   := $(BUILD)/trapeze
 TESTBIN   := $(BUILD)/test-trapeze
-LIBS       = $(CURSES_LIBS) $(READLINE_LIBS) $(INIH_LIBS)
+LIBS       = $(CURSES_LIBS) $(READLINE_LIBS) $(INIH_LIBS) $(ZLIB_LIBS) $(JANSSON_LIBS)
 
 GUEST_S   := $(wildcard guest-os/*.s guest-os/*/*.s)
 
 .PHONY: all help deps deps-build deps-test deps-bench run test sanitize bench install clean \
+	vscode-extension \
 	check-isa-doc guest
 all: $(TRAPEZE) guest
 
@@ -80,6 +87,7 @@ help:
 	@echo "make fuzz-smoke the same for a few seconds each (CI)"
 	@echo "make fuzz-corpus fold the inputs sessions found into tests/fuzz/corpus (new coverage only)"
 	@echo "make bench      speed: guest MIPS against native C, per mode; the techniques compared"
+	@echo "make vscode-extension  the VS Code extension (editors/vscode), packaged as a .vsix"
 	@echo "make install    trapeze, its man page, the guest OS and bench programs under PREFIX (DESTDIR)"
 	@echo "make clean      remove build/"
 	@echo "make lab-skeleton LAB=N OUT=DIR   a student's tree for lab N (labs/)"
@@ -108,9 +116,11 @@ $(BUILD)/obj/cpu/exec_paged_switch.o: EXTRA_CFLAGS = $(DISPATCH_CFLAGS)
 $(BUILD)/obj/tools/tui/%.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
 $(BUILD)/obj/tools/mon/%.o: EXTRA_CFLAGS = $(READLINE_CFLAGS)
 $(BUILD)/obj/tools/host/%.o: EXTRA_CFLAGS = $(INIH_CFLAGS)
+$(BUILD)/obj/vmm/snapshot.o: EXTRA_CFLAGS = $(ZLIB_CFLAGS)
+$(BUILD)/obj/tools/dap/%.o: EXTRA_CFLAGS = $(JANSSON_CFLAGS)
 $(BUILD)/obj/tools/main.o: EXTRA_CFLAGS = -DTRAPEZE_VERSION='"$(VERSION)"'
 $(BUILD)/obj/tools/main.o: Makefile
-$(TEST_OBJ): EXTRA_CFLAGS = $(CRITERION_CFLAGS)
+$(TEST_OBJ): EXTRA_CFLAGS = $(CRITERION_CFLAGS) $(JANSSON_CFLAGS)
 $(TEST_OBJ): | deps-test
 
 $(BUILD)/obj/%.o: %.c | deps-build
@@ -155,6 +165,16 @@ run: all
 test: all $(TESTBIN) $(BENCH_FILES) | deps-test
 	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) $(TESTBIN) --jobs 2 $(TESTFLAGS)
 	$(Q)TRAPEZE=$(abspath $(TRAPEZE)) BUILD=$(abspath $(BUILD)) scripts/script-tests.sh
+
+# The VS Code extension (editors/vscode): its npm tooling (@vscode/vsce)
+# installed under build/vscode, then packaged there. Not part of make test.
+VSCODE_DIR := $(BUILD)/vscode
+vscode-extension:
+	@command -v npm >/dev/null 2>&1 || { echo "vscode-extension: npm is needed (apt-get install npm)"; exit 1; }
+	$(Q)rm -rf $(VSCODE_DIR)/ext && mkdir -p $(VSCODE_DIR)/ext && cp -r editors/vscode/. $(VSCODE_DIR)/ext/
+	$(Q)cd $(VSCODE_DIR) && [ -x node_modules/.bin/vsce ] || npm install --no-save --no-audit --no-fund @vscode/vsce >npm.log 2>&1 || { echo "vscode-extension: npm install failed (see $(VSCODE_DIR)/npm.log)"; exit 1; }
+	$(Q)cd $(VSCODE_DIR)/ext && ../node_modules/.bin/vsce package --allow-missing-repository --skip-license -o ../trapeze-1.0.0.vsix
+	@echo "vscode-extension: $(VSCODE_DIR)/trapeze-1.0.0.vsix (code --install-extension it)"
 
 sanitize:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" test

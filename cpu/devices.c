@@ -261,6 +261,14 @@ static void disk_command(struct disk *k, struct mem *mem, uint32_t cmd)
 	k->status = DISK_DONE;
 }
 
+/* A command, and the bus's observer told of its transfer. */
+static void disk_command_observed(struct devices *d, struct mem *mem, uint32_t cmd)
+{
+	disk_command(&d->disk, mem, cmd);
+	if (d->on_dma && d->disk.status == DISK_DONE)
+		d->on_dma(d->dma_ctx, d->disk.addr, DISK_SECTOR_SIZE, cmd == DISK_READ, d->disk.sector);
+}
+
 uint32_t dev_in(struct devices *d, struct mem *mem, uint32_t port)
 {
 	(void)mem;
@@ -293,7 +301,7 @@ void dev_out(struct devices *d, struct mem *mem, uint32_t port, uint32_t val)
 	case PORT_CON2_CTRL: d->con2.ctrl = val & 1; break;
 	case PORT_DISK_SECTOR: d->disk.sector = val; break;
 	case PORT_DISK_ADDR: d->disk.addr = val; break;
-	case PORT_DISK_CMD: disk_command(&d->disk, mem, val); break;
+	case PORT_DISK_CMD: disk_command_observed(d, mem, val); break;
 	case PORT_DISK_STATUS: d->disk.status = DISK_IDLE; break;
 	case PORT_DISK_CTRL: d->disk.ctrl = val & 1; break;
 	case PORT_POWER:
@@ -329,7 +337,7 @@ enum disk_status dev_disk_transfer(struct devices *d, struct mem *mem, uint32_t 
 
 	d->disk.sector = sector;
 	d->disk.addr = addr;
-	disk_command(&d->disk, mem, cmd);
+	disk_command_observed(d, mem, cmd);
 	st = (enum disk_status)d->disk.status;
 	/* The command's counts stay; the registers are the guest's. */
 	saved.reads = d->disk.reads;

@@ -47,6 +47,11 @@ struct disk {
 	uint64_t reads, writes;
 };
 
+/* An observer of the bus: told of each DMA transfer (a debugger's
+ * watchpoints see the disk write memory). to_memory: a read command. */
+typedef void (*dev_dma_hook)(void *ctx, uint32_t addr, uint32_t len, bool to_memory,
+			     uint32_t sector);
+
 struct devices {
 	struct console con;
 	struct console con2;  /* the second console: a device a monitor can assign */
@@ -54,6 +59,8 @@ struct devices {
 	uint64_t port_reads, port_writes;
 	bool halted;
 	uint32_t halt_code;
+	dev_dma_hook on_dma;  /* NULL: no one watches */
+	void *dma_ctx;
 };
 
 /* Reset every device: no disk, output of both consoles to out (may be

@@ -101,7 +101,7 @@ static void make_fixtures(char *dir)
 	static const uint8_t garbage[] = { 0x7f, 'x', 0x00, 0xff, 0x13, '\n', 0x00, 0x80 };
 	struct image_seg segs[2] = { { 0, 8, (uint8_t *)"abcdefgh", ".text" },
 		                     { 4, 4, (uint8_t *)"wxyz", ".data" } };
-	struct image overlap = { 0, segs, 2, NULL, 0, NULL };
+	struct image overlap = { .segs = segs, .nsegs = 2 };
 	size_t len, olen;
 	uint8_t *good, *bytes;
 	char err[256];

@@ -121,7 +121,7 @@ Test(dis, operands_read_as_the_assembler_writes_them)
 {
 	struct image_sym syms[] = { { "func", 0x100, true }, { "count", 0x40, false },
 		                    { "func.loop", 0x100, false } };
-	struct image img = { 0, NULL, 0, syms, 3, NULL };
+	struct image img = { .syms = syms, .nsyms = 3 };
 	char text[128];
 	const struct { uint32_t w, pc; const struct image *img; const char *want; } cases[] = {
 		{ 0x01123000, 0, NULL, "add r1, r2, r3" },

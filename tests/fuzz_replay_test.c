@@ -138,3 +138,13 @@ Test(fuzz_replay, host_corpus_and_regressions)
 {
 	replay(fuzz_host, "fuzz_host");
 }
+
+Test(fuzz_replay, snapshot_corpus_and_regressions)
+{
+	replay(fuzz_snapshot, "fuzz_snapshot");
+}
+
+Test(fuzz_replay, dap_corpus_and_regressions)
+{
+	replay(fuzz_dap, "fuzz_dap");
+}

@@ -33,7 +33,7 @@ static struct image sample(struct image_seg *segs, struct image_sym *syms)
 	syms[1] = (struct image_sym){ "loop", 8, false };
 	syms[2] = (struct image_sym){ "msg", 0x103, false };
 	syms[3] = (struct image_sym){ "end", 0x108, true };
-	return (struct image){ 4, segs, 2, syms, 4, NULL };
+	return (struct image){ .entry = 4, .segs = segs, .nsegs = 2, .syms = syms, .nsyms = 4 };
 }
 
 static void write_sample(const char *path)
@@ -166,7 +166,7 @@ Test(image_errors, overlapping_segments)
 {
 	char path[128], err[256], want[256];
 	struct image_seg segs[2] = { { 0, 8, text_bytes, ".text" }, { 4, 5, data_bytes, ".data" } };
-	struct image img = { 0, segs, 2, NULL, 0, NULL }, back;
+	struct image img = { .segs = segs, .nsegs = 2 }, back;
 	temp_name(path, sizeof path, "overlap");
 	cr_assert(image_write(path, &img, err, sizeof err), "%s", err);
 	cr_assert_not(image_read(path, &back, err, sizeof err));
@@ -211,7 +211,7 @@ Test(image_place, segment_outside_memory_is_refused_and_nothing_copied)
 {
 	struct image_seg segs[2] = { { 0, 12, text_bytes, ".text" },
 		                     { 0xFFFFC, 8, text_bytes, ".data" } };
-	struct image img = { 0, segs, 2, NULL, 0, "prog.elf" };
+	struct image img = { .segs = segs, .nsegs = 2, .path = "prog.elf" };
 	struct mem m;
 	char err[256];
 	cr_assert(mem_init(&m, 1 << 20));
@@ -225,7 +225,7 @@ Test(image_place, segment_outside_memory_is_refused_and_nothing_copied)
 Test(image_place, entry_outside_memory_is_refused)
 {
 	struct image_seg segs[1] = { { 0, 12, text_bytes, ".text" } };
-	struct image img = { 0x100000, segs, 1, NULL, 0, "prog.elf" };
+	struct image img = { .entry = 0x100000, .segs = segs, .nsegs = 1, .path = "prog.elf" };
 	struct mem m;
 	char err[256];
 	cr_assert(mem_init(&m, 1 << 20));
@@ -239,7 +239,7 @@ Test(image_symbols, lookups_prefer_globals_then_names_without_a_dot)
 {
 	struct image_sym syms[] = { { "f.loop", 0x10, false }, { "f", 0x10, false },
 		                    { "g", 0x20, false }, { "G", 0x20, true }, { "h", 0x40, false } };
-	struct image img = { 0, NULL, 0, syms, 5, NULL };
+	struct image img = { .syms = syms, .nsyms = 5 };
 	uint32_t off = 99, a;
 	cr_assert_str_eq(image_symbol_at(&img, 0x10)->name, "f");
 	cr_assert_str_eq(image_symbol_at(&img, 0x20)->name, "G");

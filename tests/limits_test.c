@@ -151,7 +151,7 @@ Test(dis, a_symbol_named_like_a_predefined_constant_is_no_label_regression)
 	struct image_seg seg = { 0, sizeof text, text, ".text" };
 	struct image_sym syms[] = { { "PORT_POWER", 4, true }, { "PSW_S", 0x40000, false },
 		                    { "ok", 0, false } };
-	struct image img = { 0, &seg, 1, syms, 3, NULL };
+	struct image img = { .segs = &seg, .nsegs = 1, .syms = syms, .nsyms = 3 };
 	struct asm_result r;
 	char *src = dis_image(&img, "foreign.elf");
 

@@ -350,7 +350,7 @@ Test(mon, bad_commands_say_so_and_the_session_goes_on)
 	expect_output(f.m, "set reg r99 1", MON_ERROR, "no register 'r99'");
 	expect_output(f.m, "break 0x2", MON_ERROR, "no instruction can be at 0x00000002");
 	expect_output(f.m, "break 0xfffffff0", MON_ERROR, "no instruction can be at 0xfffffff0");
-	expect_output(f.m, "delete 9", MON_ERROR, "no breakpoint number 9");
+	expect_output(f.m, "delete 9", MON_ERROR, "no breakpoint or watchpoint number 9");
 	expect_output(f.m, "print 1+", MON_ERROR, "expected a value at the end of '1+'");
 	expect_output(f.m, "print 0xZZ", MON_ERROR, "bad number '0xZZ'");
 	expect_output(f.m, "x/1xw 0xfffffffc", MON_ERROR, "error: cannot read memory at 0xfffffffc");

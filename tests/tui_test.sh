@@ -3,6 +3,9 @@
 # Owns: each step below, asserted on the screen tmux captures: start on the
 #       guest OS in trap mode; step; a breakpoint set with g and b, then c
 #       runs to it; x runs to the next VM exit and the event log shows it;
+#       S, C and X go back (a step, to the breakpoint, to the exit before),
+#       c and x forward again to the same places; w watches a word and C
+#       goes back to the store that wrote it;
 #       the screen redrawn at 80x24 (why the real pc differs, the exit log
 #       and statistics cut only between words, memory in words) and at a
 #       larger size; q and Ctrl-C give
@@ -108,11 +111,38 @@ check "x: the event log shows the VM exit" "$(printf '%-6s %5x out PORT_CON_DATA
 check "x: the status line says what the VMM did" "'out PORT_CON_DATA, r1' emulated by the VMM"
 check_line "x: the console pane shows the guest's first byte" '^T +[|│]'
 
+# ---- 4b. backwards: S, C, X, and forward again to the same place -----------------
+tm send-keys -t tui S
+check "S goes back one step: the out instruction again" "=>  $OUTBYTE  out PORT_CON_DATA, r1"
+check "S: the status line says where" "back at step "
+tm send-keys -t tui C
+check "C goes back to the breakpoint" "=>B $KPRINTF  addi sp, sp, -4"
+check "C: the status line names it" "breakpoint 1 at $KPRINTF <kprintf>"
+tm send-keys -t tui X
+check "X goes back to the exit before it" "back to: exit PRIV"
+tm send-keys -t tui c
+check "c after going back: the breakpoint again" "=>B $KPRINTF  addi sp, sp, -4"
+tm send-keys -t tui x
+check "x: the same VM exit again" "'out PORT_CON_DATA, r1' emulated by the VMM"
+check_line "x: the console pane shows the first byte again" '^T +[|│]'
+tm send-keys -t tui w
+check "w asks for a word to watch" "watch the word at (address, symbol, \$reg):"
+tm send-keys -t tui booted Enter
+check "w sets a watchpoint" "watchpoint 2 on the word at"
+tm send-keys -t tui C
+check "C goes back to the last stop: the breakpoint" "breakpoint 1 at $KPRINTF <kprintf>"
+tm send-keys -t tui C
+check "C again: back to the store the watchpoint saw" "written by the guest's stw r1, booted(r0)"
+check "C: the pc just after the store" "=>  00000014  lui sp, 1"
+tm send-keys -t tui c
+check "c: forward to the breakpoint" "=>B $KPRINTF  addi sp, sp, -4"
+tm send-keys -t tui x
+check "x: the exit, where the steps below expect it" "'out PORT_CON_DATA, r1' emulated by the VMM"
 
 # ---- 5. resize: 80x24, then larger ---------------------------------------------
 tm resize-window -t tui -x 80 -y 24
 title_fits "redrawn at 80x24" 80
-check "80x24: the key line" "s step n next c cont x exit b bkpt g goto m mem Tab pane r restart ? help q quit"
+check "80x24: the key line" "s step n next c cont x exit S back b bkpt g goto m mem Tab pane r restart ? help"
 check "80x24: the CPU pane" "guest: SUPERVISOR (virtual)"
 check "80x24: why the real pc is not the guest's" "pc  $OUTBYTE  where the guest exited"
 # No line of the exit log or the statistics ends inside a word: each ends

@@ -307,3 +307,22 @@ Test(patch, a_store_to_the_next_word_leaves_the_patch_regression)
 		cr_expect_eq(bare, kind == 0 ? 7u : 0u, "kind %d: bare halts %u", kind, bare);
 	}
 }
+
+/* A word rewritten and patched again thousands of times in a 4 KiB machine
+ * (tests/vmm/repatch.s): the list of patched words holds each word once,
+ * so it never runs past its nwords + 1 places (it did: a heap overflow
+ * that make sanitize catches), and the guest ends as it does bare. */
+Test(patch, a_word_patched_again_and_again_is_listed_once_regression)
+{
+	struct vm_options o;
+	struct vm_stats s;
+	uint32_t code;
+
+	options(&o, "x86");
+	o.mem_size = 4096;
+	code = run_fixture("repatch", MODE_PATCH, &o, &s, 0, NULL, NULL);
+	cr_expect_eq(code, run_fixture("repatch", MODE_BARE, &o, NULL, 0, NULL, NULL));
+	cr_expect_gt(s.patch.patched, 4096 / 4 + 1, "patched %llu times: not enough to overflow",
+		     (unsigned long long)s.patch.patched);
+	cr_expect_eq(s.patch.rewritten, 2999);
+}

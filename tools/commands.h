@@ -18,5 +18,6 @@ int cmd_mon(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_host(int argc, char **argv);
 int cmd_isadoc(int argc, char **argv);
+int cmd_dap(int argc, char **argv);
 
 #endif

@@ -29,6 +29,7 @@ static const struct subcommand subcommands[] = {
 	{ "classify", cmd_classify, "derive each instruction's Popek-Goldberg class by experiment" },
 	{ "tui", cmd_tui, "step a run in a terminal user interface" },
 	{ "mon", cmd_mon, "a gdb-like monitor; scripts on stdin" },
+	{ "dap", cmd_dap, "a Debug Adapter Protocol server (VS Code) on stdin and stdout" },
 	{ "bench", cmd_bench, "measure guest MIPS against native C, per mode" },
 	{ "host", cmd_host, "several VMs on one machine: scheduled, isolated, accounted" },
 	{ "isadoc", cmd_isadoc, "print or refresh ISA.md's tables from isa-spec/isa.def" },

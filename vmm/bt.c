@@ -56,6 +56,7 @@
 #include <string.h>
 
 #include "bt_cache.h"
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 /* The longest block: a bound on translation latency, as VMware's 12. */
@@ -263,7 +264,9 @@ static struct bt_block *locate(struct vm *vm, struct bt *t)
 	if (!cur || v->pc != t->cur_pc || v->retired != t->cur_retired ||
 	    vm->delivered != t->cur_delivered)
 		return enter(vm, t, NULL); /* a trap, an interrupt, a debugger: look it up */
-	if (!t->at_exit && v->pc >= cur->pc && (v->pc - cur->pc) / 4 <= cur->nrun) {
+	if (!t->at_exit && v->pc >= cur->pc &&
+	    ((v->pc - cur->pc) / 4 < cur->nrun ||
+	     ((v->pc - cur->pc) / 4 == cur->nrun && cur->end == BT_END_CALLOUT))) {
 		/* A budget ran out inside it, the timer, or a store (run_copies):
 		 * carry on, unless the guest has written the block's words since
 		 * (fuzz_vmm found both: a callout emulating the word it replaced,
@@ -396,4 +399,42 @@ int vmm_round_bt(struct vm *vm, uint64_t end)
 	if (off < b->nrun)
 		return run_copies(vm, t, b, off, end);
 	return callout(vm, t, b);
+}
+
+/* ---- snapshots: the cache with its chains, the adaptive map, where the
+ * guest stands in the cache (so that a resumed run enters, chains and
+ * charges exactly as the run it resumes). */
+
+void vmm_bt_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct bt *t = vm->bt;
+
+	bt_cache_save(&t->tc, b, t->cur);
+	snap_put_u32(b, t->nwords);
+	snap_put_u32s(b, t->adaptive, t->nwords / 32 + 1);
+	snap_put_u8(b, t->at_exit);
+	snap_put_u32(b, t->cur_pc);
+	snap_put_u64(b, t->cur_retired);
+	snap_put_u64(b, t->cur_delivered);
+}
+
+bool vmm_bt_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct bt *t = vm->bt;
+
+	if (!bt_cache_load(&t->tc, r, vm->region_size, &t->cur)) {
+		snprintf(err, errlen, "the translation cache's blocks or chains are not ones a "
+			 "translator makes");
+		return false;
+	}
+	if (snap_get_u32(r) != t->nwords) {
+		snprintf(err, errlen, "a translator of another memory size");
+		return false;
+	}
+	snap_get_u32s(r, t->adaptive, t->nwords / 32 + 1);
+	t->at_exit = snap_get_bool(r);
+	t->cur_pc = snap_get_u32(r);
+	t->cur_retired = snap_get_u64(r);
+	t->cur_delivered = snap_get_u64(r);
+	return !r->bad;
 }

@@ -70,4 +70,14 @@ void bt_cache_drop(struct bt_cache *tc, struct bt_block *b);
 /* Empty the cache: every block, and every pointer to one, is gone. */
 void bt_cache_flush(struct bt_cache *tc);
 
+/* Snapshots (vmm/snapshot.h): the cache as its blocks in arena order,
+ * each pointer (a chained exit, a bucket's chain, cur) written as the
+ * number of the block it points at, -1 for none; loaded back into the
+ * same places of the arena, every number and chain checked. limit: the
+ * guest memory a block's words must lie in. */
+struct snap_buf;
+struct snap_rd;
+void bt_cache_save(const struct bt_cache *tc, struct snap_buf *b, const struct bt_block *cur);
+bool bt_cache_load(struct bt_cache *tc, struct snap_rd *r, uint32_t limit, struct bt_block **cur);
+
 #endif

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 #include "vmx.h"
 
@@ -124,6 +125,11 @@ static void set_tables(struct vm *vm, struct vmcb *b)
 		b->spt_user = b->spt_sv ? vmm_shadow_root(vm, false) : 0;
 		return;
 	}
+	/* The nested table goes in at an entry after an exit: a run that only
+	 * ran out of budget (VMX_EXIT_HOST) goes on with the one it had, as if
+	 * it never stopped (the guest's own ptb writes do not exit). */
+	if (b->exit_reason == VMX_EXIT_HOST)
+		return;
 	if (!(vm->vcpu.sr[SR_ptb] & PTB_P)) {
 		b->npt = 0;
 		return;
@@ -169,10 +175,15 @@ static void enter(struct vm *vm, struct vmcb *b)
 	b->virq = dev_irq_lines(&vm->dev) & ~b->irq_direct;
 	set_tables(vm, b);
 	copy_accounting(c, v);
-	/* The processor's TLB has no tags (VT-x before VPID): an entry
-	 * empties it, so nothing the monitor wrote while the guest was out
-	 * (an interpreted store, a debugger's) is seen stale. */
-	cpu_tlb_flush(c);
+	/* The processor's TLB has no tags (VT-x before VPID): an entry after
+	 * an exit empties it, so nothing the monitor wrote while the guest was
+	 * out (an interpreted store) is seen stale. A run that only ran out of
+	 * budget (VMX_EXIT_HOST: a debugger's pause, the end of a slice) was
+	 * no exit of the guest's: it goes on with the TLB it had, so a run
+	 * stopped and resumed costs what one run costs (a debugger's own
+	 * write flushes the TLB itself: vm_load). */
+	if (b->exit_reason != VMX_EXIT_HOST)
+		cpu_tlb_flush(c);
 	vmx_enter(c, b);
 }
 
@@ -368,6 +379,9 @@ int vmm_round_hw(struct vm *vm, uint64_t end)
 		vmx_exit(c, VMX_EXIT_HOST, 0); /* the budget ran out: take the processor back */
 	leave(vm, b);
 	charge_nested(vm);
+	/* The processor's clock shows the charge too: it reads the same
+	 * however the run was cut into rounds. */
+	copy_accounting(c, &vm->vcpu);
 	vm->stats.direct_io += vm->dev.port_reads + vm->dev.port_writes - io;
 	if (b->exit_reason == VMX_EXIT_HOST)
 		return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
@@ -377,4 +391,93 @@ int vmm_round_hw(struct vm *vm, uint64_t end)
 	why = handle_exit(vm, b);
 	vm->exit_reason = 0;
 	return why;
+}
+
+/* ---- snapshots: the VM control block's state areas and exit information,
+ * the nested table and what its references cost so far. The control area
+ * (the intercepts) is the policy set_policy makes from the VM's options:
+ * it is made again, never loaded. */
+
+struct vmcb *vmm_hw_vmcb(struct vm *vm)
+{
+	return vm->hw ? &vm->hw->vmcb : NULL;
+}
+
+static void put_state(struct snap_buf *b, const struct vmx_state *s)
+{
+	snap_put_u32s(b, s->r, NREGS);
+	snap_put_u32(b, s->pc);
+	snap_put_u32(b, s->psw);
+	snap_put_u32s(b, s->sr, SR_COUNT);
+	snap_put_u32(b, s->ipend_timer);
+}
+
+static void get_state(struct snap_rd *r, struct vmx_state *s)
+{
+	snap_get_u32s(r, s->r, NREGS);
+	s->pc = snap_get_u32(r);
+	s->psw = snap_get_u32(r);
+	snap_get_u32s(r, s->sr, SR_COUNT);
+	s->ipend_timer = snap_get_u32(r);
+}
+
+void vmm_hw_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct hw *h = vm->hw;
+	const struct vmcb *c = &h->vmcb;
+
+	snap_put_u32(b, h->nested);
+	snap_put_u64(b, h->nested_refs);
+	snap_put_u32(b, c->virq);
+	snap_put_u32(b, c->npt);
+	snap_put_u32(b, c->spt_user);
+	snap_put_u32(b, c->spt_sv);
+	put_state(b, &c->guest);
+	put_state(b, &c->host);
+	snap_put_u32(b, (uint32_t)c->exit_reason);
+	snap_put_u32(b, c->exit_qual);
+	snap_put_u32(b, c->exit_word);
+	snap_put_u32(b, (uint32_t)c->exit_trap.cause);
+	snap_put_u32(b, c->exit_trap.detail);
+	snap_put_u32(b, c->exit_trap.epc);
+	snap_put_u32(b, c->exit_trap.pc);
+	snap_put_u32(b, c->exit_trap.info);
+}
+
+/* A table the processor may be given: none, or a page of the pool. */
+static bool table_ok(const struct vm *vm, uint32_t a)
+{
+	return a == 0 || vmm_pool_has_page(vm, a);
+}
+
+bool vmm_hw_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct hw *h = vm->hw;
+	struct vmcb *c = &h->vmcb;
+
+	h->nested = snap_get_u32(r);
+	h->nested_refs = snap_get_u64(r);
+	c->virq = snap_get_u32(r);
+	c->npt = snap_get_u32(r);
+	c->spt_user = snap_get_u32(r);
+	c->spt_sv = snap_get_u32(r);
+	get_state(r, &c->guest);
+	get_state(r, &c->host);
+	c->exit_reason = (enum vmx_exit_reason)snap_get_u32(r);
+	c->exit_qual = snap_get_u32(r);
+	c->exit_word = snap_get_u32(r);
+	c->exit_trap.cause = (enum trap_cause)snap_get_u32(r);
+	c->exit_trap.detail = snap_get_u32(r);
+	c->exit_trap.epc = snap_get_u32(r);
+	c->exit_trap.pc = snap_get_u32(r);
+	c->exit_trap.info = snap_get_u32(r);
+	if (r->bad)
+		return false;
+	if (!table_ok(vm, h->nested) || !table_ok(vm, c->npt) || !table_ok(vm, c->spt_user) ||
+	    !table_ok(vm, c->spt_sv) || (unsigned)c->exit_reason >= VMX_EXIT_REASONS ||
+	    (unsigned)c->exit_trap.cause >= CAUSE_COUNT) {
+		snprintf(err, errlen, "a control block with tables outside the pool, or no such exit");
+		return false;
+	}
+	return true;
 }

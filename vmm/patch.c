@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 static const uint32_t PATCH_SENSITIVE = 0xFF000001u; /* a nonvirt-flagged instruction */
@@ -76,6 +77,8 @@ struct patcher {
 	uint32_t ntodo;
 	uint32_t *plist;      /* every word ever patched (its bit says if it still is) */
 	uint32_t nplist;
+	uint32_t *listed;     /* bitmap: the word is in plist (each is listed once) */
+	uint32_t *marks;      /* a snapshot's marks, until its memory is all in (or NULL) */
 	bool check;           /* an exit was taken: look for rewritten code */
 };
 
@@ -100,9 +103,10 @@ bool vmm_patch_create(struct vm *vm, char *err, size_t errlen)
 		/* Each word is queued at most once (queue marks it): never more. */
 		p->todo = calloc(nwords + 1, sizeof *p->todo);
 		p->plist = calloc(nwords + 1, sizeof *p->plist);
+		p->listed = calloc(nmap, sizeof *p->listed);
 	}
 	if (!p || !p->seen || !p->patched || !p->orig || !p->expect || !p->code_page || !p->todo ||
-	    !p->plist) {
+	    !p->plist || !p->listed) {
 		snprintf(err, errlen, "out of host memory for the patch tables");
 		return false;
 	}
@@ -122,6 +126,8 @@ void vmm_patch_destroy(struct vm *vm)
 	free(p->code_page);
 	free(p->todo);
 	free(p->plist);
+	free(p->listed);
+	free(p->marks);
 	free(p);
 	vm->patcher = NULL;
 }
@@ -206,10 +212,16 @@ static void patch_word(struct vm *vm, struct patcher *p, uint32_t w)
 	uint32_t word;
 
 	set_bit(p->patched, w);
-	p->plist[p->nplist++] = w;
+	/* Listed once: a word the guest rewrites and the scanner patches again,
+	 * over and over, must not run the list past its nwords + 1 places. */
+	if (!bit(p->listed, w)) {
+		set_bit(p->listed, w);
+		p->plist[p->nplist++] = w;
+	}
 	word = isa_op(p->orig[w]) == OP_jr || isa_op(p->orig[w]) == OP_jalr ? PATCH_INDIRECT
 									   : PATCH_SENSITIVE;
 	mem_write(&vm->vcpu.mem, w * 4, &word, 4);
+	vmm_note_access(vm, VM_ACC_PATCH, w * 4, 4, true, word);
 	watch_page(vm, p, (w + 1) / PAGE_WORDS); /* the word after tells a store to w */
 	mark(vm, p, w);
 	p->expect[w] = word;
@@ -387,4 +399,120 @@ int vmm_round_patch(struct vm *vm, uint64_t end)
 	if (p->active && is_patch_hit(vm, p, &gpa))
 		return patch_hit(vm, p, gpa);
 	return vmm_trap_exit(vm);
+}
+
+/* ---- snapshots: the scanned and patched words with their originals, and
+ * memory as the monitor last looked at each code page. A word's original
+ * matters only once it is scanned, a page's last look only once it holds
+ * code: only those travel. */
+
+static uint32_t code_pages(const struct patcher *p)
+{
+	return ((p->nwords * 4) >> CODE_PAGE_SHIFT) + 1;
+}
+
+void vmm_patch_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct patcher *p = vm->patcher;
+	uint32_t nmap = p->nwords / 32 + 1, nseen = 0;
+
+	snap_put_u32(b, p->nwords);
+	snap_put_u8(b, p->active);
+	snap_put_u8(b, p->check);
+	snap_put_u32(b, p->ntodo);
+	snap_put_u32s(b, p->todo, p->ntodo);
+	snap_put_u32s(b, p->seen, nmap);
+	snap_put_u32s(b, p->patched, nmap);
+	snap_put_bytes(b, p->code_page, code_pages(p));
+	for (uint32_t w = 0; w < p->nwords; w++)
+		nseen += bit(p->seen, w);
+	snap_put_u32(b, nseen);
+	for (uint32_t w = 0; w < p->nwords; w++)
+		if (bit(p->seen, w))
+			snap_put_u32(b, p->orig[w]);
+	for (uint32_t pg = 0; pg < code_pages(p) && pg * PAGE_WORDS < p->nwords; pg++)
+		if (p->code_page[pg])
+			snap_put_u32s(b, &p->expect[pg * PAGE_WORDS], page_words(p, pg));
+	/* The words ever patched, and which patched words keep their mark (a
+	 * store since wiped it): the decode cache is rebuilt, the marks not. */
+	snap_put_u32(b, p->nplist);
+	snap_put_u32s(b, p->plist, p->nplist);
+	for (uint32_t i = 0; i < nmap; i++) {
+		uint32_t m = 0;
+		for (uint32_t k = 0; k < 32 && i * 32 + k < p->nwords; k++)
+			if (bit(p->patched, i * 32 + k) && is_marked(vm, i * 32 + k))
+				m |= 1u << k;
+		snap_put_u32(b, m);
+	}
+}
+
+bool vmm_patch_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct patcher *p = vm->patcher;
+	uint32_t nmap = p->nwords / 32 + 1, nseen = 0, n;
+
+	if (snap_get_u32(r) != p->nwords || snap_get_bool(r) != p->active) {
+		snprintf(err, errlen, "a patcher of another memory size or nonvirt set");
+		return false;
+	}
+	p->check = snap_get_bool(r);
+	p->ntodo = snap_get_count(r, p->nwords, 4);
+	snap_get_u32s(r, p->todo, p->ntodo);
+	snap_get_u32s(r, p->seen, nmap);
+	snap_get_u32s(r, p->patched, nmap);
+	snap_get_bytes(r, p->code_page, code_pages(p));
+	for (uint32_t i = 0; i < p->ntodo; i++)
+		if (p->todo[i] >= p->nwords)
+			r->bad = true;
+	for (uint32_t w = 0; w < p->nwords; w++) {
+		nseen += bit(p->seen, w);
+		if (bit(p->patched, w) && !bit(p->seen, w))
+			r->bad = true; /* only a scanned word is ever patched */
+	}
+	n = snap_get_count(r, nseen, 4);
+	if (r->bad || n != nseen) {
+		snprintf(err, errlen, "the patch tables do not hold together");
+		return false;
+	}
+	memset(p->orig, 0, (p->nwords + 1) * sizeof *p->orig);
+	memset(p->expect, 0, (p->nwords + PAGE_WORDS) * sizeof *p->expect);
+	for (uint32_t w = 0; w < p->nwords; w++)
+		if (bit(p->seen, w))
+			p->orig[w] = snap_get_u32(r);
+	for (uint32_t pg = 0; pg < code_pages(p) && pg * PAGE_WORDS < p->nwords; pg++) {
+		if (p->code_page[pg] > 1)
+			r->bad = true;
+		if (p->code_page[pg])
+			snap_get_u32s(r, &p->expect[pg * PAGE_WORDS], page_words(p, pg));
+	}
+	memset(p->listed, 0, nmap * sizeof *p->listed);
+	p->nplist = snap_get_count(r, p->nwords, 4);
+	snap_get_u32s(r, p->plist, p->nplist);
+	for (uint32_t i = 0; i < p->nplist && !r->bad; i++) {
+		if (p->plist[i] >= p->nwords || bit(p->listed, p->plist[i]))
+			r->bad = true; /* each word once, inside memory */
+		else
+			set_bit(p->listed, p->plist[i]);
+	}
+	if (!p->marks && !(p->marks = malloc(nmap * sizeof *p->marks))) {
+		snprintf(err, errlen, "out of host memory");
+		return false;
+	}
+	snap_get_u32s(r, p->marks, nmap);
+	return !r->bad;
+}
+
+void vmm_patch_after_load(struct vm *vm)
+{
+	struct patcher *p = vm->patcher;
+
+	if (!p || !p->marks)
+		return;
+	/* Memory is all in (loading a page forgets its decoded words): each
+	 * patched word's decoded form is its mark, or forgotten, as saved. */
+	for (uint32_t w = 0; w < p->nwords; w++)
+		if (bit(p->patched, w))
+			vm->vcpu.mem.dec[w] = bit(p->marks, w) ? PATCH_MARK : (struct insn){ OP_UNDECODED, 0, 0, 0, 0 };
+	free(p->marks);
+	p->marks = NULL;
 }

@@ -15,10 +15,13 @@
  *       and maps only the guest's own region. A last page the region holds
  *       only in part is left out: the monitor emulates accesses to it, so
  *       that no byte past the region is ever reachable.
+ *       Also: the pool's section of a snapshot (which of its pages are in
+ *       use; their contents travel with the rest of memory).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 /* Pages a table covering the region needs: a directory and its tables. */
@@ -79,6 +82,40 @@ void vmm_pool_give(struct vm *vm, uint32_t real)
 		return;
 	p->used[k] = 0;
 	vm->stats.mmu.pool_pages--;
+}
+
+bool vmm_pool_has_page(const struct vm *vm, uint32_t a)
+{
+	return a >= vm->pool.base && !(a & ~PAGE_MASK) && (a - vm->pool.base) / PAGE_SIZE < vm->pool.npages;
+}
+
+void vmm_pool_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct vmm_pool *p = &vm->pool;
+
+	snap_put_u32(b, p->base);
+	snap_put_u32(b, p->npages);
+	snap_put_u32(b, p->next);
+	snap_put_bytes(b, p->used, p->npages);
+}
+
+bool vmm_pool_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct vmm_pool *p = &vm->pool;
+	uint32_t base = snap_get_u32(r), npages = snap_get_u32(r), next = snap_get_u32(r);
+
+	if (r->bad || base != p->base || npages != p->npages || next > npages) {
+		snprintf(err, errlen, "another pool than this VM's");
+		return false;
+	}
+	snap_get_bytes(r, p->used, npages);
+	for (uint32_t i = 0; i < npages; i++)
+		if (p->used[i] > 1) {
+			snprintf(err, errlen, "pool page %u is neither used nor free", i);
+			return false;
+		}
+	p->next = next;
+	return !r->bad;
 }
 
 uint32_t vmm_pool_free_pages(const struct vm *vm)

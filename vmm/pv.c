@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 
@@ -85,12 +86,18 @@ bool vmm_pv_monitor_writes(const struct vm *vm, uint32_t gpa, uint32_t len)
 
 static bool load_word(struct vm *vm, uint32_t gpa, uint32_t *w)
 {
-	return (gpa & 3) == 0 && mem_read(&vm->vcpu.mem, gpa, w, 4);
+	if ((gpa & 3) || !mem_read(&vm->vcpu.mem, gpa, w, 4))
+		return false;
+	vmm_note_access(vm, VM_ACC_HYPERCALL, gpa, 4, false, 0);
+	return true;
 }
 
 static bool store_word(struct vm *vm, uint32_t gpa, uint32_t w)
 {
-	return (gpa & 3) == 0 && mem_write(&vm->vcpu.mem, gpa, &w, 4);
+	if ((gpa & 3) || !mem_write(&vm->vcpu.mem, gpa, &w, 4))
+		return false;
+	vmm_note_access(vm, VM_ACC_HYPERCALL, gpa, 4, true, 0);
+	return true;
 }
 
 static uint32_t shared_word(struct vm *vm, uint32_t off)
@@ -284,6 +291,7 @@ static int hc_balloon(struct vm *vm, struct pv *p)
 			memcpy(vm->real.mem.bytes + vm->region_base + a, &word, 4);
 		}
 		mem_invalidate(&vm->real.mem, vm->region_base + page, PV_PAGE);
+		vmm_note_access(vm, VM_ACC_BALLOON, page, PV_PAGE, true, 0);
 		p->given++;
 		taken++;
 	}
@@ -307,6 +315,8 @@ static int hc_deflate(struct vm *vm, struct pv *p)
 
 	memset(vm->real.mem.bytes + vm->region_base + at, 0, (size_t)n * PV_PAGE);
 	mem_invalidate(&vm->real.mem, vm->region_base + at, n * PV_PAGE);
+	if (n)
+		vmm_note_access(vm, VM_ACC_BALLOON, at, n * PV_PAGE, true, 0);
 	vm->region_size += n * PV_PAGE;
 	v->mem.size += n * PV_PAGE;
 	p->given -= n;
@@ -487,4 +497,44 @@ void vm_balloon_info(const struct vm *vm, struct vm_balloon *b)
 			break;
 		}
 	}
+}
+
+/* ---- snapshots: the interface as registered, the ring, the balloon ---- */
+
+uint32_t vmm_pv_full_size(const struct vm *vm)
+{
+	return vm->pv ? vm->pv->full_size : 0;
+}
+
+void vmm_pv_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct pv *p = vm->pv;
+
+	snap_put_u8(b, p->registered);
+	snap_put_u32(b, p->shared);
+	snap_put_u8(b, p->ring_set);
+	snap_put_u32(b, p->ring);
+	snap_put_u32(b, p->target);
+	snap_put_u32(b, p->given);
+	snap_put_u32(b, p->full_size);
+}
+
+bool vmm_pv_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct pv *p = vm->pv;
+
+	p->registered = snap_get_bool(r);
+	p->shared = snap_get_u32(r);
+	p->ring_set = snap_get_bool(r);
+	p->ring = snap_get_u32(r);
+	p->target = snap_get_u32(r);
+	p->given = snap_get_u32(r);
+	p->full_size = snap_get_u32(r);
+	/* The pages given come off the top of the region: never more than it had. */
+	if (!r->bad && (p->full_size != vm->opt.mem_size || p->given > p->full_size / PV_PAGE)) {
+		snprintf(err, errlen, "a balloon of %u pages in a region of %u bytes", p->given,
+			 p->full_size);
+		return false;
+	}
+	return !r->bad;
 }

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 enum { NOT_PINNED, PIN_TABLE = 1, PIN_DIR = 2, MAX_BATCH = 1024 };
@@ -186,6 +187,7 @@ static bool update(struct vm *vm, struct pvmm *m, uint32_t a, uint32_t e)
 	count(vm, m, kind, old, -1);
 	count(vm, m, kind, e, +1);
 	mem_write(&vm->vcpu.mem, gpa, &e, 4);
+	vmm_note_access(vm, VM_ACC_PV_MMU, gpa, 4, true, e);
 	return true;
 }
 
@@ -282,4 +284,76 @@ int vmm_pv_fault(struct vm *vm, const struct cpu_trap *t)
 	/* A process's fault on the guest's own tables: its own, as it stands. */
 	vm->stats.mmu.true_faults++;
 	return vmm_reflect_page_fault(vm, t->detail, t->info, t->epc, t->pc);
+}
+
+/* ---- snapshots: the page types and their counts, the physical map, the
+ * address space in use. The pinned tables' entries are machine addresses
+ * the real processor walks as they are: a restored VM's are checked as a
+ * pin checks them (vmm_pv_paging_check, once memory is in). */
+
+void vmm_pv_paging_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct pvmm *m = vm->pvmm;
+
+	snap_put_u32(b, m->npages);
+	snap_put_bytes(b, m->pinned, m->npages);
+	snap_put_u16s(b, m->refs, m->npages);
+	snap_put_u16s(b, m->maps, m->npages);
+	snap_put_u16s(b, m->wmaps, m->npages);
+	snap_put_u32(b, m->pmap);
+	snap_put_u32(b, m->ptb);
+}
+
+bool vmm_pv_paging_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct pvmm *m = vm->pvmm;
+
+	if (snap_get_u32(r) != m->npages) {
+		snprintf(err, errlen, "page types of another memory size");
+		return false;
+	}
+	snap_get_bytes(r, m->pinned, m->npages);
+	snap_get_u16s(r, m->refs, m->npages);
+	snap_get_u16s(r, m->maps, m->npages);
+	snap_get_u16s(r, m->wmaps, m->npages);
+	m->pmap = snap_get_u32(r);
+	m->ptb = snap_get_u32(r);
+	if (r->bad)
+		return false;
+	for (uint32_t g = 0; g < m->npages; g++)
+		if (m->pinned[g] > PIN_DIR) {
+			snprintf(err, errlen, "page %u has no page type", g);
+			return false;
+		}
+	if ((m->pmap && !vmm_pool_has_page(vm, m->pmap)) ||
+	    (m->ptb && ((m->ptb & ~(PAGE_MASK | PTB_P)) || !(m->ptb & PTB_P)))) {
+		snprintf(err, errlen, "the physical map or the address space is not the monitor's");
+		return false;
+	}
+	return true;
+}
+
+bool vmm_pv_paging_check(const struct vm *vm, char *err, size_t errlen)
+{
+	const struct pvmm *m = vm->pvmm;
+	int64_t root = m->ptb ? page_of(vm, m->ptb & PAGE_MASK) : 0;
+
+	if (root < 0 || (m->ptb && m->pinned[root] != PIN_DIR)) {
+		snprintf(err, errlen, "the address space in use is no pinned directory");
+		return false;
+	}
+	for (uint32_t g = 0; g < m->npages; g++) {
+		if (!m->pinned[g])
+			continue;
+		if (page_of(vm, vm->region_base + g * PAGE_SIZE) < 0) {
+			snprintf(err, errlen, "page %u is pinned but not wholly the guest's", g);
+			return false;
+		}
+		for (uint32_t i = 0; i < 1024; i++)
+			if (!entry_ok(vm, m, m->pinned[g], entry_at(vm, g, i))) {
+				snprintf(err, errlen, "pinned page %u maps what a pin would refuse", g);
+				return false;
+			}
+	}
+	return true;
 }

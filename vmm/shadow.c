@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 enum { SHADOW_SPACES = 8, SLOTS = 1024 };
@@ -160,15 +161,26 @@ static bool is_table(const struct shadow *s, uint32_t g)
 
 /* ---- shadow entries, tables and spaces ---------------------------------- */
 
+/* The counter of shadow entries mapping the page of entry e writable, or
+ * NULL (an entry restored from a snapshot is checked, never trusted). */
+static uint32_t *writable_count(const struct vm *vm, struct shadow *s, uint32_t e)
+{
+	uint32_t g = ((e & PAGE_MASK) - vm->region_base) / PAGE_SIZE;
+
+	if ((e & (PTE_V | PTE_W)) != (PTE_V | PTE_W) || g >= s->npages)
+		return NULL;
+	return &s->writable[g];
+}
+
 /* Set the shadow entry at real address a, keeping the writable counts. */
 static void set_entry(struct vm *vm, struct shadow *s, uint32_t a, uint32_t e)
 {
-	uint32_t old = real_load(vm, a);
+	uint32_t *was = writable_count(vm, s, real_load(vm, a)), *now = writable_count(vm, s, e);
 
-	if ((old & (PTE_V | PTE_W)) == (PTE_V | PTE_W))
-		s->writable[((old & PAGE_MASK) - vm->region_base) / PAGE_SIZE]--;
-	if ((e & (PTE_V | PTE_W)) == (PTE_V | PTE_W))
-		s->writable[((e & PAGE_MASK) - vm->region_base) / PAGE_SIZE]++;
+	if (was)
+		--*was;
+	if (now)
+		++*now;
 	real_store(vm, a, e);
 }
 
@@ -314,8 +326,10 @@ static void guest_set_accessed(struct vm *vm, const struct cpu_walk *w, bool wri
 	uint32_t pte_gpa = w->step[1].table + 4 * w->step[1].index;
 	uint32_t e = w->step[1].entry | PTE_A | (write ? PTE_D : 0);
 
-	if (e != w->step[1].entry)
+	if (e != w->step[1].entry) {
 		mem_write(&vm->vcpu.mem, pte_gpa, &e, 4);
+		vmm_note_access(vm, VM_ACC_SHADOW_AD, pte_gpa, 4, true, e);
+	}
 	/* LAB 6 STUB: (void)vm; */
 	/* LAB 6 STUB: (void)w; */
 	/* LAB 6 STUB: (void)write; */
@@ -387,8 +401,12 @@ uint32_t vmm_shadow_root(struct vm *vm, bool supervisor)
 		if (s->cur >= 0)
 			vm->stats.mmu.switches++;
 		s->cur = k;
+		/* Stamped when it becomes the one in use: the others' stamps then
+		 * order them as their last use does, and the stamps do not depend
+		 * on how many rounds a run was split into (a resumed run's are
+		 * the uninterrupted run's). */
+		s->sp[k].used_at = ++s->clock;
 	}
-	s->sp[k].used_at = ++s->clock;
 	return s->sp[k].dir;
 }
 
@@ -490,6 +508,7 @@ static bool emulate_store(struct vm *vm, uint32_t word)
 	for (uint32_t k = 0; k < size; k++)
 		v->mem.bytes[gpa + k] = (uint8_t)(v->r[isa_rd(word)] >> (8 * k));
 	mem_invalidate(&v->mem, gpa, size);
+	vmm_note_access(vm, VM_ACC_TRACED, gpa, size, true, v->pc);
 	if (is_table(vm->shadow, gpa / PAGE_SIZE)) {
 		vmm_shadow_written(vm, gpa, size);
 		vm->stats.mmu.tracing++;
@@ -572,4 +591,130 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
 	/* LAB 6 STUB: (void)install; */
 	/* LAB 6 STUB: return vmm_reflect_page_fault(vm, va, (write ? PF_W : 0) | (fetch ? PF_X : 0), t->epc, t->pc); */
 	/* LAB 6 END */
+}
+
+/* ---- snapshots ------------------------------------------------------------- */
+
+void vmm_shadow_save(const struct vm *vm, struct snap_buf *b)
+{
+	const struct shadow *s = vm->shadow;
+	uint32_t n;
+
+	snap_put_u8(b, s->active);
+	snap_put_u32(b, s->pmap);
+	snap_put_u32(b, s->npages);
+	snap_put_u16s(b, s->ptrefs, s->npages);
+	snap_put_u32s(b, s->users, s->npages);
+	snap_put_u32s(b, s->writable, s->npages);
+	for (int k = 0; k < SHADOW_SPACES; k++) {
+		const struct space *sp = &s->sp[k];
+		snap_put_u8(b, sp->used);
+		if (!sp->used)
+			continue;
+		snap_put_u32(b, sp->groot);
+		snap_put_u32(b, sp->dir);
+		snap_put_u64(b, sp->used_at);
+		/* The slots with a table: the others have nothing to keep. */
+		n = 0;
+		for (int slot = 0; slot < SLOTS; slot++)
+			n += sp->pt[slot] != 0;
+		snap_put_u32(b, n);
+		for (uint32_t slot = 0; slot < SLOTS; slot++)
+			if (sp->pt[slot]) {
+				snap_put_u32(b, slot);
+				snap_put_u32(b, sp->pt[slot]);
+				snap_put_u32(b, sp->gpt[slot]);
+				snap_put_u32(b, sp->next[slot]);
+			}
+	}
+	snap_put_u32(b, (uint32_t)s->cur);
+	snap_put_u64(b, s->clock);
+}
+
+/* A (space, slot) link of a user chain: none, or a slot with a table. */
+static bool link_ok(const struct shadow *s, uint32_t who)
+{
+	return who == NO_USER ||
+	       (who < SHADOW_SPACES * SLOTS && s->sp[who / SLOTS].used && s->sp[who / SLOTS].pt[who % SLOTS]);
+}
+
+static bool load_space(const struct vm *vm, struct shadow *s, struct space *sp, struct snap_rd *r)
+{
+	uint32_t n;
+
+	sp->groot = snap_get_u32(r);
+	sp->dir = snap_get_u32(r);
+	sp->used_at = snap_get_u64(r);
+	memset(sp->pt, 0, sizeof sp->pt);
+	memset(sp->gpt, 0, sizeof sp->gpt);
+	memset(sp->next, 0, sizeof sp->next);
+	n = snap_get_count(r, SLOTS, 16);
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t slot = snap_get_u32(r);
+		if (slot >= SLOTS || sp->pt[slot])
+			return false;
+		sp->pt[slot] = snap_get_u32(r);
+		sp->gpt[slot] = snap_get_u32(r);
+		sp->next[slot] = snap_get_u32(r);
+		if (!vmm_pool_has_page(vm, sp->pt[slot]) || sp->gpt[slot] >= s->npages)
+			return false;
+	}
+	/* groot may lie past memory: a guest may point ptb anywhere (its
+	 * walks then fault); it is only ever compared. */
+	return !r->bad && vmm_pool_has_page(vm, sp->dir);
+}
+
+/* Every user chain ends, and no (space, slot) is on two of them. */
+static bool chains_ok(struct shadow *s)
+{
+	uint8_t *seen = calloc(SHADOW_SPACES * SLOTS, 1);
+	bool ok = seen != NULL;
+
+	for (uint32_t g = 0; ok && g < s->npages; g++) {
+		uint32_t who = s->users[g];
+		while (ok && who != NO_USER) {
+			ok = link_ok(s, who) && !seen[who];
+			if (ok) {
+				seen[who] = 1;
+				who = s->sp[who / SLOTS].next[who % SLOTS];
+			}
+		}
+	}
+	free(seen);
+	return ok;
+}
+
+bool vmm_shadow_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct shadow *s = vm->shadow;
+	int32_t cur;
+
+	s->active = snap_get_bool(r);
+	s->pmap = snap_get_u32(r);
+	if (snap_get_u32(r) != s->npages) {
+		snprintf(err, errlen, "shadows of another memory size");
+		return false;
+	}
+	snap_get_u16s(r, s->ptrefs, s->npages);
+	snap_get_u32s(r, s->users, s->npages);
+	snap_get_u32s(r, s->writable, s->npages);
+	for (int k = 0; k < SHADOW_SPACES; k++) {
+		struct space *sp = &s->sp[k];
+		sp->used = snap_get_bool(r);
+		if (sp->used && !load_space(vm, s, sp, r)) {
+			snprintf(err, errlen, "shadow space %d names tables outside the monitor's pool", k);
+			return false;
+		}
+	}
+	cur = (int32_t)snap_get_u32(r);
+	s->clock = snap_get_u64(r);
+	if (r->bad)
+		return false;
+	if ((s->pmap && !vmm_pool_has_page(vm, s->pmap)) || cur < -1 || cur >= SHADOW_SPACES ||
+	    (cur >= 0 && !s->sp[cur].used) || !chains_ok(s)) {
+		snprintf(err, errlen, "the shadows' tables and chains do not hold together");
+		return false;
+	}
+	s->cur = cur;
+	return true;
 }

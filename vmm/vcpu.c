@@ -22,10 +22,13 @@ enum { VMM_FAULT_STREAK = 3 };
 void vmm_emit(struct vm *vm, const struct vm_event *e)
 {
 	struct vm_event c;
+	uint64_t seq = vm->events++;
 
 	if (!vm->on_event)
 		return;
 	c = *e;
+	c.seq = seq;
+	c.pos = vm_position(vm);
 	if (vm->callout)
 		c.exit = false; /* bt: emulated from translated code, no VM exit */
 	if (c.exit && !c.reason)
@@ -95,6 +98,7 @@ int vmm_reflect_trap(struct vm *vm, enum trap_cause cause, uint32_t detail, uint
 	}
 	e.vector = v->pc;
 	vm->delivered++;
+	vmm_history_delivered(vm);
 	vmm_emit(vm, &e);
 	return VMM_GO_ON;
 }
@@ -154,6 +158,7 @@ void vmm_on_cpu_trap(void *ctx, const struct cpu *c, const struct cpu_trap *t)
 		.vector = c->pc,
 	};
 	vm->delivered++;
+	vmm_history_delivered(vm);
 	vmm_emit(vm, &e);
 }
 

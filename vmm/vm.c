@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "history.h"
+#include "snapshot.h"
 #include "vmm_internal.h"
 
 /* Bare: the guest is the machine; run it with cpu_run, no monitor at all. */
@@ -322,6 +324,7 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 	struct vm *vm;
 	uint32_t size = opt->mem_size ? opt->mem_size : VM_DEFAULT_MEM;
 	const char *why = NULL;
+	const struct disk_base *base;
 
 	*out = NULL;
 	if ((unsigned)opt->mode >= MODE_COUNT) {
@@ -346,21 +349,32 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 	vm->opt.mem_size = (size + 3) & ~3u;
 	vm->opt.input = NULL; /* the bytes are queued below; the pointer is not kept */
 	vm->opt.input_len = 0;
+	if (opt->disk_path && !(vm->opt.disk_path = vm->disk_path = strdup(opt->disk_path))) {
+		snprintf(err, errlen, "out of host memory");
+		vm_destroy(vm);
+		return false;
+	}
 	vmm_load_costs(vm);
 	dev_init(&vm->dev, opt->console);
 	if (opt->capture)
 		dev_capture(&vm->dev);
 	vm->dev.con.out_limit = opt->max_output;
-	if (opt->disk_path && !dev_disk_load(&vm->dev, opt->disk_path, &why)) {
+	/* The disk reads its image and keeps the sectors it writes apart
+	 * (copy-on-write): the image is never written, and what the guest
+	 * wrote is known, for a snapshot to carry. */
+	if (opt->disk_path && !dev_disk_base_load(&vm->disk_own, opt->disk_path, &why)) {
 		snprintf(err, errlen, "disk image '%s': %s", opt->disk_path, why);
 		vm_destroy(vm);
 		return false;
 	}
-	if (!opt->disk_path && opt->disk_base && !dev_disk_share(&vm->dev, opt->disk_base)) {
+	base = opt->disk_path ? &vm->disk_own : opt->disk_base;
+	if (base && !dev_disk_share(&vm->dev, base)) {
 		snprintf(err, errlen, "out of host memory for a disk overlay");
 		vm_destroy(vm);
 		return false;
 	}
+	if (base)
+		vm->disk_crc = snap_crc32(base->bytes, (size_t)base->nsectors * DISK_SECTOR_SIZE);
 	if ((opt->input_len && !queue_input(vm, opt->input, opt->input_len, err, errlen)) ||
 	    !setup_machine(vm, err, errlen) ||
 	    (techniques[vm->opt.mode].create && !techniques[vm->opt.mode].create(vm, err, errlen))) {
@@ -375,6 +389,7 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm)
 		return;
+	vmm_history_free(vm);
 	if (techniques[vm->opt.mode].destroy)
 		techniques[vm->opt.mode].destroy(vm);
 	vmm_shadow_destroy(vm);
@@ -382,15 +397,54 @@ void vm_destroy(struct vm *vm)
 	cpu_free(&vm->real);
 	cpu_tlb_free(&vm->vcpu);
 	dev_free(&vm->dev);
+	dev_disk_base_free(&vm->disk_own);
+	free(vm->disk_path);
 	if (vm->input_rest)
 		fclose(vm->input_rest);
+	if (vm->mirror) {
+		mem_free(vm->mirror);
+		free(vm->mirror);
+	}
 	free(vm);
+}
+
+bool vm_create_mirror(struct vm **out, const struct vm_options *opt, uint32_t real_size,
+		      uint32_t vmm_area, uint32_t region_base, uint32_t pool_base, char *err,
+		      size_t errlen)
+{
+	struct mem *m = calloc(1, sizeof *m);
+	struct vm_options o = *opt;
+	struct vm_placement place;
+
+	*out = NULL;
+	if (!m || real_size > (1u << 30) /* a host's largest memory */ || vmm_area % 4 || vmm_area > real_size ||
+	    !mem_init(m, real_size)) {
+		snprintf(err, errlen, "no machine of %u bytes can be made", real_size);
+		free(m);
+		return false;
+	}
+	vm_vmm_area_fill(m, vmm_area);
+	place = (struct vm_placement){ m, vmm_area, region_base, pool_base, vm_monitor_pages(opt) };
+	o.place = &place;
+	if (!vm_create(out, &o, err, errlen)) {
+		mem_free(m);
+		free(m);
+		return false;
+	}
+	(*out)->mirror = m;
+	(*out)->mirror_place = place;
+	(*out)->opt.place = &(*out)->mirror_place;
+	return true;
 }
 
 bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)
 {
-	if (!mem_write(&vm_guest(vm)->mem, gpa, bytes, len))
+	if (!mem_in_range(&vm_guest(vm)->mem, gpa, len))
 		return false;
+	if (vm->hist)
+		vmm_history_input(vm, IN_MEM, gpa, 0, bytes, len);
+	mem_write(&vm_guest(vm)->mem, gpa, bytes, len);
+	vmm_note_access(vm, VM_ACC_DEBUGGER, gpa, len, true, 0);
 	vmm_shadow_written(vm, gpa, len);
 	cpu_tlb_flush(&vm->real);
 	cpu_tlb_flush(&vm->vcpu);
@@ -440,7 +494,7 @@ static uint64_t host_now_ns(void)
 
 /* The end of a budget of max more guest instructions: the step limit's or
  * 2^63 at most (cpu_run counts its budget in an int64_t: that is for ever). */
-static uint64_t budget_end(const struct vm *vm, uint64_t max)
+uint64_t vmm_budget_end(const struct vm *vm, uint64_t max)
 {
 	uint64_t at = vm_guest_c(vm)->retired;
 
@@ -469,8 +523,13 @@ static enum cpu_stop settle(struct vm *vm, int why, uint64_t t0)
 
 enum cpu_stop vm_run(struct vm *vm, uint64_t max)
 {
+	return vm->hist ? vmm_history_run(vm, max) : vmm_run_plain(vm, max);
+}
+
+enum cpu_stop vmm_run_plain(struct vm *vm, uint64_t max)
+{
 	struct cpu *g = vm_guest(vm);
-	uint64_t end = budget_end(vm, max), t0 = host_now_ns();
+	uint64_t end = vmm_budget_end(vm, max), t0 = host_now_ns();
 	int why = VMM_GO_ON;
 
 	if (vm->stopped)
@@ -483,7 +542,7 @@ enum cpu_stop vm_run(struct vm *vm, uint64_t max)
 enum cpu_stop vm_run_slice(struct vm *vm, uint64_t max, uint64_t cycles, bool *idled)
 {
 	struct cpu *g = vm_guest(vm);
-	uint64_t end = budget_end(vm, max), t0 = host_now_ns();
+	uint64_t end = vmm_budget_end(vm, max), t0 = host_now_ns();
 	uint64_t idle0 = g->idle_ticks, c_end = g->cycles + cycles;
 	int why = VMM_GO_ON;
 
@@ -511,8 +570,13 @@ enum cpu_stop vm_run_slice(struct vm *vm, uint64_t max, uint64_t cycles, bool *i
 
 enum cpu_stop vm_step(struct vm *vm)
 {
+	return vm->hist ? vmm_history_step(vm) : vmm_step_plain(vm);
+}
+
+enum cpu_stop vmm_step_plain(struct vm *vm)
+{
 	struct cpu *g = vm_guest(vm);
-	uint64_t end = budget_end(vm, 1), t0 = host_now_ns(), retired = g->retired;
+	uint64_t end = vmm_budget_end(vm, 1), t0 = host_now_ns(), retired = g->retired;
 	uint64_t delivered = vm->delivered;
 	int why = VMM_GO_ON;
 
@@ -534,12 +598,41 @@ enum cpu_stop vm_step(struct vm *vm)
 	return settle(vm, why, t0);
 }
 
+/* The wfi that did not retire runs again on the next run. */
+static bool wake(struct vm *vm)
+{
+	if (!vm->stopped || vm->stop != STOP_IDLE)
+		return false;
+	vm->stopped = false;
+	return true;
+}
+
 bool vm_wake(struct vm *vm)
 {
 	if (!vm->stopped || vm->stop != STOP_IDLE)
 		return false;
-	vm->stopped = false; /* the wfi did not retire: it runs again */
-	return true;
+	if (vm->hist)
+		vmm_history_input(vm, IN_WAKE, 0, 0, NULL, 0);
+	return wake(vm);
+}
+
+size_t vm_feed_console(struct vm *vm, const void *bytes, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint32_t n = dev_con_feed(&vm->dev, (const char *)bytes + done,
+					  len - done > CON_INBUF ? CON_INBUF : (uint32_t)(len - done));
+		if (n == 0)
+			break; /* the queue is full: the rest is lost, as on a real UART */
+		done += n;
+	}
+	/* Recorded as the bytes the queue took; the wake goes with them (it
+	 * is not an input of its own). */
+	if (vm->hist)
+		vmm_history_input(vm, IN_CONSOLE, 0, 0, bytes, (uint32_t)done);
+	wake(vm);
+	return done;
 }
 
 const struct cpu *vm_real_cpu(const struct vm *vm)
@@ -553,6 +646,15 @@ const struct cpu *vm_vcpu(const struct vm *vm) { return vm_guest_c(vm); }
 uint32_t vm_pc(const struct vm *vm) { return vm_guest_c(vm)->pc; }
 uint32_t vm_psw(const struct vm *vm) { return vm_guest_c(vm)->psw; }
 uint64_t vm_retired(const struct vm *vm) { return vm_guest_c(vm)->retired; }
+uint64_t vm_position(const struct vm *vm)
+{
+	/* In guest mode (hw) the processor counts for the virtual CPU: a trap
+	 * it delivers without an exit is told while the guest runs. */
+	const struct cpu *g = vm->real.guest_mode ? &vm->real : vm_guest_c(vm);
+
+	return g->retired + vm->delivered;
+}
+uint64_t vm_events(const struct vm *vm) { return vm->events; }
 const struct mem *vm_memory(const struct vm *vm) { return &vm_guest_c(vm)->mem; }
 struct devices *vm_devices(struct vm *vm) { return &vm->dev; }
 bool vm_at_step_limit(const struct vm *vm) { return vm->at_limit; }
@@ -575,17 +677,24 @@ uint32_t vm_sreg(const struct vm *vm, unsigned sr)
 
 void vm_set_reg(struct vm *vm, unsigned n, uint32_t v)
 {
-	if (n != REG_ZERO && n < NREGS)
-		vm_guest(vm)->r[n] = v;
+	if (n == REG_ZERO || n >= NREGS)
+		return;
+	if (vm->hist)
+		vmm_history_input(vm, IN_REG, n, v, NULL, 0);
+	vm_guest(vm)->r[n] = v;
 }
 
 void vm_set_pc(struct vm *vm, uint32_t pc)
 {
+	if (vm->hist)
+		vmm_history_input(vm, IN_PC, 0, pc, NULL, 0);
 	vm_guest(vm)->pc = pc;
 }
 
 void vm_set_psw(struct vm *vm, uint32_t psw)
 {
+	if (vm->hist)
+		vmm_history_input(vm, IN_PSW, 0, psw, NULL, 0);
 	vm_guest(vm)->psw = psw & (PSW_PRIVBITS | PSW_FLAGS);
 }
 
@@ -595,6 +704,8 @@ bool vm_set_sreg(struct vm *vm, unsigned sr, uint32_t v)
 
 	if (sr >= SR_COUNT || sr == SR_memsize || sr == SR_ipend)
 		return false;
+	if (vm->hist)
+		vmm_history_input(vm, IN_SREG, sr, v, NULL, 0);
 	g->sr[sr] = v;
 	if (sr == SR_timer)
 		g->ipend_timer = 0; /* as mtsr timer: writing it acknowledges it */

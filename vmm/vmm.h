@@ -135,6 +135,8 @@ struct vm_event {
 	bool user;               /* the guest's virtual mode when it happened */
 	uint64_t index;          /* guest instructions retired before it */
 	uint32_t vector;         /* where the guest continues (delivered, reflected, injected) */
+	uint64_t seq;            /* events the VM emitted before this one: 0, 1, 2 ... */
+	uint64_t pos;            /* vm_position when it happened */
 };
 typedef void (*vm_event_hook)(void *ctx, const struct vm *vm, const struct vm_event *e);
 
@@ -285,6 +287,14 @@ uint32_t vm_pc(const struct vm *vm);
 uint32_t vm_psw(const struct vm *vm);
 uint32_t vm_sreg(const struct vm *vm, unsigned sr);
 uint64_t vm_retired(const struct vm *vm);
+/* Where the run stands, in steps: guest instructions retired plus traps
+ * and interrupts entered. Each vm_step takes the guest one step on; a
+ * step that retires sys, brk or hcall, or a jump to where nothing can be
+ * fetched, enters its trap too (two positions in one step). The points a
+ * debugger stops at and goes back to (vmm/history.h). */
+uint64_t vm_position(const struct vm *vm);
+/* Events (vm_set_event_hook) the VM has emitted so far: the next one's seq. */
+uint64_t vm_events(const struct vm *vm);
 /* The virtual CPU itself, read-only: for a display of all its state. */
 const struct cpu *vm_vcpu(const struct vm *vm);
 /* The real machine's CPU, read-only, for displays beside the virtual one.
@@ -324,6 +334,11 @@ void vm_page_walk(const struct vm *vm, uint32_t va, struct vm_page_walk *w);
 const char *vm_console(const struct vm *vm, size_t *len);
 /* The VM's (virtual) devices: for a tool to attach terminal input. */
 struct devices *vm_devices(struct vm *vm);
+/* Queue console input for the guest, as a person typing at its terminal,
+ * and wake it if it waits for some (vm_wake); returns the bytes the
+ * console's queue took (the rest is lost, as on a real UART). A VM that
+ * keeps a history (vmm/history.h) records them with the position. */
+size_t vm_feed_console(struct vm *vm, const void *bytes, size_t len);
 /* True once the guest wrote the power port; *code is its value. */
 bool vm_halted(const struct vm *vm, uint32_t *code);
 /* True when the last vm_run stopped because the step limit was reached. */
@@ -360,6 +375,34 @@ struct vm_balloon {
 void vm_balloon_info(const struct vm *vm, struct vm_balloon *b);
 /* Be told of every VM exit and every trap delivered to the guest. */
 void vm_set_event_hook(struct vm *vm, vm_event_hook fn, void *ctx);
+
+/* Who, besides the guest's own instructions, read or wrote guest memory:
+ * the debugger's watchpoints say so when one of them is hit. */
+enum vm_accessor {
+	VM_ACC_DMA,        /* the disk's DMA (detail: the sector) */
+	VM_ACC_HYPERCALL,  /* pv: the monitor serving a hypercall (shared page, ring, args) */
+	VM_ACC_PV_MMU,     /* pv: a page-table entry the monitor wrote for the guest (detail: the entry) */
+	VM_ACC_BALLOON,    /* pv: the monitor taking or giving back a balloon's page */
+	VM_ACC_SHADOW_AD,  /* shadow paging: accessed and dirty bits set in the guest's table */
+	VM_ACC_TRACED,     /* a guest store the monitor caught and made itself (a page
+	                    * table it shadows, or bt's callout) */
+	VM_ACC_PATCH,      /* code patching: the monitor rewrote a word of kernel code */
+	VM_ACC_DEBUGGER,   /* a debugger's write (vm_load) */
+	VM_ACCESSORS
+};
+struct vm_access {
+	enum vm_accessor who;
+	uint32_t gpa, len;       /* guest-physical bytes */
+	bool write;
+	uint32_t detail;
+};
+typedef void (*vm_access_hook)(void *ctx, const struct vm *vm, const struct vm_access *a);
+/* Be told of every access to guest memory the monitor or a device makes in
+ * the guest's place (never the guest's own loads and stores, nor fetches).
+ * None set: nothing is asked, and the guest's fast paths never look. */
+void vm_set_access_hook(struct vm *vm, vm_access_hook fn, void *ctx);
+/* "the disk's DMA", "the VMM (code patching)", ...: who, in words. */
+const char *vm_accessor_name(enum vm_accessor w);
 
 /* Names: "bare", "emulate", "trap", "hybrid", "patch", "bt", ... (vm.c's
  * table of techniques, in enum order). vmm_mode_parse returns false

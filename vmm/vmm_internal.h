@@ -45,6 +45,10 @@ struct vm {
 	struct vm_stats stats;
 	vm_event_hook on_event;
 	void *event_ctx;
+	uint64_t events;          /* events emitted so far (vm_events) */
+	vm_access_hook on_access; /* a debugger's ear for the monitor's accesses (access.c) */
+	void *access_ctx;
+	struct vm_history *hist;  /* the recorded past, when kept (history.c) */
 	FILE *input_rest;         /* console input beyond the first queue-full */
 	uint64_t delivered;       /* traps and interrupts delivered to the guest */
 	bool stopped;             /* halted, idle for ever or triple-faulted */
@@ -63,6 +67,16 @@ struct vm {
 	struct shadow *shadow;    /* shadow page tables (shadow.c), in the modes that use them */
 	struct pvmm *pvmm;        /* pv: direct paging's page types and checks (pv_paging.c) */
 	uint32_t cost[VMM_NCOSTS];/* the monitor's costs on the VM's processor (costs.c) */
+	/* The disk image of opt.disk_path, read once: the disk is a
+	 * copy-on-write overlay of it, so that the sectors the guest wrote are
+	 * known (a snapshot sends those, the image is shared storage). */
+	struct disk_base disk_own;
+	char *disk_path;          /* opt.disk_path's copy: the VM's own */
+	uint32_t disk_crc;        /* CRC-32 of the image the disk reads (its own or a host's) */
+	/* A machine laid out as a host lays a VM out, for one VM alone (a
+	 * host's VM restored or migrated into `trapeze run`): owned here. */
+	struct mem *mirror;
+	struct vm_placement mirror_place;
 };
 
 /* What row r of cost.h costs on this VM's processor (--cpu). */
@@ -105,11 +119,37 @@ int vmm_inject_interrupt(struct vm *vm);
 int vmm_timer_exit(struct vm *vm);
 /* Tell the event hook, if any. */
 void vmm_emit(struct vm *vm, const struct vm_event *e);
+/* vmm/access.c: tell the access hook, if any, of an access to guest
+ * memory that the monitor or a device made. */
+void vmm_note_access(struct vm *vm, enum vm_accessor who, uint32_t gpa, uint32_t len, bool write,
+		     uint32_t detail);
 /* The event hook the interpreted (and bare) CPU calls for each trap it delivers. */
 void vmm_on_cpu_trap(void *ctx, const struct cpu *c, const struct cpu_trap *t);
 /* Interpret one guest instruction (or one trap entry) on the virtual CPU,
  * charging the interpreter's cost. Returns what cpu_step returned. */
 enum cpu_stop vmm_interpret_one(struct vm *vm);
+
+/* vmm/vm.c: vm_run and vm_step themselves, without a history (history.c
+ * calls them to record and replay); the end of a budget of max more
+ * guest instructions. */
+enum cpu_stop vmm_run_plain(struct vm *vm, uint64_t max);
+enum cpu_stop vmm_step_plain(struct vm *vm);
+uint64_t vmm_budget_end(const struct vm *vm, uint64_t max);
+
+/* vmm/history.c: the past, when a VM keeps it (history.h). */
+/* A trap was just entered: logged when the run is new there. */
+void vmm_history_delivered(struct vm *vm);
+/* vm_run and vm_step with a history: recording, and replaying the
+ * recorded run's inputs when they go through it again. */
+enum cpu_stop vmm_history_run(struct vm *vm, uint64_t max);
+enum cpu_stop vmm_history_step(struct vm *vm);
+/* Something from outside changes the VM where it stands (not while the
+ * history itself gives it again): recorded with the position, the
+ * recorded future after it forgotten. Called before the change is made. */
+enum vmm_input_kind { IN_CONSOLE, IN_WAKE, IN_REG, IN_PC, IN_PSW, IN_SREG, IN_MEM };
+void vmm_history_input(struct vm *vm, enum vmm_input_kind kind, uint32_t n, uint32_t v,
+		       const void *bytes, uint32_t len);
+void vmm_history_free(struct vm *vm);
 
 /* vmm/native.c: run the guest on the real CPU, deprivileged, for at most max
  * guest instructions: compose relocation, load the virtual state, cpu_run
@@ -216,6 +256,56 @@ bool vmm_pv_may_give(const struct vm *vm, uint32_t gpa);
 int vmm_pv_fault(struct vm *vm, const struct cpu_trap *t);
 /* pv.c: [gpa, gpa + len) overlaps what the monitor writes (shared page, ring). */
 bool vmm_pv_monitor_writes(const struct vm *vm, uint32_t gpa, uint32_t len);
+
+/* Snapshots (vmm/snapshot.h): the VM-level sections (snapshot_state.c)
+ * and each technique's own, in its file. A save writes the payload of its
+ * section; a load reads it back, checks every value the monitor will trust
+ * (an index, a table's address, a chain that must end) and returns false
+ * with what is wrong in err. */
+struct snap_buf;
+struct snap_rd;
+void vmm_snap_put_cpu(struct snap_buf *b, const struct cpu *c);
+bool vmm_snap_load_cpu(struct vm *vm, struct cpu *c, struct snap_rd *r, char *err, size_t errlen);
+void vmm_snap_put_devices(const struct vm *vm, struct snap_buf *b, unsigned flags);
+bool vmm_snap_load_devices(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_snap_put_vm(const struct vm *vm, struct snap_buf *b);
+bool vmm_snap_load_vm(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+bool vmm_snap_load_pages(struct vm *vm, struct snap_rd *r, uint8_t *covered, uint64_t *loaded,
+			 char *err, size_t errlen);
+/* After the last section: what no one section can check (the sections
+ * agree with each other), and what needs all of memory in place first
+ * (patch.c's marks in the decode cache). */
+bool vmm_snap_finish(struct vm *vm, char *err, size_t errlen);
+void vmm_patch_after_load(struct vm *vm);
+void vmm_pool_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_pool_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_bt_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_bt_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_patch_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_patch_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_shadow_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_shadow_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_pv_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_pv_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_pv_paging_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_pv_paging_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+void vmm_hw_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_hw_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+/* hwassist.c: the VM control block (the real CPU points at it in guest mode). */
+struct vmcb *vmm_hw_vmcb(struct vm *vm);
+/* pv_paging.c: every pinned table maps only the guest's own pages (the real
+ * processor walks them as they are). */
+bool vmm_pv_paging_check(const struct vm *vm, char *err, size_t errlen);
+/* pv.c: the region's size before any balloon took pages (0 outside pv). */
+uint32_t vmm_pv_full_size(const struct vm *vm);
+/* physmap.c: real address a is a page of the pool. */
+bool vmm_pool_has_page(const struct vm *vm, uint32_t a);
+/* vm.c: a VM alone on a machine of real_size bytes laid out as a host
+ * lays one out (the monitor's area, the pool and the region where given),
+ * the machine its own: for a snapshot of a host's VM. */
+bool vm_create_mirror(struct vm **out, const struct vm_options *opt, uint32_t real_size,
+		      uint32_t vmm_area, uint32_t region_base, uint32_t pool_base, char *err,
+		      size_t errlen);
 
 /* vmm/flow.c: what an instruction word at pc does to the flow of control,
  * for a scanner or a translator that looks at code before it runs. */

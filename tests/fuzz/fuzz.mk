@@ -20,7 +20,8 @@ FUZZ_CC        ?= clang
 FUZZ_SECONDS   ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR       := build/fuzz
-FUZZ_HARNESSES := fuzz_asm fuzz_image fuzz_cpu fuzz_vmm fuzz_mon fuzz_hostcfg fuzz_host
+FUZZ_HARNESSES := fuzz_asm fuzz_image fuzz_cpu fuzz_vmm fuzz_mon fuzz_hostcfg fuzz_host fuzz_snapshot \
+                  fuzz_dap
 FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # Warnings are shown but not errors here: gcc's -Werror build is the gate,
 # and clang's opinions on style must not stop a fuzzing session.
@@ -34,6 +35,8 @@ FUZZ_BINS      := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
 $(FUZZ_DIR)/obj/tools/tui/%.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
 $(FUZZ_DIR)/obj/tools/mon/%.o: EXTRA_CFLAGS = $(READLINE_CFLAGS)
 $(FUZZ_DIR)/obj/tools/host/%.o: EXTRA_CFLAGS = $(INIH_CFLAGS)
+$(FUZZ_DIR)/obj/vmm/snapshot.o: EXTRA_CFLAGS = $(ZLIB_CFLAGS)
+$(FUZZ_DIR)/obj/tools/dap/%.o: EXTRA_CFLAGS = $(JANSSON_CFLAGS)
 
 $(FUZZ_DIR)/obj/%.o: %.c | fuzz-deps
 	@mkdir -p $(@D)

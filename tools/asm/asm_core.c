@@ -84,6 +84,8 @@ static void line(struct asm_state *st)
 		statement(st);
 	else
 		asm_src_cond_broken(st);
+	if (st->list_words && st->sect[sect].bytes.len > start)
+		asm_line_row(st, sect, start);
 	if (st->opt->listing)
 		asm_list_line(st, sect, start, st->line.macro != NULL);
 }
@@ -121,6 +123,7 @@ static void run_pass(struct asm_state *st, const struct asm_input *in, int nin, 
 	for (int i = 0; i < keep; i++)
 		st->nerrors += st->diags[i].severity == ASM_ERROR;
 	st->listing.len = 0;
+	st->nlrows = 0;
 	st->scope = -1;
 	asm_begin_pass_sections(st);
 	asm_src_begin_pass(st);
@@ -145,6 +148,7 @@ static void state_free(struct asm_state *st)
 	free(st->toks);
 	free(st->scratch.s);
 	free(st->listing.s);
+	free(st->lrows);
 }
 
 bool asm_assemble(const struct asm_input *in, int nin, const struct asm_options *opt,

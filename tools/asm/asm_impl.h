@@ -154,6 +154,13 @@ struct asm_cond {
 	uint32_t off, len;     /* its directive on that line */
 };
 
+/* A row of the line table (DWARF .debug_line in the image). */
+struct asm_lrow {
+	uint32_t addr, end;
+	const char *fname;          /* the file's name as read (owned by the file) */
+	int line;
+};
+
 struct asm_state {
 	const struct asm_options *opt;
 	int pass;
@@ -193,6 +200,9 @@ struct asm_state {
 	int ndiags, capdiags, nerrors;
 	struct strbuf listing;
 	bool list_words;            /* this statement emitted instructions */
+	/* the line table: each statement that emitted instructions, this pass */
+	struct asm_lrow *lrows;
+	int nlrows, caplrows;
 };
 
 /* asm_diag.c */
@@ -309,6 +319,9 @@ void asm_begin_pass_sections(struct asm_state *st);
 bool asm_settle_sections(struct asm_state *st);
 bool asm_check_layout(struct asm_state *st, const char *fname);
 void asm_list_line(struct asm_state *st, int sect, size_t start, bool marked);
+/* The statement just read emitted instructions from start on in sect: a
+ * row of the line table, at its line (a macro's: where it was invoked). */
+void asm_line_row(struct asm_state *st, int sect, size_t start);
 bool asm_build_image(struct asm_state *st, struct image *img);
 
 #endif

@@ -124,6 +124,50 @@ void asm_list_line(struct asm_state *st, int sect, size_t start, bool marked)
 	free(src.s);
 }
 
+void asm_line_row(struct asm_state *st, int sect, size_t start)
+{
+	const struct asm_section *s = &st->sect[sect];
+	const struct asm_line *l = &st->line;
+
+	if (st->nlrows == st->caplrows) {
+		st->caplrows = st->caplrows ? st->caplrows * 2 : 256;
+		st->lrows = asm_xrealloc(st->lrows, (size_t)st->caplrows * sizeof *st->lrows);
+	}
+	st->lrows[st->nlrows++] = (struct asm_lrow){
+		s->base + (uint32_t)start, s->base + (uint32_t)s->bytes.len,
+		l->macro && l->inv_fname ? l->inv_fname : l->fname,
+		l->macro && l->inv_fname ? l->inv_line : l->lineno,
+	};
+}
+
+static int by_row_addr(const void *a, const void *b)
+{
+	const struct image_line *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* The image's line table from this pass's rows: each file named once. */
+static void build_lines(struct asm_state *st, struct image *img)
+{
+	img->lines = asm_xrealloc(NULL, ((size_t)st->nlrows + 1) * sizeof *img->lines);
+	img->files = asm_xrealloc(NULL, ((size_t)st->nlrows + 1) * sizeof *img->files);
+	for (int i = 0; i < st->nlrows; i++) {
+		const struct asm_lrow *r = &st->lrows[i];
+		int f = img->nfiles;
+		if (!r->fname || r->line <= 0)
+			continue;
+		while (f > 0 && strcmp(img->files[f - 1], r->fname))
+			f--;
+		if (f == 0) {
+			img->files[img->nfiles] = asm_xstrndup(r->fname, strlen(r->fname));
+			f = ++img->nfiles;
+		}
+		img->lines[img->nlines++] = (struct image_line){ r->addr, r->end, (uint16_t)(f - 1),
+								 (uint32_t)r->line };
+	}
+	qsort(img->lines, (size_t)img->nlines, sizeof *img->lines, by_row_addr);
+}
+
 bool asm_build_image(struct asm_state *st, struct image *img)
 {
 	memset(img, 0, sizeof *img);
@@ -152,5 +196,6 @@ bool asm_build_image(struct asm_state *st, struct image *img)
 		y->addr = (uint32_t)asm_sym_value(st, s);
 		y->is_global = s->global;
 	}
+	build_lines(st, img);
 	return true;
 }

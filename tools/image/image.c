@@ -135,14 +135,21 @@ static int by_addr(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/* The section names' string table: false when the file has none (or a
+ * broken one: its sections then have no names). */
+static bool names_table(const struct file *f, const Elf32_Ehdr *h, Elf32_Shdr *names)
+{
+	if (h->e_shstrndx == SHN_UNDEF || h->e_shstrndx >= h->e_shnum)
+		return false;
+	get_shdr(f->b + h->e_shoff + (size_t)h->e_shstrndx * sizeof *names, names);
+	return in_file(f, names->sh_offset, names->sh_size);
+}
+
 /* The name of the allocated section that starts at addr, or NULL. */
 static const char *section_name(const struct file *f, const Elf32_Ehdr *h, uint32_t addr)
 {
 	Elf32_Shdr names, s;
-	if (h->e_shstrndx == SHN_UNDEF || h->e_shstrndx >= h->e_shnum)
-		return NULL;
-	get_shdr(f->b + h->e_shoff + (size_t)h->e_shstrndx * sizeof s, &names);
-	if (!in_file(f, names.sh_offset, names.sh_size))
+	if (!names_table(f, h, &names))
 		return NULL;
 	for (unsigned i = 1; i < h->e_shnum; i++) {
 		get_shdr(f->b + h->e_shoff + (size_t)i * sizeof s, &s);
@@ -245,6 +252,30 @@ static bool read_symbols(const struct file *f, const Elf32_Ehdr *h, struct image
 	return true;
 }
 
+/* The line table of the first .debug_line section, if any. */
+static bool read_lines(const struct file *f, const Elf32_Ehdr *h, struct image *img, char *err,
+                       size_t len, const char *path)
+{
+	Elf32_Shdr names, s;
+	const char *why = "";
+
+	if (!names_table(f, h, &names))
+		return true;
+	for (unsigned i = 1; i < h->e_shnum; i++) {
+		get_shdr(f->b + h->e_shoff + (size_t)i * sizeof s, &s);
+		if (s.sh_type != SHT_PROGBITS || s.sh_name >= names.sh_size ||
+		    names.sh_size - s.sh_name < sizeof ".debug_line" ||
+		    memcmp(f->b + names.sh_offset + s.sh_name, ".debug_line", sizeof ".debug_line"))
+			continue;
+		if (!in_file(f, s.sh_offset, s.sh_size))
+			return image_fail(err, len, path, "truncated .debug_line");
+		if (!image_lines_decode(img, f->b + s.sh_offset, s.sh_size, &why))
+			return image_fail(err, len, path, "malformed .debug_line: %s", why);
+		break;
+	}
+	return true;
+}
+
 static bool parse(const struct file *f, struct image *img, char *err, size_t len,
                   const char *path)
 {
@@ -256,7 +287,7 @@ static bool parse(const struct file *f, struct image *img, char *err, size_t len
 		return false;
 	img->entry = h.e_entry;
 	return read_segments(f, &h, img, err, len, path) &&
-	       read_symbols(f, &h, img, err, len, path);
+	       read_symbols(f, &h, img, err, len, path) && read_lines(f, &h, img, err, len, path);
 }
 
 /* The whole file in a malloc'd buffer. */
@@ -336,6 +367,10 @@ void image_free(struct image *img)
 	}
 	for (int i = 0; i < img->nsyms; i++)
 		free(img->syms[i].name);
+	for (int i = 0; i < img->nfiles; i++)
+		free(img->files[i]);
+	free(img->files);
+	free(img->lines);
 	free(img->segs);
 	free(img->syms);
 	free(img->path);

@@ -41,6 +41,14 @@ struct image_sym {
 	bool is_global;
 };
 
+/* A row of the line table (DWARF .debug_line, image_lines.c): the
+ * instruction bytes [addr, end) came from line of files[file]. */
+struct image_line {
+	uint32_t addr, end;
+	uint16_t file;
+	uint32_t line;
+};
+
 struct image {
 	uint32_t entry;
 	struct image_seg *segs;
@@ -48,6 +56,10 @@ struct image {
 	struct image_sym *syms;
 	int nsyms;
 	char *path;     /* the file it came from, named in messages; may be NULL */
+	struct image_line *lines; /* sorted by address; may be none */
+	int nlines;
+	char **files;   /* the source files the rows name */
+	int nfiles;
 };
 
 /* Read and validate the ELF file at path into out (segments sorted by
@@ -91,6 +103,15 @@ const struct image_sym *image_symbol_near(const struct image *img, uint32_t addr
                                           uint32_t *offset);
 /* The address of the symbol called name; false if there is none. */
 bool image_lookup(const struct image *img, const char *name, uint32_t *addr);
+
+/* The line table (image_lines.c): .debug_line's bytes for img's rows
+ * (false: out of memory); img's rows and files from such bytes (false with
+ * why when the table breaks its own bounds); the row covering addr, or
+ * NULL; "file.s:LINE" (the file's last component), or "" when none. */
+bool image_lines_encode(const struct image *img, uint8_t **out, size_t *len);
+bool image_lines_decode(struct image *img, const uint8_t *p, size_t n, const char **why);
+const struct image_line *image_line_at(const struct image *img, uint32_t addr);
+const char *image_line_text(const struct image *img, uint32_t addr, char *buf, size_t len);
 
 /* For the reader and the writer: "PATH: error: " and the message into
  * err (errlen bytes); always false. */

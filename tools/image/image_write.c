@@ -5,8 +5,9 @@
  * Implements: System V ABI, ELF32 little-endian ET_EXEC, readable by readelf.
  *
  *   ELF header | program headers (one PT_LOAD per non-empty segment)
- *   | segment bytes | .symtab | .strtab | .shstrtab | section headers
- *   sections: [0] null, one per segment (.text, .data), .symtab, .strtab, .shstrtab
+ *   | segment bytes | .symtab | .strtab | .debug_line | .shstrtab | section headers
+ *   sections: [0] null, one per segment (.text, .data), .symtab, .strtab,
+ *   .debug_line (when the image has a line table: image_lines.c), .shstrtab
  */
 #include "image.h"
 
@@ -153,7 +154,13 @@ static void put_ehdr(struct out *o, const struct image *img, int nload, uint32_t
 static void build(const struct image *img, struct out *o)
 {
 	struct out sym = { 0 }, str = { 0 }, shstr = { 0 };
-	int nload = 0, nsec = img->nsegs + 4;
+	uint8_t *lines = NULL;
+	size_t nlines = 0;
+	if (img->nlines && !image_lines_encode(img, &lines, &nlines)) {
+		o->oom = true;
+		return;
+	}
+	int nload = 0, nsec = img->nsegs + 4 + (lines != NULL);
 	for (int i = 0; i < img->nsegs; i++)
 		nload += img->segs[i].size > 0;
 	size_t at = sizeof(Elf32_Ehdr) + (size_t)nload * sizeof(Elf32_Phdr);
@@ -186,7 +193,7 @@ static void build(const struct image *img, struct out *o)
 		put(o, at, s->data, s->size);
 		at += s->size;
 	}
-	int isym = img->nsegs + 1, istr = isym + 1, ishstr = istr + 1;
+	int isym = img->nsegs + 1, istr = isym + 1, iline = istr + 1, ishstr = iline + (lines != NULL);
 	uint32_t first_global = build_symtab(img, &sym, &str);
 	at = align4(at);
 	sh[isym] = (Elf32_Shdr){ .sh_name = add_str(&shstr, ".symtab"), .sh_type = SHT_SYMTAB,
@@ -200,6 +207,14 @@ static void build(const struct image *img, struct out *o)
 		                 .sh_addralign = 1 };
 	put(o, at, str.b, str.n);
 	at += str.n;
+	if (lines) {
+		sh[iline] = (Elf32_Shdr){ .sh_name = add_str(&shstr, ".debug_line"),
+			                  .sh_type = SHT_PROGBITS, .sh_offset = (uint32_t)at,
+			                  .sh_size = (uint32_t)nlines, .sh_addralign = 1 };
+		put(o, at, lines, nlines);
+		at += nlines;
+		free(lines);
+	}
 	sh[ishstr] = (Elf32_Shdr){ .sh_name = add_str(&shstr, ".shstrtab"), .sh_type = SHT_STRTAB,
 		                   .sh_offset = (uint32_t)at, .sh_size = (uint32_t)shstr.n,
 		                   .sh_addralign = 1 };

@@ -19,6 +19,7 @@
 
 #include "commands.h"
 #include "host.h"
+#include "history.h"
 #include "host_session.h"
 #include "mon.h"
 #include "runopts.h"
@@ -27,7 +28,7 @@ static const char usage_line[] =
 	"usage: trapeze mon [--mode MODE] [--max-steps N] [--timeout SECONDS] [--nonvirt[=LIST]]\n"
 	"                   [--mem BYTES] [--disk FILE] [--input FILE] [--max-output BYTES]\n"
 	"                   [--cpu NAME] [--tc-size BYTES] [--passthrough con2] [--balloon PAGES]\n"
-	"                   IMAGE\n"
+	"                   [--history BYTES] IMAGE\n"
 	"       trapeze mon --host CONFIG\n";
 
 static void help(const struct runopts *o)
@@ -41,6 +42,7 @@ static void help(const struct runopts *o)
 	      "output. Type 'help' for the commands.\n\n", stdout);
 	runopt_print_mode_help(stdout);
 	runopt_print_help(o, stdout);
+	mon_history_help(stdout);
 	fputs("  --host CONFIG       the VMs of a trapeze host config (trapeze host --help):\n"
 	      "                      'info vms' lists them, 'vm N' picks the one the other\n"
 	      "                      commands act on, 'host [CYCLES]' runs them all\n"
@@ -52,15 +54,39 @@ static void help(const struct runopts *o)
 	      stdout);
 }
 
-int mon_parse_args(int argc, char **argv, struct runopts *o, const char **image)
+void mon_history_help(FILE *out)
+{
+	fprintf(out, "  --history BYTES     memory for reverse execution's past (default %uM; 0: keep\n"
+		"                      none, no reverse commands; K and M suffixes)\n",
+		VM_HISTORY_MEM >> 20);
+}
+
+int mon_parse_args(int argc, char **argv, struct runopts *o, const char **image,
+		   uint64_t *history)
 {
 	*image = NULL;
+	*history = VM_HISTORY_MEM;
 	for (int i = 1; i < argc; i++) {
+		const char *v;
+		bool missing = false;
 		int r;
 
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return 1;
-		if ((r = runopt_parse_mode(o, argc, argv, &i)) != 0) {
+		if ((v = runopt_value("--history", argc, argv, &i, &missing)) || missing) {
+			if (missing)
+				return runopt_usage(o, "--history needs a size in bytes");
+			switch (runopt_count(v, 1ull << 40, history)) {
+			case NUM_OK:
+				if (*history == 0 || *history >= VM_HISTORY_MIN_MEM)
+					break;
+				/* fall through */
+			case NUM_BAD:
+				return runopt_usage(o, "--history: '%s' is no size of 1M or more (0: none)", v);
+			default:
+				return runopt_usage(o, "--history: '%s' is too large", v);
+			}
+		} else if ((r = runopt_parse_mode(o, argc, argv, &i)) != 0) {
 			if (r != 1)
 				return r;
 		} else if ((r = runopt_rest(o, argc, argv, &i, image)) != 0) {
@@ -296,6 +322,7 @@ int cmd_mon(int argc, char **argv)
 {
 	struct runopts o;
 	const char *image;
+	uint64_t history;
 	struct image img = { 0 };
 	struct mon *m = NULL;
 	char err[512];
@@ -312,7 +339,7 @@ int cmd_mon(int argc, char **argv)
 			}
 			return mon_host(argv[2], &o);
 		}
-	switch (mon_parse_args(argc, argv, &o, &image)) {
+	switch (mon_parse_args(argc, argv, &o, &image, &history)) {
 	case 1: help(&o); return EXIT_OK;
 	case 2: return runopt_usage_exit(&o);
 	default: break;
@@ -324,6 +351,8 @@ int cmd_mon(int argc, char **argv)
 		runopt_error(&o, "%s", err);
 		goto out;
 	}
+	if (!mon_history(m, history, err, sizeof err))
+		fprintf(stderr, "trapeze mon: warning: no reverse execution: %s\n", err);
 	runopt_start_timeout(&o);
 	if (isatty(STDIN_FILENO)) {
 		catch_sigint();

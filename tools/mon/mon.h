@@ -42,6 +42,40 @@ struct mon_break {
 	uint64_t hits;
 };
 
+/* Watchpoints (mon_watch.c): a range of guest-physical bytes, named by a
+ * guest-virtual address (translated when set, as a breakpoint is) or a
+ * physical one. watch: the bytes change (whoever changes them: the guest,
+ * the VMM, a device's DMA); rwatch: something reads them; awatch: something
+ * reads or writes them (even the same value). An optional condition is an
+ * expression (print's) that must be non-zero at the hit. */
+enum {
+	MON_MAX_WATCHES = 16,
+	MON_WATCH_MAX_LEN = 256,  /* bytes a watchpoint covers at most */
+	MON_ACCESS_LOG = 256,     /* the VMM's and devices' accesses in one step, kept */
+	MON_MAX_DISPLAYS = 8,
+};
+enum mon_watch_kind { MON_WATCH_WRITE, MON_WATCH_READ, MON_WATCH_ACCESS };
+struct mon_watch {
+	unsigned id;            /* numbered with the breakpoints; 0 = slot free */
+	enum mon_watch_kind kind;
+	bool phys;              /* named by a guest-physical address */
+	uint32_t va, gpa, len;  /* va: as given (phys: = gpa) */
+	char cond[128];         /* "" = none */
+	uint8_t seen[MON_WATCH_MAX_LEN]; /* the bytes as last seen */
+	uint64_t hits;
+};
+/* What a watchpoint saw: who accessed its bytes, and how. */
+struct mon_watch_hit {
+	const struct mon_watch *w;
+	bool write, changed;
+	bool by_guest;          /* the guest's own load or store at pc */
+	uint32_t pc;            /* where the step began */
+	enum vm_accessor who;   /* !by_guest: the VMM or device (vmm.h) */
+	uint32_t gpa, len;      /* the access */
+	uint32_t detail;
+	uint32_t before, after; /* the watched range's first word, before and after */
+};
+
 /* The monitor. Front ends read these fields and change them only through
  * the functions below. */
 struct mon {
@@ -50,7 +84,18 @@ struct mon {
 	struct vm *vm;
 	struct mon_break brk[MON_MAX_BREAKS];
 	unsigned next_break_id;
-	struct vm_event log[MON_LOG]; /* event n is log[n % MON_LOG] */
+	struct mon_watch watch[MON_MAX_WATCHES];
+	struct mon_watch_hit hit;  /* the last watchpoint hit (MON_AT_WATCH) */
+	struct vm_access acc[MON_ACCESS_LOG]; /* the accesses of the step being taken */
+	unsigned nacc, acc_lost;
+	char display[MON_MAX_DISPLAYS][128]; /* display's expressions; "" = free */
+	/* Reverse execution (mon_reverse.c): the VM keeps its past within
+	 * hist_bytes (0: none kept); why it could not, if it could not. */
+	uint64_t hist_bytes;
+	char hist_err[160];
+	bool searching;         /* a search of the past replays: count no hits */
+	uint64_t search_pos;
+	struct vm_event log[MON_LOG]; /* event n is log[n % MON_LOG] (its seq is n) */
 	uint64_t nevents;       /* events since the VM was built */
 	size_t console_shown;   /* console bytes already handed out */
 	/* What "x" with no address or format continues with. */
@@ -102,11 +147,16 @@ enum mon_why {
 	MON_FAULT,       /* triple fault */
 	MON_AT_LIMIT,    /* the step limit (--max-steps) */
 	MON_INTERRUPTED, /* the poll function asked to stop */
+	MON_AT_WATCH,    /* a watchpoint was hit (mon->hit says how) */
+	MON_AT_START,    /* going back: the start of the recorded past */
+	MON_NO_PAST,     /* going back: no reverse execution (mon->hist_err) */
+	MON_NO_FRAME,    /* finish: the pc is in no function whose return is known */
 };
 
 struct mon_stop {
 	enum mon_why why;
 	const struct mon_break *brk; /* MON_AT_BREAK: which */
+	const struct mon_watch *watch; /* MON_AT_WATCH: which (mon->hit: how) */
 	uint64_t retired;            /* guest instructions retired during the run */
 	uint64_t first_event;        /* the events of the run: first_event .. nevents */
 };
@@ -130,6 +180,9 @@ const char *mon_console_new(struct mon *m, size_t *len);
  * message when it cannot be translated or the table is full. */
 bool mon_break_add(struct mon *m, uint32_t va, const struct mon_break **out, char *err,
 		   size_t errlen);
+/* The same at a guest-physical address (an image's address: a source line's). */
+bool mon_break_add_gpa(struct mon *m, uint32_t gpa, const struct mon_break **out, char *err,
+		       size_t errlen);
 /* Delete breakpoint id (0: all of them); false when there is no such one. */
 bool mon_break_delete(struct mon *m, unsigned id);
 /* The breakpoint at guest-virtual va in the current mode, or NULL. */
@@ -142,6 +195,69 @@ int mon_break_count(const struct mon *m);
 /* The i-th most recent event (0 = newest), or NULL. */
 const struct vm_event *mon_event(const struct mon *m, uint64_t i);
 
+/* One single step, as step_once takes it: MON_DONE to go on, or why a run
+ * stops at the point it reached (a breakpoint, a watchpoint, the guest
+ * stopping). For run control and for searching the past alike. */
+enum mon_why mon_step_once(struct mon *m, struct mon_stop *st);
+
+/* ---- watchpoints (mon_watch.c) ----------------------------------------- */
+
+/* Add a watchpoint of kind on len bytes at addr (guest-virtual in the
+ * current mode, or guest-physical with phys); cond may be NULL. False
+ * with a message when addr cannot be translated, len is 0 or too large,
+ * the range leaves memory, or the table is full. */
+bool mon_watch_add(struct mon *m, enum mon_watch_kind kind, uint32_t addr, uint32_t len, bool phys,
+		   const char *cond, const struct mon_watch **out, char *err, size_t errlen);
+/* Delete watchpoint id (0: all); false when there is none such. */
+bool mon_watch_delete(struct mon *m, unsigned id);
+int mon_watch_count(const struct mon *m);
+/* Around a step: before looks at the instruction about to run (and starts
+ * listening to the VMM's accesses); after compares, and says whether a
+ * watchpoint was hit (filling st and m->hit). */
+void mon_watch_before(struct mon *m, struct mon_watch_hit *pending);
+bool mon_watch_after(struct mon *m, const struct mon_watch_hit *pending, uint64_t retired_before,
+		     struct mon_stop *st);
+/* Read every watched range again (after the memory changed other than by
+ * a step: going back, set, restart). */
+void mon_watch_resync(struct mon *m);
+/* "watch", "rwatch", "awatch"; a hit in words: who, where, old and new. */
+const char *mon_watch_kind_name(enum mon_watch_kind k);
+void mon_watch_hit_text(const struct mon *m, const struct mon_watch_hit *h, char *buf, size_t len);
+
+/* ---- reverse execution (mon_reverse.c) --------------------------------- */
+
+enum mon_reverse {
+	MON_RSTEP,      /* count steps back */
+	MON_RNEXT,      /* count steps back, a call stepped back over whole */
+	MON_RCONTINUE,  /* back to the last breakpoint or watchpoint hit */
+	MON_REXIT,      /* back to the last trap or VM exit (count times) */
+};
+/* Keep the VM's past within max_bytes from now on, and after restart (0:
+ * keep none). False with why (also kept in m->hist_err). */
+bool mon_history(struct mon *m, uint64_t max_bytes, char *err, size_t errlen);
+/* Go back: afterwards the VM is exactly where a fresh run stopping there
+ * would be. MON_DONE, MON_AT_BREAK, MON_AT_WATCH, MON_AT_EVENT,
+ * MON_AT_START (nothing before: the run's or the history's start) or
+ * MON_NO_PAST. */
+struct mon_stop mon_reverse(struct mon *m, enum mon_reverse goal, uint64_t count);
+
+/* ---- frames (mon_frame.c): the guest OS's calling convention ------------ */
+
+enum { MON_MAX_FRAMES = 64 };
+struct mon_frame {
+	uint32_t pc, sp;        /* where the frame is, and its sp there */
+	uint32_t func;          /* its function's first instruction (0: unknown) */
+	uint32_t ret;           /* where it returns to (0: unknown, the outermost) */
+	uint32_t caller_sp;     /* the caller's sp, which the return restores */
+	bool lr_in_reg;         /* the return address is still in lr */
+};
+/* The frames from the innermost (the pc) outwards, at most max; 0 when
+ * the pc lies in no function of the image. */
+int mon_backtrace(const struct mon *m, struct mon_frame *f, int max);
+/* Run until the current function returns to its caller (the frame's sp
+ * restored): MON_DONE there, or why it stopped before. */
+struct mon_stop mon_finish(struct mon *m, mon_poll_fn poll, void *ctx);
+
 /* ---- the machine as shown (mon_expr.c, mon_show.c) --------------------- */
 
 /* Read a guest-virtual word in the current mode; false outside memory. */
@@ -153,6 +269,10 @@ bool mon_read_bytes(const struct mon *m, uint32_t va, void *buf, uint32_t len);
  * 32-bit words (see mon_expr.c); a leading '*' is allowed. False with a
  * message in err (a number too large, a division by zero, a bad name). */
 bool mon_eval(const struct mon *m, const char *text, uint32_t *out, char *err, size_t errlen);
+/* The same, where a value is wanted (a watchpoint's condition, display):
+ * unary '*' is the word at its operand, read in the current mode
+ * ("*counter == 3"), and a leading '*' is that too. */
+bool mon_eval_value(const struct mon *m, const char *text, uint32_t *out, char *err, size_t errlen);
 /* A register's number (MON_REG_*, 0..15 for r0..r15), from its name with or
  * without '$' (r0..r15, zero, fp, sp, lr, pc, psw, tvec ...); -1 if none. */
 int mon_reg_parse(const char *name);
@@ -164,6 +284,9 @@ const char *mon_reg_name(int n);
 /* "<sym+off>" for the guest-virtual address va when it lies in the image
  * (in the current mode), else "". */
 void mon_where(const struct mon *m, uint32_t va, char *buf, size_t len);
+/* "file.s:LINE", the source line the instruction at guest-virtual va was
+ * assembled from (the image's DWARF line table), or "" when unknown. */
+void mon_source(const struct mon *m, uint32_t va, char *buf, size_t len);
 /* The image to name branch targets with at va, or NULL in a relocated
  * user program (whose virtual addresses the image knows nothing of). */
 const struct image *mon_symbols_at(const struct mon *m, uint32_t va);
@@ -208,6 +331,13 @@ void mon_show_vms(const struct mon *m, FILE *out);
 void mon_show_pagetable(const struct mon *m, uint32_t va, FILE *out);
 /* info tlb: the real processor's TLB and its counters. */
 void mon_show_tlb(const struct mon *m, FILE *out);
+/* info vcpu: the virtual CPU's whole state as the VMM keeps it. */
+void mon_show_vcpu(const struct mon *m, FILE *out);
+/* info watchpoints; info history (reverse execution's checkpoints and memory). */
+void mon_show_watches(const struct mon *m, FILE *out);
+void mon_show_history(const struct mon *m, FILE *out);
+/* The display expressions, each "N: EXPR = VALUE". */
+void mon_show_displays(const struct mon *m, FILE *out);
 /* x/NFMT: count units of size ('b', 'h', 'w') in format fmt (x d u c s i). */
 bool mon_examine(struct mon *m, uint32_t va, unsigned count, char fmt, char size, FILE *out);
 /* count instructions from va, the pc marked "=>". */
@@ -219,8 +349,12 @@ unsigned mon_function_extent(const struct mon *m, uint32_t va, uint32_t *start);
 /* ---- the commands' options (mon.c) ------------------------------------- */
 
 struct runopts;
-/* Parse [--mode MODE] [run options] IMAGE, as mon and tui both take them:
- * 0 ok, 1 --help, 2 usage error, -1 error already printed. */
-int mon_parse_args(int argc, char **argv, struct runopts *o, const char **image);
+/* Parse [--mode MODE] [run options] [--history BYTES] IMAGE, as mon and
+ * tui both take them (*history: reverse execution's memory bound, 0 for
+ * none): 0 ok, 1 --help, 2 usage error, -1 error already printed. */
+int mon_parse_args(int argc, char **argv, struct runopts *o, const char **image,
+		   uint64_t *history);
+/* --history's help line. */
+void mon_history_help(FILE *out);
 
 #endif

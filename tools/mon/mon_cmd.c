@@ -141,24 +141,90 @@ static void report(struct call *c, const struct mon_stop *st)
 		fprintf(c->out, "interrupted after %llu instruction%s\n",
 			(unsigned long long)st->retired, st->retired == 1 ? "" : "s");
 		break;
+	case MON_AT_WATCH: {
+		char text[400];
+		mon_watch_hit_text(m, &m->hit, text, sizeof text);
+		fprintf(c->out, "%s\n", text);
+		break;
+	}
+	case MON_AT_START:
+		fprintf(c->out, "%s\n", m->hist_err[0] ? m->hist_err
+			: "no earlier point stops there: at the start of the recorded past");
+		m->hist_err[0] = 0;
+		break;
+	case MON_NO_PAST:
+		fprintf(c->out, "error: reverse execution is off: %s\n", m->hist_err);
+		return;
+	case MON_NO_FRAME:
+		fprintf(c->out, "error: finish: the pc is in no function of the image whose return "
+			"address can be found (backtrace shows the frames)\n");
+		return;
 	default:
 		break;
 	}
 	mon_show_location(m, c->out);
+	mon_show_displays(m, c->out);
+}
+
+/* A run command's argument: a count (N), or none at all. */
+static bool run_args(struct call *c, bool counted, uint64_t *n)
+{
+	*n = 1;
+	if (counted)
+		return parse_count(c, n);
+	if (*c->args)
+		error(c, "'%s': this command takes no argument", c->args);
+	return !*c->args;
 }
 
 static enum mon_status run(struct call *c, enum mon_goal goal, bool counted)
 {
-	uint64_t n = 1;
+	uint64_t n;
 	struct mon_stop st;
 
-	if (counted && !parse_count(c, &n))
+	if (!run_args(c, counted, &n))
 		return MON_ERROR;
-	if (!counted && *c->args)
-		return error(c, "'%s': this command takes no argument", c->args);
 	st = mon_run(c->m, goal, n, c->poll, c->ctx);
 	report(c, &st);
 	return MON_OK;
+}
+
+/* A reverse command: going back, then what a forward stop reports. */
+static enum mon_status reverse(struct call *c, enum mon_reverse goal, bool counted)
+{
+	uint64_t n;
+	struct mon_stop st;
+
+	if (!run_args(c, counted, &n))
+		return MON_ERROR;
+	st = mon_reverse(c->m, goal, n);
+	/* The console as it was there: nothing new to show (what is printed
+	 * again going forward is shown again). */
+	c->m->console_shown = SIZE_MAX;
+	if (st.why == MON_AT_EVENT && mon_event(c->m, 0)) {
+		char text[256];
+		mon_event_text(c->m, mon_event(c->m, 0), text, sizeof text);
+		fprintf(c->out, "back to: [%s]\n", text);
+	}
+	report(c, &st);
+	return st.why == MON_NO_PAST ? MON_ERROR : MON_OK;
+}
+
+static enum mon_status do_rstep(struct call *c) { return reverse(c, MON_RSTEP, true); }
+static enum mon_status do_rnext(struct call *c) { return reverse(c, MON_RNEXT, true); }
+static enum mon_status do_rcontinue(struct call *c) { return reverse(c, MON_RCONTINUE, false); }
+static enum mon_status do_runtil_exit(struct call *c) { return reverse(c, MON_REXIT, true); }
+
+static enum mon_status do_finish(struct call *c)
+{
+	struct mon_stop st;
+	uint64_t n;
+
+	if (!run_args(c, false, &n))
+		return MON_ERROR;
+	st = mon_finish(c->m, c->poll, c->ctx);
+	report(c, &st);
+	return st.why == MON_NO_FRAME ? MON_ERROR : MON_OK;
 }
 
 static enum mon_status do_step(struct call *c) { return run(c, MON_STEP, true); }
@@ -210,14 +276,183 @@ static enum mon_status do_delete(struct call *c)
 {
 	uint64_t id = 0;
 
+	bool b, w;
+
 	if (*c->args && !parse_count(c, &id))
 		return MON_ERROR;
-	if (id > UINT32_MAX || !mon_break_delete(c->m, (unsigned)id))
-		return error(c, "no breakpoint number %s", c->args);
+	if (id > UINT32_MAX)
+		return error(c, "no breakpoint or watchpoint number %s", c->args);
+	b = mon_break_delete(c->m, (unsigned)id) && id;
+	w = mon_watch_delete(c->m, (unsigned)id);
+	if (id && !b && !w)
+		return error(c, "no breakpoint or watchpoint number %s", c->args);
 	if (id)
-		fprintf(c->out, "deleted breakpoint %llu\n", (unsigned long long)id);
+		fprintf(c->out, "deleted %s %llu\n", w ? "watchpoint" : "breakpoint",
+			(unsigned long long)id);
 	else
-		fprintf(c->out, "deleted all breakpoints\n");
+		fprintf(c->out, "deleted all breakpoints and watchpoints\n");
+	return MON_OK;
+}
+
+/* watch, rwatch, awatch [-p] [-l LEN] ADDR [if COND] */
+static enum mon_status add_watch(struct call *c, enum mon_watch_kind kind)
+{
+	const struct mon_watch *w;
+	char expr[256], err[200], where[96];
+	const char *p = c->args, *cond = NULL, *at;
+	uint64_t len = 4;
+	uint32_t addr;
+	bool phys = false;
+
+	for (;;) {
+		if (!strcmp(p, "-p") || !strcmp(p, "-l"))
+			return error(c, "%s", "watch what? [-p] [-l LEN] ADDR [if COND]");
+		if (!strncmp(p, "-p", 2) && (p[2] == ' ' || p[2] == '\t')) {
+			phys = true;
+			p += 2 + strspn(p + 2, " \t");
+		} else if (!strncmp(p, "-l", 2) && (p[2] == ' ' || p[2] == '\t')) {
+			char word[32];
+			int n = 0;
+			p += 2 + strspn(p + 2, " \t");
+			if (sscanf(p, "%31s%n", word, &n) != 1 || runopt_count(word, MON_WATCH_MAX_LEN, &len)
+			    != NUM_OK || !len)
+				return error(c, "-l takes a length of 1 to %s bytes", "256");
+			p += n + strspn(p + n, " \t");
+		} else {
+			break;
+		}
+	}
+	snprintf(expr, sizeof expr, "%s", p);
+	/* " if COND" ends the address */
+	for (at = expr; (at = strstr(at, "if")); at++)
+		if (at > expr && (at[-1] == ' ' || at[-1] == '\t') &&
+		    (at[2] == ' ' || at[2] == '\t' || !at[2])) {
+			cond = p + (at - expr) + 2;
+			cond += strspn(cond, " \t");
+			expr[at - expr] = 0;
+			break;
+		}
+	if (!expr[strspn(expr, " \t")])
+		return error(c, "%s", "watch what? [-p] [-l LEN] ADDR [if COND]");
+	if (cond && !*cond)
+		return error(c, "%s", "'if' without a condition");
+	if (!mon_eval(c->m, expr, &addr, err, sizeof err))
+		return error(c, "%s", err);
+	if (cond && !mon_eval_value(c->m, cond, &(uint32_t){ 0 }, err, sizeof err))
+		return error(c, "the condition: %s", err);
+	if (!mon_watch_add(c->m, kind, addr, (uint32_t)len, phys, cond, &w, err, sizeof err))
+		return error(c, "%s", err);
+	mon_where(c->m, addr, where, sizeof where);
+	fprintf(c->out, "watchpoint %u: %s %s0x%08x%s%s, %u byte%s", w->id, mon_watch_kind_name(kind),
+		phys ? "physical " : "", addr, where[0] && !phys ? " " : "", phys ? "" : where, w->len,
+		w->len == 1 ? "" : "s");
+	if (!phys && w->gpa != addr)
+		fprintf(c->out, " (guest-physical 0x%08x)", w->gpa);
+	if (w->cond[0])
+		fprintf(c->out, " if %s", w->cond);
+	fprintf(c->out, "\n");
+	return MON_OK;
+}
+
+static enum mon_status do_watch(struct call *c) { return add_watch(c, MON_WATCH_WRITE); }
+static enum mon_status do_rwatch(struct call *c) { return add_watch(c, MON_WATCH_READ); }
+static enum mon_status do_awatch(struct call *c) { return add_watch(c, MON_WATCH_ACCESS); }
+
+static enum mon_status do_backtrace(struct call *c)
+{
+	struct mon_frame f[MON_MAX_FRAMES];
+	int n = mon_backtrace(c->m, f, MON_MAX_FRAMES);
+	char where[96];
+
+	if (*c->args)
+		return error(c, "'%s': this command takes no argument", c->args);
+	if (n == 0) {
+		fprintf(c->out, "#0  0x%08x  (in no function of the image: no frames to show)\n",
+			vm_pc(c->m->vm));
+		return MON_OK;
+	}
+	for (int i = 0; i < n; i++) {
+		mon_where(c->m, f[i].func, where, sizeof where);
+		fprintf(c->out, "#%-2d 0x%08x in %s  sp 0x%08x", i, f[i].pc, where[0] ? where : "?",
+			f[i].sp);
+		if (f[i].func == vm_sreg(c->m->vm, SR_tvec))
+			fprintf(c->out, "  (the trap vector: entered from epc 0x%08x)",
+				vm_sreg(c->m->vm, SR_epc));
+		else if (f[i].ret)
+			fprintf(c->out, "  returns to 0x%08x%s", f[i].ret,
+				f[i].lr_in_reg ? " (in lr)" : "");
+		fputc('\n', c->out);
+	}
+	return MON_OK;
+}
+
+/* display [EXPR]: show EXPR after every stop; alone, show them all now. */
+static enum mon_status do_display(struct call *c)
+{
+	struct mon *m = c->m;
+	uint32_t v;
+	char err[160];
+	int i;
+
+	if (!*c->args) {
+		mon_show_displays(m, c->out);
+		return MON_OK;
+	}
+	if (strlen(c->args) >= sizeof m->display[0])
+		return error(c, "%s", "the expression is too long");
+	if (!mon_eval_value(m, c->args, &v, err, sizeof err))
+		return error(c, "%s", err);
+	for (i = 0; i < MON_MAX_DISPLAYS && m->display[i][0]; i++)
+		;
+	if (i == MON_MAX_DISPLAYS)
+		return error(c, "no room for more than %s displays (undisplay N)", "8");
+	snprintf(m->display[i], sizeof m->display[i], "%s", c->args);
+	fprintf(c->out, "%d: %s = 0x%08x  %d\n", i + 1, m->display[i], v, (int32_t)v);
+	return MON_OK;
+}
+
+static enum mon_status do_undisplay(struct call *c)
+{
+	uint64_t n = 0;
+
+	if (*c->args && !parse_count(c, &n))
+		return MON_ERROR;
+	if (n > MON_MAX_DISPLAYS || (n && !c->m->display[n - 1][0]))
+		return error(c, "no display number %s", c->args);
+	for (int i = 0; i < MON_MAX_DISPLAYS; i++)
+		if (!n || (uint64_t)i == n - 1)
+			c->m->display[i][0] = 0;
+	return MON_OK;
+}
+
+/* set *ADDR = VALUE: a word of guest memory, as the debugger writes it. */
+static enum mon_status set_memory(struct call *c, const char *p)
+{
+	char addr_text[256], err[160];
+	const char *eq = NULL;
+	uint32_t va, v, gpa, gpa_end;
+
+	/* the '=' that is no part of ==, <=, >= or != */
+	for (const char *q = p; *q; q++)
+		if (*q == '=' && q[1] != '=' && (q == p || !strchr("=<>!", q[-1])))
+			eq = q;
+	if (!eq || (size_t)(eq - p) >= sizeof addr_text)
+		return error(c, "%s", "usage: set *ADDR = VALUE");
+	while (eq - p > 0 && (eq[-1] == ' ' || eq[-1] == '\t') && eq - 1 > p)
+		eq--;
+	snprintf(addr_text, sizeof addr_text, "%.*s", (int)(eq - p), p);
+	eq = strchr(eq, '=');
+	if (!mon_eval(c->m, addr_text, &va, err, sizeof err))
+		return error(c, "%s", err);
+	if (!mon_eval(c->m, eq + 1, &v, err, sizeof err))
+		return error(c, "%s", err);
+	if (va & 3)
+		return error(c, "%s is not a word's address (a multiple of 4)", addr_text);
+	if (!vm_translate(c->m->vm, va, &gpa) || !vm_translate(c->m->vm, va + 3, &gpa_end) ||
+	    gpa_end != gpa + 3 || !vm_load(c->m->vm, gpa, &v, 4))
+		return error(c, "%s is outside the guest's memory", addr_text);
+	mon_watch_resync(c->m); /* the debugger's own write is no watchpoint's hit */
+	fprintf(c->out, "*0x%08x = 0x%08x\n", va, v);
 	return MON_OK;
 }
 
@@ -241,10 +476,12 @@ static enum mon_status do_set(struct call *c)
 	uint32_t v;
 	int r, n = 0;
 
+	if (*p == '*')
+		return set_memory(c, p + 1);
 	if (!strncmp(p, "reg ", 4) || !strncmp(p, "reg\t", 4))
 		p += 4;
 	if (sscanf(p, " %31[^ \t=] %n", name, &n) != 1 || !p[n])
-		return error(c, "%s", "usage: set reg NAME VALUE");
+		return error(c, "%s", "usage: set reg NAME VALUE, or set *ADDR = VALUE");
 	p += n;
 	if (*p == '=')
 		p++;
@@ -296,13 +533,14 @@ static enum mon_status info_registers(struct call *c, const char *names)
 
 static enum mon_status do_info(struct call *c)
 {
-	static const char *const what[] = { "registers", "exits", "breakpoints", "tlb", "pagetable", "vms" };
+	static const char *const what[] = { "registers", "exits", "breakpoints", "tlb", "pagetable",
+					    "vms", "vcpu", "watchpoints", "history" };
 	char word[32] = "", err[128];
 	int n = 0, found = -1;
 	uint32_t va;
 
 	sscanf(c->args, "%31s%n", word, &n);
-	for (int i = 0; i < 6 && word[0]; i++) {
+	for (int i = 0; i < (int)(sizeof what / sizeof what[0]) && word[0]; i++) {
 		if (!strncmp(what[i], word, strlen(word))) {
 			if (found >= 0)
 				return error(c, "ambiguous 'info %s'", word);
@@ -310,7 +548,8 @@ static enum mon_status do_info(struct call *c)
 		}
 	}
 	if (found < 0)
-		return error(c, "%s", "info what? registers, exits, breakpoints, tlb, pagetable or vms");
+		return error(c, "%s", "info what? registers, exits, breakpoints, tlb, pagetable, vms, "
+			     "vcpu, watchpoints or history");
 	if (found == 0)
 		return info_registers(c, c->args + n);
 	if (found == 4) {
@@ -325,6 +564,12 @@ static enum mon_status do_info(struct call *c)
 		mon_show_breaks(c->m, c->out);
 	else if (found == 3)
 		mon_show_tlb(c->m, c->out);
+	else if (found == 6)
+		mon_show_vcpu(c->m, c->out);
+	else if (found == 7)
+		mon_show_watches(c->m, c->out);
+	else if (found == 8)
+		mon_show_history(c->m, c->out);
 	else if (!c->m->host)
 		return error(c, "%s", "no host: one VM only (trapeze mon --host CONFIG runs several)");
 	else
@@ -485,18 +730,50 @@ static const struct command commands[] = {
 	{ "continue", "c", do_continue, "continue", "Run until a breakpoint, or the guest stops." },
 	{ "until-exit", "ue", do_until_exit, "until-exit [N]",
 	  "Run until the next trap or VM exit (the Nth), and say what the VMM did." },
+	{ "reverse-step", "rs", do_rstep, "reverse-step [N]",
+	  "Go back N single steps (the last breakpoint on the way stops it): the\n"
+	  "whole machine as it was there, the VMM's statistics and devices included." },
+	{ "reverse-next", "rn", do_rnext, "reverse-next [N]",
+	  "Like reverse-step, but a call stepped back over is gone back over whole." },
+	{ "reverse-continue", "rc", do_rcontinue, "reverse-continue",
+	  "Go back to the last point a breakpoint or watchpoint stopped at (or the start)." },
+	{ "reverse-until-exit", "rue", do_runtil_exit, "reverse-until-exit [N]",
+	  "Go back to the last trap or VM exit (the Nth), and say what it was." },
+	{ "finish", "fin", do_finish, "finish",
+	  "Run until the current function returns to its caller (its sp restored)." },
+	{ "backtrace", "bt", do_backtrace, "backtrace",
+	  "The call frames, read from each function's prologue (the guest OS's\n"
+	  "convention: push lr first; docs/ASSEMBLY.md)." },
 	{ "break", "b", do_break, "break [ADDR]",
 	  "Stop when the pc reaches ADDR (default: the pc): a number, a symbol,\n"
 	  "a $register, or sums of them (kprintf+8)." },
-	{ "delete", "d", do_delete, "delete [N]", "Delete breakpoint N, or all of them." },
-	{ "info", "i", do_info, "info registers [NAME...] | exits | breakpoints | tlb | pagetable ADDR | vms",
+	{ "delete", "d", do_delete, "delete [N]",
+	  "Delete breakpoint or watchpoint N, or all of them." },
+	{ "watch", NULL, do_watch, "watch [-p] [-l LEN] ADDR [if COND]",
+	  "Stop when the LEN (default 4) bytes at ADDR change, whoever changes them:\n"
+	  "the guest, the VMM or the disk's DMA (the hit says which). ADDR is\n"
+	  "guest-virtual in the current mode (translated now), or guest-physical with\n"
+	  "-p. COND, an expression, must be non-zero at the hit. The debugger's own\n"
+	  "set is no hit." },
+	{ "rwatch", NULL, do_rwatch, "rwatch [-p] [-l LEN] ADDR [if COND]",
+	  "Stop when the guest, the VMM or a device reads those bytes." },
+	{ "awatch", NULL, do_awatch, "awatch [-p] [-l LEN] ADDR [if COND]",
+	  "Stop when anything reads or writes those bytes (even the same value)." },
+	{ "display", NULL, do_display, "display [EXPR]",
+	  "Show EXPR's value after every stop (*ADDR: the word at ADDR); alone, show them all." },
+	{ "undisplay", NULL, do_undisplay, "undisplay [N]", "Stop showing display N, or all." },
+	{ "info", "i", do_info,
+	  "info registers [NAME...]|exits|breakpoints|watchpoints|tlb|pagetable ADDR|vcpu|history|vms",
 	  "registers: the guest's virtual CPU and the real CPU beside it.\n"
 	  "exits: VM exits by reason and the last traps and exits, with what the VMM did.\n"
 	  "tlb: the real processor's TLB: its context, counters and entries.\n"
 	  "pagetable ADDR: the user address's walk, each level's entry: through the guest's\n"
 	  "tables (guest virtual to guest physical to machine physical), and through\n"
 	  "what the real processor walks: the shadow, or nested paging's two tables.\n"
-	  "vms: on a host, every VM: its state, share of the processor, exits." },
+	  "vms: on a host, every VM: its state, share of the processor, exits.\n"
+	  "vcpu: the virtual CPU whole, as the VMM keeps it: registers, trap state, counters.\n"
+	  "watchpoints: each watchpoint, its bytes and hits.\n"
+	  "history: reverse execution's checkpoints, memory and last going back." },
 	{ "x", NULL, do_examine, "x/NFMT [ADDR]",
 	  "Examine memory: N units in format x (hex), d, u (decimal), c (chars),\n"
 	  "s (strings), i (instructions); sizes b, h, w. Default: where x left off." },
@@ -506,10 +783,11 @@ static const struct command commands[] = {
 	  "The value of EXPR, in hex, unsigned and signed: numbers, symbols and\n"
 	  "$registers with C's operators (* / % + - << >> < <= > >= == != & ^ |,\n"
 	  "unary - ~ !, parentheses), on 32-bit words. Every ADDR is such an EXPR." },
-	{ "set", NULL, do_set, "set reg NAME VALUE",
+	{ "set", NULL, do_set, "set reg NAME VALUE | set *ADDR = VALUE",
 	  "Set a register of the guest's (virtual) CPU: r1-r15, pc, psw (its mode,\n"
 	  "IE and flags), or a special register (tvec epc epsw cause detail base limit\n"
-	  "timer scratch). VALUE is an expression. Tab offers the settable ones." },
+	  "timer scratch). VALUE is an expression. Tab offers the settable ones.\n"
+	  "set *ADDR = VALUE writes the word at ADDR (guest-virtual, current mode)." },
 	{ "stats", NULL, do_stats, "stats",
 	  "Instructions retired, native and emulated, VM exits by reason, cycles." },
 	{ "restart", NULL, do_restart, "restart", "Start the guest again from its entry point." },

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
 #include "host.h"
 #include "mon.h"
 
@@ -23,12 +24,14 @@ enum {
 	MON_CHUNK = 65536,
 };
 
+/* Events are kept by their number: a replay of the past (going back)
+ * gives the same events the same numbers, and the log is then as it was. */
 static void on_event(void *ctx, const struct vm *vm, const struct vm_event *e)
 {
 	struct mon *m = ctx;
 	(void)vm;
-	m->log[m->nevents % MON_LOG] = *e;
-	m->nevents++;
+	m->log[e->seq % MON_LOG] = *e;
+	m->nevents = e->seq + 1;
 }
 
 static bool build_vm(struct mon *m, char *err, size_t errlen)
@@ -41,9 +44,19 @@ static bool build_vm(struct mon *m, char *err, size_t errlen)
 		return false;
 	}
 	vm_set_event_hook(m->vm, on_event, m);
+	memset(m->log, 0xFF, sizeof m->log); /* no slot holds an event numbered yet */
 	m->nevents = 0;
 	m->console_shown = 0;
 	m->x_next = vm_pc(m->vm);
+	m->hist_err[0] = 0;
+	if (m->hist_bytes) {
+		struct vm_history_options h = { .max_bytes = m->hist_bytes };
+		if (!vm_history_start(m->vm, &h, m->hist_err, sizeof m->hist_err))
+			m->hist_bytes = 0; /* said when a reverse command is given */
+	} else {
+		snprintf(m->hist_err, sizeof m->hist_err, "no history is kept (--history 0)");
+	}
+	mon_watch_resync(m);
 	return true;
 }
 
@@ -61,6 +74,7 @@ bool mon_create(struct mon **out, const struct vm_options *opt, const struct ima
 	m->opt.capture = true;
 	m->opt.console = NULL; /* the front end shows the captured console */
 	m->img = img;
+	m->hist_bytes = VM_HISTORY_MEM;
 	m->next_break_id = 1;
 	m->x_fmt = 'x';
 	m->x_size = 'w';
@@ -87,6 +101,8 @@ bool mon_create_host(struct mon **out, struct host *h, const struct image *imgs,
 	m->imgs = imgs;
 	m->cur = -1;
 	m->next_break_id = 1;
+	snprintf(m->hist_err, sizeof m->hist_err,
+		 "reverse execution is for a VM alone, not the VMs of a host");
 	m->x_fmt = 'x';
 	m->x_size = 'w';
 	m->x_count = 1;
@@ -116,8 +132,10 @@ bool mon_select_vm(struct mon *m, int i, char *err, size_t errlen)
 		snprintf(err, errlen, "VM %d has not started: it waits for memory", i);
 		return false;
 	}
-	if (m->vm)
+	if (m->vm) {
 		vm_set_event_hook(m->vm, NULL, NULL);
+		vm_set_access_hook(m->vm, NULL, NULL);
+	}
 	/* The log and the console follow the selected VM from now on; its
 	 * breakpoints are guest-physical addresses: they are the selected
 	 * VM's, whichever it is. */
@@ -125,9 +143,11 @@ bool mon_select_vm(struct mon *m, int i, char *err, size_t errlen)
 	m->img = &m->imgs[i];
 	m->cur = i;
 	vm_set_event_hook(vm, on_event, m);
-	m->nevents = 0;
+	memset(m->log, 0xFF, sizeof m->log);
+	m->nevents = vm_events(vm);
 	vm_console(vm, &m->console_shown);
 	m->x_next = vm_pc(vm);
+	mon_watch_resync(m); /* the watched bytes are the selected VM's */
 	return true;
 }
 
@@ -136,8 +156,10 @@ void mon_destroy(struct mon *m)
 	if (!m)
 		return;
 	if (m->host) {
-		if (m->vm)
+		if (m->vm) {
 			vm_set_event_hook(m->vm, NULL, NULL);
+			vm_set_access_hook(m->vm, NULL, NULL);
+		}
 	} else {
 		vm_destroy(m->vm); /* a host's VMs are the host's */
 	}
@@ -161,6 +183,8 @@ bool mon_restart(struct mon *m, char *err, size_t errlen)
 	vm_destroy(old);
 	for (int i = 0; i < MON_MAX_BREAKS; i++)
 		m->brk[i].hits = 0;
+	for (int i = 0; i < MON_MAX_WATCHES; i++)
+		m->watch[i].hits = 0;
 	return true;
 }
 
@@ -170,10 +194,21 @@ bool mon_break_add(struct mon *m, uint32_t va, const struct mon_break **out, cha
 		   size_t errlen)
 {
 	uint32_t gpa;
+
+	if (!vm_translate(m->vm, va, &gpa)) {
+		snprintf(err, errlen, "no instruction can be at 0x%08x", va);
+		return false;
+	}
+	return mon_break_add_gpa(m, gpa, out, err, errlen);
+}
+
+bool mon_break_add_gpa(struct mon *m, uint32_t gpa, const struct mon_break **out, char *err,
+		       size_t errlen)
+{
 	int free_slot = -1;
 
-	if (!vm_translate(m->vm, va, &gpa) || (gpa & 3) || gpa >= vm_memory(m->vm)->size) {
-		snprintf(err, errlen, "no instruction can be at 0x%08x", va);
+	if ((gpa & 3) || gpa >= vm_memory(m->vm)->size) {
+		snprintf(err, errlen, "no instruction can be at 0x%08x", gpa);
 		return false;
 	}
 	for (int i = 0; i < MON_MAX_BREAKS; i++) {
@@ -244,24 +279,21 @@ int mon_break_count(const struct mon *m)
 
 const struct vm_event *mon_event(const struct mon *m, uint64_t i)
 {
+	const struct vm_event *e;
+
 	if (i >= m->nevents || i >= MON_LOG)
 		return NULL;
-	return &m->log[(m->nevents - 1 - i) % MON_LOG];
+	e = &m->log[(m->nevents - 1 - i) % MON_LOG];
+	/* After going back further than the log reaches, a slot may hold a
+	 * later event (of the future left): not this one. */
+	return e->seq == m->nevents - 1 - i ? e : NULL;
 }
 
 /* ---- the console -------------------------------------------------------- */
 
 void mon_feed_console(struct mon *m, const char *bytes, size_t len)
 {
-	while (len > 0) {
-		uint32_t n = dev_con_feed(vm_devices(m->vm), bytes,
-					  len > CON_INBUF ? CON_INBUF : (uint32_t)len);
-		if (n == 0)
-			break; /* the queue is full: the rest is lost, as on a real UART */
-		bytes += n;
-		len -= n;
-	}
-	vm_wake(m->vm);
+	vm_feed_console(m->vm, bytes, len); /* recorded, when a history is kept */
 }
 
 const char *mon_console_new(struct mon *m, size_t *len)
@@ -300,19 +332,33 @@ bool mon_stopped(const struct mon *m, enum mon_why *why)
 }
 
 /* One single step, then: MON_DONE to go on, or why the run stops here. */
-static enum mon_why step_once(struct mon *m, struct mon_stop *st)
+enum mon_why mon_step_once(struct mon *m, struct mon_stop *st)
 {
-	enum mon_why w = why_of(m->vm, vm_step(m->vm));
+	struct mon_watch_hit pending;
+	uint64_t retired = vm_retired(m->vm);
+	bool watching = mon_watch_count(m) > 0;
+	enum mon_why w;
 	int i;
 
+	if (watching)
+		mon_watch_before(m, &pending);
+	w = why_of(m->vm, vm_step(m->vm));
+	if (watching && mon_watch_after(m, &pending, retired, st))
+		return w == MON_DONE ? MON_AT_WATCH : w;
 	if (w != MON_DONE)
 		return w;
 	i = break_slot(m, vm_pc(m->vm));
 	if (i < 0)
 		return MON_DONE;
-	m->brk[i].hits++;
+	if (!m->searching)
+		m->brk[i].hits++;
 	st->brk = &m->brk[i];
 	return MON_AT_BREAK;
+}
+
+static enum mon_why step_once(struct mon *m, struct mon_stop *st)
+{
+	return mon_step_once(m, st);
 }
 
 /* Single steps until done says so or something stops the run. */
@@ -413,8 +459,9 @@ struct mon_stop mon_run(struct mon *m, enum mon_goal goal, uint64_t count, mon_p
 		return st;
 	}
 	if (goal == MON_CONTINUE) {
-		w = mon_break_count(m) ? step_until(m, &st, never, NULL, poll, ctx)
-				       : run_free(m, poll, ctx);
+		w = mon_break_count(m) || mon_watch_count(m)
+			    ? step_until(m, &st, never, NULL, poll, ctx)
+			    : run_free(m, poll, ctx);
 	} else {
 		for (uint64_t i = 0; i < count && w == MON_DONE; i++) {
 			if (goal == MON_STEP)
@@ -431,6 +478,38 @@ struct mon_stop mon_run(struct mon *m, enum mon_goal goal, uint64_t count, mon_p
 		}
 	}
 	st.why = w;
+	st.retired = vm_retired(m->vm) - before;
+	return st;
+}
+
+/* finish: the frame's return point, reached with the caller's sp. */
+struct frame_return {
+	struct return_point at;
+	uint32_t sp;
+};
+
+static bool frame_returned(struct mon *m, const void *arg)
+{
+	const struct frame_return *r = arg;
+	return returned(m, &r->at) && mon_reg_read(m, REG_SP) == r->sp;
+}
+
+struct mon_stop mon_finish(struct mon *m, mon_poll_fn poll, void *ctx)
+{
+	struct mon_stop st = { .why = MON_DONE, .first_event = m->nevents };
+	struct mon_frame f[1];
+	struct frame_return r;
+	uint64_t before = vm_retired(m->vm);
+
+	if (mon_backtrace(m, f, 1) < 1 || !f[0].ret) {
+		st.why = MON_NO_FRAME;
+		return st;
+	}
+	if (mon_stopped(m, &st.why))
+		return st;
+	r.at = (struct return_point){ f[0].ret, vm_psw(m->vm) & PSW_S, vm_sreg(m->vm, SR_base) };
+	r.sp = f[0].caller_sp;
+	st.why = step_until(m, &st, frame_returned, &r, poll, ctx);
 	st.retired = vm_retired(m->vm) - before;
 	return st;
 }

@@ -131,6 +131,15 @@ void mon_where(const struct mon *m, uint32_t va, char *buf, size_t len)
 		snprintf(buf, len, "<%s>", s->name);
 }
 
+void mon_source(const struct mon *m, uint32_t va, char *buf, size_t len)
+{
+	const struct image *img = mon_symbols_at(m, va);
+
+	buf[0] = 0;
+	if (img && in_image(img, va))
+		image_line_text(img, va, buf, len);
+}
+
 void mon_insn_text(const struct mon *m, uint32_t va, char *buf, size_t len)
 {
 	uint32_t w;
@@ -164,6 +173,7 @@ struct parser {
 	char *err;
 	size_t errlen;
 	int depth;
+	bool deref;     /* unary '*' reads the word at its operand (mon_eval_value) */
 };
 
 static void skip_space(struct parser *ps)
@@ -248,6 +258,16 @@ static bool eval_unary(struct parser *ps, int64_t *out)
 		if (!eval_unary(ps, out))
 			return false;
 		*out = wrap32(op == '-' ? -*out : op == '~' ? ~*out : op == '!' ? !*out : *out);
+	} else if (op == '*' && ps->deref) {
+		uint32_t w;
+		ps->p++;
+		if (!eval_unary(ps, out))
+			return false;
+		if (!mon_read_word(ps->m, (uint32_t)*out, &w)) {
+			snprintf(ps->err, ps->errlen, "cannot read the word at 0x%08x", (uint32_t)*out);
+			return false;
+		}
+		*out = w;
 	} else if (op == '(') {
 		ps->p++;
 		if (!eval_binary(ps, 1, out))
@@ -334,13 +354,14 @@ static bool eval_binary(struct parser *ps, int min_prec, int64_t *out)
 	}
 }
 
-bool mon_eval(const struct mon *m, const char *text, uint32_t *out, char *err, size_t errlen)
+static bool eval(const struct mon *m, const char *text, bool deref, uint32_t *out, char *err,
+		 size_t errlen)
 {
-	struct parser ps = { m, text, text, err, errlen, 0 };
+	struct parser ps = { m, text, text, err, errlen, 0, deref };
 	int64_t v;
 
 	skip_space(&ps);
-	if (*ps.p == '*')
+	if (*ps.p == '*' && !deref)
 		ps.p++;
 	if (!eval_binary(&ps, 1, &v))
 		return false;
@@ -353,9 +374,20 @@ bool mon_eval(const struct mon *m, const char *text, uint32_t *out, char *err, s
 	return true;
 }
 
+bool mon_eval(const struct mon *m, const char *text, uint32_t *out, char *err, size_t errlen)
+{
+	return eval(m, text, false, out, err, errlen);
+}
+
+bool mon_eval_value(const struct mon *m, const char *text, uint32_t *out, char *err, size_t errlen)
+{
+	return eval(m, text, true, out, err, errlen);
+}
+
 /* ---- completion --------------------------------------------------------- */
 
-static const char *const info_words[] = { "registers", "exits", "breakpoints", NULL };
+static const char *const info_words[] = { "registers", "exits", "breakpoints", "watchpoints",
+					  "tlb", "pagetable", "vcpu", "history", "vms", NULL };
 
 static void add_matching(const char *word, const char *cand, const char *prefix,
 			 void (*add)(void *, const char *), void *ctx)

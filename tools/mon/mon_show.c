@@ -67,11 +67,13 @@ static void psw_text(uint32_t psw, char *buf, size_t len)
 void mon_show_location(const struct mon *m, FILE *out)
 {
 	uint32_t pc = vm_pc(m->vm);
-	char where[96], text[96];
+	char where[96], text[96], src[96];
 
 	mon_where(m, pc, where, sizeof where);
 	mon_insn_text(m, pc, text, sizeof text);
-	fprintf(out, "=> 0x%08x%s%s:  %s\n", pc, where[0] ? " " : "", where, text);
+	mon_source(m, pc, src, sizeof src);
+	fprintf(out, "=> 0x%08x%s%s:  %s%s%s%s\n", pc, where[0] ? " " : "", where, text,
+		src[0] ? "    (" : "", src, src[0] ? ")" : "");
 }
 
 static void show_gprs(const uint32_t *r, FILE *out)

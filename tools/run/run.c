@@ -244,6 +244,10 @@ static enum cpu_stop trace_step(struct vm *vm, struct tracer *t)
 		fprintf(stderr, "%10llu 0x%08x  %-28s", (unsigned long long)(vm_retired(vm) - 1), pc,
 			text);
 		print_changes(&prev, &end);
+		/* The source line, where the pc is an image address (unrelocated). */
+		if (have && ((prev.psw & PSW_S) || prev.sr[SR_base] == 0) &&
+		    *image_line_text(t->img, pc, text, sizeof text))
+			fprintf(stderr, "  ; %s", text);
 		fputc('\n', stderr);
 	}
 	prev = end;

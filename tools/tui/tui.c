@@ -194,6 +194,21 @@ static void describe_stop(struct tui *t, const struct mon_stop *st)
 		tui_say(t, TUI_PLAIN, "stopped after %llu instruction%s",
 			(unsigned long long)st->retired, st->retired == 1 ? "" : "s");
 		break;
+	case MON_AT_WATCH:
+		mon_watch_hit_text(t->m, &t->m->hit, text, sizeof text);
+		tui_say(t, TUI_GOOD, "%s", text);
+		break;
+	case MON_AT_START:
+		tui_say(t, TUI_BAD, "%s", t->m->hist_err[0] ? t->m->hist_err
+			: "back at the start of the recorded past: nothing earlier stops there");
+		t->m->hist_err[0] = 0;
+		break;
+	case MON_NO_PAST:
+		tui_say(t, TUI_BAD, "reverse execution is off: %s", t->m->hist_err);
+		break;
+	case MON_NO_FRAME:
+		tui_say(t, TUI_BAD, "finish: the pc is in no function whose return can be found");
+		break;
 	default:
 		if (t->m->nevents > st->first_event) {
 			/* The event in full words, or in brief when they do not fit. */
@@ -237,6 +252,49 @@ static void run(struct tui *t, enum mon_goal goal)
 	describe_stop(t, &st);
 }
 
+/* S, N, C, X: backwards. The whole machine as a fresh run has it there. */
+static void reverse(struct tui *t, enum mon_reverse goal)
+{
+	struct mon_stop st;
+	char text[256];
+
+	tui_say(t, TUI_PLAIN, "going back...");
+	tui_draw(t);
+	st = mon_reverse(t->m, goal, 1);
+	t->cursor_on_pc = true;
+	t->prev_valid = false;
+	t->last_why = st.why;
+	t->m->console_shown = SIZE_MAX; /* the console as it was there: nothing new */
+	if (st.why == MON_AT_EVENT && mon_event(t->m, 0)) {
+		mon_event_text(t->m, mon_event(t->m, 0), text, sizeof text);
+		if ((int)strlen(text) + 9 >= COLS)
+			mon_event_brief(t->m, mon_event(t->m, 0), text, sizeof text);
+		tui_say(t, TUI_GOOD, "back to: %s", text);
+		return;
+	}
+	if (st.why == MON_DONE)
+		tui_say(t, TUI_GOOD, "back at step %llu", (unsigned long long)vm_position(t->m->vm));
+	else
+		describe_stop(t, &st);
+}
+
+static void finish(struct tui *t)
+{
+	struct poll_state p = { t, now_ns() };
+	struct mon_stop st;
+
+	t->running = true;
+	t->cursor_on_pc = true;
+	tui_say(t, TUI_PLAIN, "running to the return: any key stops it");
+	tui_draw(t);
+	nodelay(stdscr, TRUE);
+	st = mon_finish(t->m, poll_keys, &p);
+	timeout(IDLE_WAIT_MS);
+	t->running = false;
+	t->last_why = st.why;
+	describe_stop(t, &st);
+}
+
 /* ---- questions in the status line --------------------------------------- */
 
 /* Ask in the status line; true with the answer when Enter ends it. */
@@ -266,6 +324,24 @@ static bool ask(struct tui *t, const char *question)
 	}
 	t->prompting = false;
 	return false;
+}
+
+/* w: a watchpoint on the word at an address (its writes, whoever makes them). */
+static void add_watch(struct tui *t)
+{
+	const struct mon_watch *w;
+	uint32_t a;
+	char err[200];
+
+	if (!ask(t, "watch the word at (address, symbol, $reg): "))
+		return;
+	if (!mon_eval(t->m, t->input, &a, err, sizeof err) ||
+	    !mon_watch_add(t->m, MON_WATCH_WRITE, a, 4, false, NULL, &w, err, sizeof err)) {
+		tui_say(t, TUI_BAD, "%s", err);
+		return;
+	}
+	tui_say(t, TUI_GOOD, "watchpoint %u on the word at %08x: c runs until it changes, C goes "
+		"back to its last change", w->id, a);
 }
 
 static void go_to(struct tui *t)
@@ -431,6 +507,12 @@ static bool key(struct tui *t, int ch)
 	case 'c': run(t, MON_CONTINUE); break;
 	case 'x': run(t, MON_EXIT); break;
 	case 'b': toggle_break(t); break;
+	case 'S': reverse(t, MON_RSTEP); break;
+	case 'N': reverse(t, MON_RNEXT); break;
+	case 'C': reverse(t, MON_RCONTINUE); break;
+	case 'X': reverse(t, MON_REXIT); break;
+	case 'f': finish(t); break;
+	case 'w': add_watch(t); break;
 	case 'g': go_to(t); break;
 	case 'm': memory_view(t); break;
 	case 'p': t->show_pages = !t->show_pages; t->mem_scroll = 0; break;
@@ -542,6 +624,7 @@ int cmd_tui(int argc, char **argv)
 {
 	struct runopts o;
 	const char *image;
+	uint64_t history;
 	struct image img = { 0 };
 	struct tui t = { 0 };
 	char err[512];
@@ -559,7 +642,7 @@ int cmd_tui(int argc, char **argv)
 			}
 			return tui_host(argv[2]);
 		}
-	switch (mon_parse_args(argc, argv, &o, &image)) {
+	switch (mon_parse_args(argc, argv, &o, &image, &history)) {
 	case 1: help(&o); return EXIT_OK;
 	case 2: return runopt_usage_exit(&o);
 	default: break;
@@ -575,6 +658,8 @@ int cmd_tui(int argc, char **argv)
 		runopt_error(&o, "%s", err);
 		goto out;
 	}
+	if (!mon_history(t.m, history, err, sizeof err))
+		tui_say(&t, TUI_PLAIN, "no reverse execution: %s", err);
 	t.image = strrchr(image, '/') ? strrchr(image, '/') + 1 : image;
 	t.cursor_on_pc = true;
 	snprintf(t.mem_expr, sizeof t.mem_expr, "$sp");

@@ -198,9 +198,9 @@ static void draw_title(struct tui *t)
 static void draw_bottom(struct tui *t)
 {
 	static const char *const keys[][2] = {
-		{ "s", "step" }, { "n", "next" }, { "c", "cont" }, { "x", "exit" }, { "b", "bkpt" },
-		{ "g", "goto" }, { "m", "mem" }, { "Tab", "pane" }, { "r", "restart" },
-		{ "?", "help" }, { "q", "quit" },
+		{ "s", "step" }, { "n", "next" }, { "c", "cont" }, { "x", "exit" }, { "S", "back" },
+		{ "b", "bkpt" }, { "g", "goto" }, { "m", "mem" }, { "Tab", "pane" },
+		{ "r", "restart" }, { "?", "help" }, { "q", "quit" },
 	}, *const host_keys[][2] = {
 		{ "s", "step" }, { "n", "next" }, { "c", "cont" }, { "x", "exit" }, { "b", "bkpt" },
 		{ "v", "next vm" }, { "H", "run host" }, { "Tab", "pane" }, { "?", "help" }, { "q", "quit" },
@@ -241,6 +241,9 @@ static void draw_help(const struct tui *t)
 		"  c        continue until a breakpoint or the guest stops (any key stops it)",
 		"  x        run to the next trap or VM exit; the event log says what the VMM",
 		"           did about it",
+		"  S N C X  backwards: a step, a next, to the last breakpoint or watchpoint hit,",
+		"           to the last trap or exit (exact: the state a fresh run has there)",
+		"  f        finish: run until this function returns   w  watch a word's writes",
 		"  b        toggle a breakpoint at the code cursor (B in the code pane)",
 		"  g        go to an address or symbol: moves the code cursor",
 		"  m        what the memory pane follows: address, symbol or $register",

@@ -74,7 +74,7 @@ void tui_draw_code(struct tui *t)
 	struct code_line lines[MAX_ROWS];
 	uint32_t above;
 	int rows = r->h - 1 < MAX_ROWS ? r->h - 1 : MAX_ROWS, n;
-	char title[128], where[96];
+	char title[224], where[96], src[96];
 
 	if (t->cursor_on_pc)
 		t->cursor = vm_pc(t->m->vm);
@@ -89,7 +89,9 @@ void tui_draw_code(struct tui *t)
 		n = code_lines(t, t->code_top, lines, rows);
 	}
 	mon_where(t->m, t->cursor, where, sizeof where);
-	snprintf(title, sizeof title, "code %08x%s%s", t->cursor, where[0] ? " " : "", where);
+	mon_source(t->m, t->cursor, src, sizeof src);
+	snprintf(title, sizeof title, "code %08x%s%s%s%s", t->cursor, where[0] ? " " : "", where,
+		 src[0] ? " " : "", src);
 	tui_pane_title(t, PANE_CODE, 0, title);
 	for (int i = 0; i < n; i++)
 		draw_code_line(t, r, 1 + i, &lines[i]);
