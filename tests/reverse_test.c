@@ -20,6 +20,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "history.h"
 #include "snap/snaptest.h"
@@ -155,14 +156,23 @@ static void hostile_in_every_mode(const char *kernel)
 	}
 }
 
-Test(reverse, exact_with_self_modifying_code, .timeout = 300) { hostile_in_every_mode("smc"); }
-Test(reverse, exact_reaching_outside_the_region, .timeout = 300) { hostile_in_every_mode("hostile"); }
+Test(reverse, exact_with_self_modifying_code)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	hostile_in_every_mode("smc");
+}
+Test(reverse, exact_reaching_outside_the_region)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	hostile_in_every_mode("hostile");
+}
 
 
 /* A bound far below what the run's checkpoints take: fewer, further apart
  * (the oldest given up), and still exact at every point kept. */
-Test(reverse, exact_within_a_small_memory_bound, .timeout = 300)
+Test(reverse, exact_within_a_small_memory_bound)
 {
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	struct vm_history_options o = { .max_bytes = VM_HISTORY_MIN_MEM, .interval = 5000 };
 	struct vm_history_info i;
 	struct vm *x = recorded(st_config("trap"), &o);
@@ -191,21 +201,93 @@ Test(reverse, nothing_before_the_first_instruction)
 	vm_destroy(x);
 }
 
-Test(reverse, exact_in_bare_mode, .timeout = 300) { exact_at_random_points("bare"); }
-Test(reverse, exact_under_emulation, .timeout = 300) { exact_at_random_points("emulate"); }
-Test(reverse, exact_under_trap_and_emulate, .timeout = 300) { exact_at_random_points("trap"); }
-Test(reverse, exact_under_the_hybrid_monitor, .timeout = 300) { exact_at_random_points("hybrid"); }
-Test(reverse, exact_under_code_patching, .timeout = 300) { exact_at_random_points("patch"); }
-Test(reverse, exact_under_binary_translation, .timeout = 300) { exact_at_random_points("bt"); }
-Test(reverse, exact_with_a_translation_cache_that_flushes, .timeout = 300) { exact_at_random_points("bt-1k"); }
-Test(reverse, exact_under_hardware_assist, .timeout = 300) { exact_at_random_points("hw"); }
-Test(reverse, exact_under_paravirtualisation, .timeout = 300) { exact_at_random_points("pv"); }
-Test(reverse, exact_with_shadow_page_tables, .timeout = 300) { exact_at_random_points("paged-trap"); }
-Test(reverse, exact_with_shadows_under_bt, .timeout = 300) { exact_at_random_points("paged-bt"); }
-Test(reverse, exact_with_shadows_under_hybrid, .timeout = 300) { exact_at_random_points("paged-hybrid"); }
-Test(reverse, exact_with_shadows_under_early_vtx, .timeout = 300) { exact_at_random_points("paged-hw-early"); }
-Test(reverse, exact_with_nested_paging, .timeout = 300) { exact_at_random_points("paged-hw-modern"); }
-Test(reverse, exact_with_direct_paging, .timeout = 300) { exact_at_random_points("paged-pv"); }
-Test(reverse, exact_paged_bare, .timeout = 300) { exact_at_random_points("paged-bare"); }
-Test(reverse, exact_across_fork_and_wait, .timeout = 300) { exact_at_random_points("forkwait-trap"); }
-Test(reverse, exact_with_console_input_queued, .timeout = 300) { exact_at_random_points("echo-trap"); }
+Test(reverse, exact_in_bare_mode)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("bare");
+}
+Test(reverse, exact_under_emulation)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("emulate");
+}
+Test(reverse, exact_under_trap_and_emulate)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("trap");
+}
+Test(reverse, exact_under_the_hybrid_monitor)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("hybrid");
+}
+Test(reverse, exact_under_code_patching)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("patch");
+}
+Test(reverse, exact_under_binary_translation)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("bt");
+}
+Test(reverse, exact_with_a_translation_cache_that_flushes)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("bt-1k");
+}
+Test(reverse, exact_under_hardware_assist)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("hw");
+}
+Test(reverse, exact_under_paravirtualisation)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("pv");
+}
+Test(reverse, exact_with_shadow_page_tables)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("paged-trap");
+}
+Test(reverse, exact_with_shadows_under_bt)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("paged-bt");
+}
+Test(reverse, exact_with_shadows_under_hybrid)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("paged-hybrid");
+}
+Test(reverse, exact_with_shadows_under_early_vtx)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("paged-hw-early");
+}
+Test(reverse, exact_with_nested_paging)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("paged-hw-modern");
+}
+Test(reverse, exact_with_direct_paging)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("paged-pv");
+}
+Test(reverse, exact_paged_bare)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("paged-bare");
+}
+Test(reverse, exact_across_fork_and_wait)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("forkwait-trap");
+}
+Test(reverse, exact_with_console_input_queued)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_random_points("echo-trap");
+}

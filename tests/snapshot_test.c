@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "snap/snaptest.h"
 #include "vmm/vmtest.h"
@@ -61,24 +62,96 @@ static void exact_at_points(const char *name)
 	vm_destroy(a);
 }
 
-Test(snapshot, exact_in_bare_mode, .timeout = 300) { exact_at_points("bare"); }
-Test(snapshot, exact_under_emulation, .timeout = 300) { exact_at_points("emulate"); }
-Test(snapshot, exact_under_trap_and_emulate, .timeout = 300) { exact_at_points("trap"); }
-Test(snapshot, exact_under_the_hybrid_monitor, .timeout = 300) { exact_at_points("hybrid"); }
-Test(snapshot, exact_under_code_patching, .timeout = 300) { exact_at_points("patch"); }
-Test(snapshot, exact_under_binary_translation, .timeout = 300) { exact_at_points("bt"); }
-Test(snapshot, exact_with_a_translation_cache_that_flushes, .timeout = 300) { exact_at_points("bt-1k"); }
-Test(snapshot, exact_under_hardware_assist, .timeout = 300) { exact_at_points("hw"); }
-Test(snapshot, exact_under_paravirtualisation, .timeout = 300) { exact_at_points("pv"); }
-Test(snapshot, exact_with_shadow_page_tables, .timeout = 300) { exact_at_points("paged-trap"); }
-Test(snapshot, exact_with_shadows_under_bt, .timeout = 300) { exact_at_points("paged-bt"); }
-Test(snapshot, exact_with_shadows_under_hybrid, .timeout = 300) { exact_at_points("paged-hybrid"); }
-Test(snapshot, exact_with_shadows_under_early_vtx, .timeout = 300) { exact_at_points("paged-hw-early"); }
-Test(snapshot, exact_with_nested_paging, .timeout = 300) { exact_at_points("paged-hw-modern"); }
-Test(snapshot, exact_with_direct_paging, .timeout = 300) { exact_at_points("paged-pv"); }
-Test(snapshot, exact_paged_bare, .timeout = 300) { exact_at_points("paged-bare"); }
-Test(snapshot, exact_with_console_input, .timeout = 300) { exact_at_points("echo-trap"); }
-Test(snapshot, exact_with_more_spaces_than_shadows, .timeout = 300) { exact_at_points("spaces-trap"); }
+Test(snapshot, exact_in_bare_mode)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("bare");
+}
+Test(snapshot, exact_under_emulation)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("emulate");
+}
+Test(snapshot, exact_under_trap_and_emulate)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("trap");
+}
+Test(snapshot, exact_under_the_hybrid_monitor)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("hybrid");
+}
+Test(snapshot, exact_under_code_patching)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("patch");
+}
+Test(snapshot, exact_under_binary_translation)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("bt");
+}
+Test(snapshot, exact_with_a_translation_cache_that_flushes)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("bt-1k");
+}
+Test(snapshot, exact_under_hardware_assist)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("hw");
+}
+Test(snapshot, exact_under_paravirtualisation)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("pv");
+}
+Test(snapshot, exact_with_shadow_page_tables)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("paged-trap");
+}
+Test(snapshot, exact_with_shadows_under_bt)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("paged-bt");
+}
+Test(snapshot, exact_with_shadows_under_hybrid)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("paged-hybrid");
+}
+Test(snapshot, exact_with_shadows_under_early_vtx)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("paged-hw-early");
+}
+Test(snapshot, exact_with_nested_paging)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("paged-hw-modern");
+}
+Test(snapshot, exact_with_direct_paging)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("paged-pv");
+}
+Test(snapshot, exact_paged_bare)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("paged-bare");
+}
+Test(snapshot, exact_with_console_input)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("echo-trap");
+}
+Test(snapshot, exact_with_more_spaces_than_shadows)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	exact_at_points("spaces-trap");
+}
 
 /* Random points in a row, each resumed from the last one's snapshot: at
  * every one, the whole state is a fresh run's stopped there. */
@@ -112,8 +185,9 @@ static void chained(const char *name, unsigned seed)
 	snap_buf_free(&b);
 }
 
-Test(snapshot, random_points_in_a_row_match_a_fresh_run_in_every_mode, .timeout = 600)
+Test(snapshot, random_points_in_a_row_match_a_fresh_run_in_every_mode)
 {
+	alarm(600); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	static const char *const names[] = { "bare", "emulate", "trap", "hybrid", "patch", "bt", "hw",
 					     "pv", "paged-hw-modern", "paged-pv", "paged-bt" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -152,8 +226,9 @@ static void back_in_one_vm(const char *name)
 	snap_buf_free(&early);
 }
 
-Test(snapshot, going_back_in_the_same_vm_is_exact, .timeout = 300)
+Test(snapshot, going_back_in_the_same_vm_is_exact)
 {
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	static const char *const names[] = { "bare", "trap", "patch", "bt", "bt-1k", "hw", "pv",
 					     "paged-trap", "paged-hw-modern", "paged-pv", "echo-trap" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -205,26 +280,30 @@ static bool bt_flushed(struct vm *vm)
 	return s.bt.flushes > 2 && vm_psw(vm) & PSW_S;
 }
 
-Test(snapshot, exact_with_a_disk_interrupt_pending, .timeout = 300)
+Test(snapshot, exact_with_a_disk_interrupt_pending)
 {
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	cr_assert(save_where("trap", disk_pending, 0, 2000000), "the disk never had a request done");
 	cr_assert(save_where("hw", disk_pending, 0, 2000000));
 }
 
-Test(snapshot, exact_with_console_input_half_read, .timeout = 300)
+Test(snapshot, exact_with_console_input_half_read)
 {
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	cr_assert(save_where("echo-trap", input_half_read, 0, 3000000), "echo never read half its input");
 }
 
-Test(snapshot, exact_once_the_shadow_cache_has_evicted, .timeout = 300)
+Test(snapshot, exact_once_the_shadow_cache_has_evicted)
 {
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	cr_assert(save_where("spaces-trap", shadows_evicted, 0, 100000),
 		  "twelve address spaces never filled the shadows' cache");
 	cr_assert(save_where("spaces-hw-early", shadows_evicted, 30000, 100000));
 }
 
-Test(snapshot, exact_after_translation_cache_flushes, .timeout = 300)
+Test(snapshot, exact_after_translation_cache_flushes)
 {
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	cr_assert(save_where("bt-1k", bt_flushed, 100000, 2000000), "the 1 KiB cache never flushed");
 }
 
@@ -273,8 +352,9 @@ static bool mid_block(const struct vm *vm)
 	return mid;
 }
 
-Test(snapshot, exact_when_saved_inside_a_translated_block, .timeout = 300)
+Test(snapshot, exact_when_saved_inside_a_translated_block)
 {
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	const struct st_config *c = st_config("bt");
 	uint64_t n;
 	struct vm *a = reference(c, &n), *x = st_vm(c);
@@ -337,8 +417,9 @@ static void hostile_in(const char *fixture, enum vmm_mode mode, uint64_t limit, 
 	snap_buf_free(&b);
 }
 
-Test(snapshot, hostile_guests_resume_exactly_in_every_mode, .timeout = 300)
+Test(snapshot, hostile_guests_resume_exactly_in_every_mode)
 {
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	for (int m = 0; m < MODE_COUNT; m++) {
 		hostile_in("hostile", (enum vmm_mode)m, 100000, 0);
 		hostile_in("flood", (enum vmm_mode)m, 50000, 1000);
