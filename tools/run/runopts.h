@@ -97,6 +97,9 @@ void runopt_free(struct runopts *o);
 
 /* ---- --timeout (timeout.c) ---------------------------------------------- */
 
+/* --timeout VALUE, checked into o->timeout: 1, or 2 after a one-line
+ * usage error (commands with options of their own, like host, use it). */
+int runopt_timeout_value(struct runopts *o, const char *v);
 /* Start the wall clock of o->timeout, if one was given: from now on
  * runopt_timed_out turns true once it has run out. */
 void runopt_start_timeout(const struct runopts *o);
