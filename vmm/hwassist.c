@@ -173,8 +173,13 @@ static void enter(struct vm *vm, struct vmcb *b)
 	copy_accounting(c, v);
 	/* The processor's TLB has no tags (VT-x before VPID): an entry
 	 * empties it, so nothing the monitor wrote while the guest was out
-	 * (an interpreted store, a debugger's) is seen stale. */
-	cpu_tlb_flush(c);
+	 * (an interpreted store, a device's DMA; a debugger's write flushes
+	 * it itself) is seen stale. Not after the host merely took the
+	 * processor back at the end of a budget (VMX_EXIT_HOST): the monitor
+	 * wrote nothing then, and a run in pieces must end where one run
+	 * ends, its TLB's fills and their cycles too (a snapshot resumed). */
+	if (b->exit_reason != VMX_EXIT_HOST)
+		cpu_tlb_flush(c);
 	vmx_enter(c, b);
 }
 
