@@ -64,6 +64,11 @@ int vmm_net_exit_reason(const struct vm *vm, const struct cpu_trap *t)
 	return (int)t->cause;
 }
 
+struct netcard *vm_net_card(struct vm *vm)
+{
+	return vm->dev.net.present ? &vm->dev.net : NULL;
+}
+
 const char *vm_net_way_name(enum vm_net_way w)
 {
 	static const char *const names[] = {

@@ -407,6 +407,9 @@ struct vm_net_info {
 	uint32_t tx_prod, tx_cons, rx_prod, rx_cons, rx_seen; /* as the ring says now */
 };
 void vm_net_info(const struct vm *vm, struct vm_net_info *info);
+/* The VM's card itself, for a host's switch that takes and brings its
+ * frames (NULL: none). */
+struct netcard *vm_net_card(struct vm *vm);
 /* "none", "bare", "emulated", "paravirtual", "passthrough". */
 const char *vm_net_way_name(enum vm_net_way w);
 /* A host's physical cards, passed through: holder[c] is the VM card c is
