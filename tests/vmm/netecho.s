@@ -1,0 +1,3 @@
+; tests/vmm/netecho.s: netecho, the card driven through its ports.
+	.include "netecho.inc"
+	.include "netport.inc"
