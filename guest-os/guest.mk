@@ -21,6 +21,10 @@
 #                               whose init is guest-os/bench/W.s, and a 16 KiB file
 #                               (forkwait, pgfault and ptemod need kernel-paged.elf,
 #                               and null.img on it is their null)
+#   $(BUILD)/guest/net/P.elf    guest-os/net/P.s: kernels of their own that drive the
+#                               network card through its ports (echo, client, bulk,
+#                               rogue), and P-pv.elf the same with -D PV=1, through
+#                               the paravirtual ring (trapeze run --net, trapeze host)
 #   $(BUILD)/guest/mkdisk       the tool that packs a disk (guest-os/tools/mkdisk.c)
 #   $(BUILD)/guest/*.lst        assembler listings, for reading along
 
@@ -42,6 +46,12 @@ MKDISK      := $(GUEST_OUT)/mkdisk
 GUEST_BENCH := null compute syscall privop io irq forkwait pgfault ptemod light
 GUEST_BENCH_IMGS := $(GUEST_BENCH:%=$(GUEST_OUT)/bench/%.img)
 
+# The network card's programs (guest-os/net/), each also built for the pv ring.
+GUEST_NET   := echo client bulk rogue
+GUEST_NET_ELFS := $(GUEST_NET:%=$(GUEST_OUT)/net/%.elf) $(GUEST_NET:%=$(GUEST_OUT)/net/%-pv.elf)
+GUEST_NET_DEPS := $(wildcard guest-os/net/*.inc)
+
+guest: $(GUEST_NET_ELFS)
 guest: $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/kernel-pv.elf $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img \
        $(GUEST_OUT)/kernel-paged.elf $(GUEST_OUT)/kernel-pv-paged.elf $(GUEST_OUT)/paged.img \
        $(GUEST_OUT)/badcalls.img \
@@ -64,6 +74,14 @@ $(GUEST_OUT)/kernel-paged.elf: $(GUEST_KSRC) $(GUEST_DEPS) $(TRAPEZE)
 $(GUEST_OUT)/kernel-pv-paged.elf: $(GUEST_KSRC) $(GUEST_DEPS) $(TRAPEZE) isa-spec/hypercalls.def
 	@mkdir -p $(@D)
 	$(call say,ASM,$@)$(TRAPEZE) asm $(GUEST_INC) -D PV=1 -D PAGING=1 -o $@ -l $(@:.elf=.lst) guest-os/kernel/kernel.s
+
+$(GUEST_OUT)/net/%.elf: guest-os/net/%.s $(GUEST_NET_DEPS) $(TRAPEZE)
+	@mkdir -p $(@D)
+	$(call say,ASM,$@)$(TRAPEZE) asm -I guest-os/net -o $@ $<
+
+$(GUEST_OUT)/net/%-pv.elf: guest-os/net/%.s $(GUEST_NET_DEPS) $(TRAPEZE) isa-spec/hypercalls.def
+	@mkdir -p $(@D)
+	$(call say,ASM,$@)$(TRAPEZE) asm -I guest-os/net -D PV=1 -o $@ $<
 
 # ping and pong include pingpong.s.
 $(GUEST_OUT)/ping.elf $(GUEST_OUT)/pong.elf: guest-os/user/pingpong.s

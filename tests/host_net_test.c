@@ -8,7 +8,8 @@
  *       another's traffic read); a card passed through twice, and other
  *       bad card options, refused before anything runs; the same run
  *       twice, the same bytes.
- * Not:  the card and the three ways alone (vmm_net_test.c).
+ * Not:  the card and the three ways alone (vmm_net_test.c); the programs
+ *       (guest-os/net/).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -18,28 +19,26 @@
 
 #include "vmm/vmtest.h"
 
-/* The fixtures, each assembled once per test into a temporary ELF. */
+/* The programs of guest-os/net, as the build made them (BUILD/guest/net). */
 enum { ECHO, CLIENT, ECHO_PV, CLIENT_PV, ROGUE, NFIX };
-static const char *const fixture[NFIX] = { "netecho", "netclient", "netecho-pv", "netclient-pv",
-					    "netrogue" };
-static char elf[NFIX][128];
+static const char *const program[NFIX] = { "echo", "client", "echo-pv", "client-pv", "rogue" };
+static char elf[NFIX][1024];
 
-static void assemble(void)
+static void find_programs(void)
 {
-	for (int i = 0; i < NFIX; i++)
-		vt_elf(fixture[i], elf[i]);
-}
+	const char *b = getenv("BUILD");
 
-static void unlink_all(void)
-{
-	for (int i = 0; i < NFIX; i++)
-		unlink(elf[i]);
+	cr_assert(b && *b, "BUILD must name an absolute path (make test sets it)");
+	for (int i = 0; i < NFIX; i++) {
+		snprintf(elf[i], sizeof elf[i], "%s/guest/net/%s.elf", b, program[i]);
+		cr_assert(access(elf[i], R_OK) == 0, "no %s: make builds it", elf[i]);
+	}
 }
 
 /* `trapeze host --report` with the VMs given; its output and status. */
 static char *host(const char *vms, int *status)
 {
-	char args[4096];
+	char args[5000];
 
 	snprintf(args, sizeof args, "host --report %s", vms);
 	return vt_trapeze(args, VT_BOTH, status);
@@ -71,9 +70,9 @@ Test(host_net, two_guests_exchange_messages_in_every_way)
 		{ "mixed", ECHO, CLIENT_PV, "mode=bt,net=switch", "mode=pv,net=switch", "emulated",
 		  "paravirtual" },
 	};
-	char a[1024], b[1024], both[2100], line[128];
+	char a[1200], b[1200], both[2500], line[128];
 
-	assemble();
+	find_programs();
 	for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
 		int status;
 		char *out;
@@ -95,7 +94,6 @@ Test(host_net, two_guests_exchange_messages_in_every_way)
 		cr_expect(strstr(out, "the monitor's area intact"), "%s", ways[i].what);
 		free(out);
 	}
-	unlink_all();
 }
 
 Test(host_net, a_hostile_guest_neither_spoofs_nor_reads_others_traffic)
@@ -104,9 +102,9 @@ Test(host_net, a_hostile_guest_neither_spoofs_nor_reads_others_traffic)
 		"mode=trap,net=switch", "mode=hw,passthrough=net2", "mode=pv,net=switch",
 		"mode=patch,net=switch",
 	};
-	char a[1024], b[1024], c[1024], all[3100];
+	char a[1200], b[1200], c[1200], all[3700];
 
-	assemble();
+	find_programs();
 	for (size_t i = 0; i < sizeof rogue_keys / sizeof rogue_keys[0]; i++) {
 		int status;
 		char *out, *again;
@@ -130,7 +128,6 @@ Test(host_net, a_hostile_guest_neither_spoofs_nor_reads_others_traffic)
 		free(again);
 		free(out);
 	}
-	unlink_all();
 }
 
 Test(host_net, bad_cards_are_refused_before_anything_runs)
@@ -151,9 +148,9 @@ Test(host_net, bad_cards_are_refused_before_anything_runs)
 		  "mac '01:00:00:00:00:01' is not a card's address" },
 		{ "mode=trap,net=wifi", "mode=trap", "net 'wifi': switch (a card on the host's switch) or none" },
 	};
-	char a[1024], b[1024], both[2100];
+	char a[1200], b[1200], both[2500];
 
-	assemble();
+	find_programs();
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int status;
 		char *out;
@@ -170,17 +167,16 @@ Test(host_net, bad_cards_are_refused_before_anything_runs)
 			  bad[i].keys_a, out);
 		free(out);
 	}
-	unlink_all();
 }
 
 Test(host_net, guests_waiting_for_frames_that_never_come_idle)
 {
-	char a[1024], b[1024], both[2100];
+	char a[1200], b[1200], both[2500];
 	int status;
 	char *out;
 
 	/* Two echo servers: each waits for a frame the other never sends. */
-	assemble();
+	find_programs();
 	vm_arg(a, sizeof a, "srv", ECHO, "mode=trap,net=switch");
 	vm_arg(b, sizeof b, "srv2", ECHO_PV, "mode=pv,net=switch");
 	snprintf(both, sizeof both, "%s %s", a, b);
@@ -189,5 +185,4 @@ Test(host_net, guests_waiting_for_frames_that_never_come_idle)
 	cr_expect(strstr(out, "srv        trap       256    - idle "), "%s", out);
 	cr_expect(strstr(out, "srv2       pv         256    - idle "), "%s", out);
 	free(out);
-	unlink_all();
 }

@@ -1,7 +1,8 @@
-; tests/vmm/netecho.inc: an echo server on the network card: every frame
+; guest-os/net/echo.s: an echo server on the network card: every frame
 ; it receives goes back to its sender, from the server's own address,
 ; until a frame of type END comes. It prints "echo: N frames" and halts
-; with N. Its driver is netport.inc or netpv.inc (netecho.s, netecho-pv.s).
+; with N. Its driver is netport.inc, or netpv.inc assembled with -D PV=1
+; (build/guest/net/echo.elf, echo-pv.elf).
 
 END_HI = 0x88
 END_LO = 0xB7
@@ -55,6 +56,12 @@ done:
 	out	PORT_POWER, r9
 
 	.include "netlib.inc"
+
+.ifdef PV
+	.include "netpv.inc"
+.else
+	.include "netport.inc"
+.endif
 
 	.data
 said:	.asciz	"echo: "

@@ -1,11 +1,11 @@
-; tests/vmm/netclient.inc: a client of the echo server (netecho.inc) at
+; guest-os/net/client.s: a client of the echo server (echo.s) at
 ; 02:00:00:00:00:01: COUNT numbered messages, each waited for and checked
 ; (from the server, to us, the same number and bytes); then END. A frame
 ; that is not the reply awaited is ignored; with no reply RETRY instruction
 ; times after a send (a frame lost to a full queue: another guest floods
 ; the switch), the message goes again. It prints "client: N of COUNT
-; replies ok" and halts with N. Its driver is netport.inc or netpv.inc
-; (netclient.s, netclient-pv.s).
+; replies ok" and halts with N. Its driver is netport.inc, or netpv.inc
+; assembled with -D PV=1 (build/guest/net/client.elf, client-pv.elf).
 
 COUNT = 20
 RETRY = 20000
@@ -116,6 +116,12 @@ send:
 	out	PORT_POWER, r11
 
 	.include "netlib.inc"
+
+.ifdef PV
+	.include "netpv.inc"
+.else
+	.include "netport.inc"
+.endif
 
 	.data
 said:	.asciz	"client: "

@@ -1,4 +1,4 @@
-; tests/vmm/netrogue.s: a hostile guest on the host's switch, beside the
+; guest-os/net/rogue.s: a hostile guest on the host's switch, beside the
 ; echo server (02:00:00:00:00:01) and its client (02:00:00:00:00:02). It
 ; sends SPOOF frames as the server (its source address not its own: the
 ; switch drops them), UNKNOWN frames to an address no VM has (dropped,
@@ -126,7 +126,12 @@ drain:
 	ret
 
 	.include "netlib.inc"
+
+.ifdef PV
+	.include "netpv.inc"
+.else
 	.include "netport.inc"
+.endif
 
 	.data
 said:	.asciz	"rogue: "

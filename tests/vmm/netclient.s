@@ -1,3 +1,0 @@
-; tests/vmm/netclient.s: netclient, the card driven through its ports.
-	.include "netclient.inc"
-	.include "netport.inc"
