@@ -99,8 +99,9 @@ Test(host_net, two_guests_exchange_messages_in_every_way)
 Test(host_net, a_hostile_guest_neither_spoofs_nor_reads_others_traffic)
 {
 	static const char *const rogue_keys[] = {
-		"mode=trap,net=switch", "mode=hw,passthrough=net2", "mode=pv,net=switch",
-		"mode=patch,net=switch",
+		"mode=emulate,net=switch", "mode=trap,net=switch", "mode=hybrid,net=switch",
+		"mode=patch,net=switch", "mode=bt,net=switch", "mode=hw,net=switch",
+		"mode=hw,passthrough=net2", "mode=pv,net=switch",
 	};
 	char a[1200], b[1200], c[1200], all[3700];
 

@@ -176,5 +176,17 @@ check "p again: the memory pane is back" 'memory: $sp'
 tm send-keys -t tui q
 check "paged: q quits" "tui exited 0"
 
+# ---- 9. the network card's exits, by name -------------------------------------
+tm send-keys -t tui clear Enter
+tm send-keys -t tui "'$TRAPEZE' tui --mode trap --net loopback '$BUILD/guest/net/bulk.elf'; echo \"tui exited \$?\"" Enter
+check "net: it starts" "guest: SUPERVISOR (virtual)"
+tm send-keys -t tui x
+check_line "x: the event log names the card's exit NET" "NET +[0-9a-f]+ in r1, PORT_NET_MAC_LO"
+check "x: the status line says the VMM played the card" "'in r1, PORT_NET_MAC_LO' emulated by the VMM"
+tm send-keys -t tui x x
+check_line "x x: the next two, NET too" "NET +[0-9a-f]+ out PORT_NET_CTRL, r3"
+tm send-keys -t tui q
+check "net: q quits" "tui exited 0"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -296,13 +296,14 @@ static enum mon_status info_registers(struct call *c, const char *names)
 
 static enum mon_status do_info(struct call *c)
 {
-	static const char *const what[] = { "registers", "exits", "breakpoints", "tlb", "pagetable", "vms" };
+	static const char *const what[] = { "registers", "exits", "breakpoints", "tlb", "pagetable", "vms",
+					    "net" };
 	char word[32] = "", err[128];
 	int n = 0, found = -1;
 	uint32_t va;
 
 	sscanf(c->args, "%31s%n", word, &n);
-	for (int i = 0; i < 6 && word[0]; i++) {
+	for (int i = 0; i < 7 && word[0]; i++) {
 		if (!strncmp(what[i], word, strlen(word))) {
 			if (found >= 0)
 				return error(c, "ambiguous 'info %s'", word);
@@ -310,7 +311,7 @@ static enum mon_status do_info(struct call *c)
 		}
 	}
 	if (found < 0)
-		return error(c, "%s", "info what? registers, exits, breakpoints, tlb, pagetable or vms");
+		return error(c, "%s", "info what? registers, exits, breakpoints, tlb, pagetable, vms or net");
 	if (found == 0)
 		return info_registers(c, c->args + n);
 	if (found == 4) {
@@ -325,6 +326,8 @@ static enum mon_status do_info(struct call *c)
 		mon_show_breaks(c->m, c->out);
 	else if (found == 3)
 		mon_show_tlb(c->m, c->out);
+	else if (found == 6)
+		mon_show_net(c->m, c->out);
 	else if (!c->m->host)
 		return error(c, "%s", "no host: one VM only (trapeze mon --host CONFIG runs several)");
 	else
@@ -489,14 +492,16 @@ static const struct command commands[] = {
 	  "Stop when the pc reaches ADDR (default: the pc): a number, a symbol,\n"
 	  "a $register, or sums of them (kprintf+8)." },
 	{ "delete", "d", do_delete, "delete [N]", "Delete breakpoint N, or all of them." },
-	{ "info", "i", do_info, "info registers [NAME...] | exits | breakpoints | tlb | pagetable ADDR | vms",
+	{ "info", "i", do_info, "info registers [NAME...] | exits | breakpoints | tlb | pagetable ADDR | vms | net",
 	  "registers: the guest's virtual CPU and the real CPU beside it.\n"
 	  "exits: VM exits by reason and the last traps and exits, with what the VMM did.\n"
 	  "tlb: the real processor's TLB: its context, counters and entries.\n"
 	  "pagetable ADDR: the user address's walk, each level's entry: through the guest's\n"
 	  "tables (guest virtual to guest physical to machine physical), and through\n"
 	  "what the real processor walks: the shadow, or nested paging's two tables.\n"
-	  "vms: on a host, every VM: its state, share of the processor, exits." },
+	  "vms: on a host, every VM: its state, share of the processor, exits.\n"
+	  "net: the network card: its queues, frames and drops, how the monitor gives it\n"
+	  "(emulated, paravirtual, passthrough) and what that cost; the pv ring's indices." },
 	{ "x", NULL, do_examine, "x/NFMT [ADDR]",
 	  "Examine memory: N units in format x (hex), d, u (decimal), c (chars),\n"
 	  "s (strings), i (instructions); sizes b, h, w. Default: where x left off." },

@@ -355,7 +355,7 @@ bool mon_eval(const struct mon *m, const char *text, uint32_t *out, char *err, s
 
 /* ---- completion --------------------------------------------------------- */
 
-static const char *const info_words[] = { "registers", "exits", "breakpoints", NULL };
+static const char *const info_words[] = { "registers", "exits", "breakpoints", "net", NULL };
 
 static void add_matching(const char *word, const char *cand, const char *prefix,
 			 void (*add)(void *, const char *), void *ctx)
