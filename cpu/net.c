@@ -238,7 +238,8 @@ uint64_t net_tick(struct netcard *n, uint64_t now)
 
 bool net_may_wake(const struct netcard *n)
 {
-	return n->present && n->link == NET_LINK_WIRE && (n->backend || (n->ctrl & NET_CTRL_RXIRQ));
+	return n->present && n->link == NET_LINK_WIRE &&
+	       (n->backend ? n->backend_irq : (n->ctrl & NET_CTRL_RXIRQ) != 0);
 }
 
 bool net_dma_taken(struct netcard *n, uint32_t *lo, uint32_t *len)

@@ -99,6 +99,7 @@ struct netcard {
 	 * is the line (filled buffers to look at), or a frame waiting while
 	 * it has buffers posted to fill (it fills them when it next runs). */
 	bool backend, event;
+	bool backend_irq;        /* the backend's event raises the line (else it is polled) */
 	uint32_t posted;
 	bool waiting;            /* the CPU waited in wfi for a frame from the wire */
 	struct net_queue rx, tx; /* received; sent, until the wire takes them */
@@ -124,7 +125,7 @@ void net_out(struct netcard *n, struct mem *mem, uint32_t port, uint32_t val);
 static inline bool net_line(const struct netcard *n)
 {
 	if (n->backend)
-		return n->event || (n->rx.len > 0 && n->posted > 0);
+		return n->backend_irq && (n->event || (n->rx.len > 0 && n->posted > 0));
 	return (n->ctrl & NET_CTRL_RXIRQ) && n->rx.len > 0;
 }
 

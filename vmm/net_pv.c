@@ -175,7 +175,7 @@ void vmm_net_pv_poll(struct vm *vm)
 	if (!ring_ok(vm, p->ring)) {
 		/* The region shrank under the ring: it is gone. */
 		p->ring_set = false;
-		n->backend = n->event = false;
+		n->backend = n->event = n->backend_irq = false;
 		n->posted = 0;
 		vm->stats.net.ring_errors++;
 		return;
@@ -211,6 +211,7 @@ static void setup(struct vm *vm)
 	set_ring_word(vm, PV_NET_TX_CONS, p->tx_cons);
 	set_ring_word(vm, PV_NET_RX_CONS, p->rx_cons);
 	n->backend = true;
+	n->backend_irq = v->r[2] == 1;
 	n->posted = 0;
 	v->r[1] = 0;
 }

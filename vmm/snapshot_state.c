@@ -497,6 +497,7 @@ void vmm_snap_put_net(const struct vm *vm, struct snap_buf *b)
 	snap_put_u8(b, n->refused);
 	snap_put_u8(b, n->backend);
 	snap_put_u8(b, n->event);
+	snap_put_u8(b, n->backend_irq);
 	snap_put_u32(b, n->posted);
 	snap_put_u32(b, n->dma_lo);
 	snap_put_u32(b, n->dma_end);
@@ -520,6 +521,7 @@ bool vmm_snap_load_net(struct vm *vm, struct snap_rd *r, char *err, size_t errle
 	n->refused = snap_get_bool(r);
 	n->backend = snap_get_bool(r);
 	n->event = snap_get_bool(r);
+	n->backend_irq = snap_get_bool(r);
 	n->posted = snap_get_u32(r);
 	n->dma_lo = snap_get_u32(r);
 	n->dma_end = snap_get_u32(r);

@@ -418,6 +418,7 @@ static void fuzz_ring(const struct setup *base)
 	emit_li(s->image, &n, 2, RING_SHARED);
 	s->image[n++] = isa_enc_j(OP_hcall, HC_REGISTER);
 	emit_li(s->image, &n, 1, ring);
+	emit_li(s->image, &n, 2, xorshift(&x) & 1); /* the receive event on, or polled */
 	s->image[n++] = isa_enc_j(OP_hcall, HC_NET_SETUP);
 	emit_li(s->image, &n, 4, ring);
 	for (int round = 0; round < 3; round++) {

@@ -20,6 +20,7 @@ BUF = 128
 	hcall	HC_REGISTER
 	la	r10, ring
 	mov	r1, r10
+	li	r2, 1
 	hcall	HC_NET_SETUP
 	bnez	r1, fail
 	; The frame: to our own MAC (the monitor wrote it into the ring), from it.
