@@ -12,6 +12,9 @@
 #   $(BUILD)/guest/PROG.elf     each user program, linked at virtual 0
 #   $(BUILD)/guest/disk.img     the default boot: init and the programs it starts
 #   $(BUILD)/guest/echo.img     a disk whose init is echo (console input)
+#   $(BUILD)/guest/netecho.img, netclient.img  disks whose init is the network's echo
+#                               server or its client (user/netecho.s, netclient.s):
+#                               two guest OSes on one host (trapeze host, net = switch)
 #   $(BUILD)/guest/paged.img    the paged boot: init is pinit (fork, exec,
 #                               wait), the default boot's programs and the
 #                               paged ones (boot it with kernel-paged.elf)
@@ -37,7 +40,7 @@ GUEST_BOOT  := init hello ping pong primes syscalls diskread redpill selfcheck c
 # The paged boot (paged.img): its init, the default boot's programs, and
 # the programs that need the paged kernel.
 GUEST_PAGED := forkwait cow pgfault ptemod
-GUEST_PROGS := $(GUEST_BOOT) echo pinit $(GUEST_PAGED) badcalls
+GUEST_PROGS := $(GUEST_BOOT) echo pinit $(GUEST_PAGED) badcalls netecho netclient
 GUEST_ELFS  := $(GUEST_PROGS:%=$(GUEST_OUT)/%.elf)
 GUEST_DATA  := guest-os/data/notes.txt
 MKDISK      := $(GUEST_OUT)/mkdisk
@@ -54,7 +57,7 @@ GUEST_NET_DEPS := $(wildcard guest-os/net/*.inc)
 guest: $(GUEST_NET_ELFS)
 guest: $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/kernel-pv.elf $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img \
        $(GUEST_OUT)/kernel-paged.elf $(GUEST_OUT)/kernel-pv-paged.elf $(GUEST_OUT)/paged.img \
-       $(GUEST_OUT)/badcalls.img \
+       $(GUEST_OUT)/badcalls.img $(GUEST_OUT)/netecho.img $(GUEST_OUT)/netclient.img \
        $(GUEST_BENCH_IMGS)
 
 $(GUEST_OUT)/kernel.elf: $(GUEST_KSRC) $(GUEST_DEPS) $(TRAPEZE)
@@ -97,6 +100,10 @@ $(MKDISK): guest-os/tools/mkdisk.c $(BUILD)/libtrapeze.a
 
 $(GUEST_OUT)/disk.img: $(MKDISK) $(GUEST_BOOT:%=$(GUEST_OUT)/%.elf) $(GUEST_DATA)
 	$(call say,MKDISK,$@)$(MKDISK) -o $@ $(GUEST_BOOT:%=$(GUEST_OUT)/%.elf) $(GUEST_DATA)
+
+# The network's two ends: each disk's init is the program.
+$(GUEST_OUT)/netecho.img $(GUEST_OUT)/netclient.img: $(GUEST_OUT)/%.img: $(MKDISK) $(GUEST_OUT)/%.elf
+	$(call say,MKDISK,$@)$(MKDISK) -o $@ init=$(GUEST_OUT)/$*.elf
 
 $(GUEST_OUT)/echo.img: $(MKDISK) $(GUEST_OUT)/echo.elf
 	$(call say,MKDISK,$@)$(MKDISK) -o $@ init=$(GUEST_OUT)/echo.elf

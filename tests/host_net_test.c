@@ -187,3 +187,66 @@ Test(host_net, guests_waiting_for_frames_that_never_come_idle)
 	cr_expect(strstr(out, "srv2       pv         256    - idle "), "%s", out);
 	free(out);
 }
+
+/* The guest OS on both ends: its kernel's driver (ports, or the pv ring in
+ * kernel-pv.elf) and its system calls, the echo server and the client as
+ * user programs (guest-os/user/netecho.s, netclient.s). */
+Test(host_net, two_guest_oses_exchange_messages_in_every_way)
+{
+	static const struct {
+		const char *srv, *cli, *way;
+	} ways[] = {
+		{ "mode=trap,kernel=%s/guest/kernel.elf,net=switch",
+		  "mode=trap,kernel=%s/guest/kernel.elf,net=switch", "emulated   " },
+		{ "mode=hw,kernel=%s/guest/kernel.elf,net=switch",
+		  "mode=hw,kernel=%s/guest/kernel.elf,net=switch", "emulated   " },
+		{ "mode=pv,kernel=%s/guest/kernel-pv.elf,net=switch",
+		  "mode=pv,kernel=%s/guest/kernel-pv.elf,net=switch", "paravirtual" },
+		{ "mode=hw,kernel=%s/guest/kernel.elf,passthrough=net0",
+		  "mode=hw,kernel=%s/guest/kernel.elf,passthrough=net1", "passthrough" },
+		{ "mode=pv,kernel=%s/guest/kernel-pv.elf,net=switch",
+		  "mode=hw,kernel=%s/guest/kernel.elf,passthrough=net2", NULL },
+	};
+	const char *b = getenv("BUILD");
+	char srv[1200], cli[1200], keys[600], both[2500];
+
+	cr_assert(b && *b);
+	for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+		int status;
+		char *out;
+
+		snprintf(keys, sizeof keys, ways[i].srv, b);
+		snprintf(srv, sizeof srv, "--vm name=srv,disk=%s/guest/netecho.img,%s", b, keys);
+		snprintf(keys, sizeof keys, ways[i].cli, b);
+		snprintf(cli, sizeof cli, "--vm name=cli,disk=%s/guest/netclient.img,%s", b, keys);
+		snprintf(both, sizeof both, "%s %s", srv, cli);
+		out = host(both, &status);
+		cr_expect_eq(status, 0, "%s: %s", ways[i].srv, out);
+		cr_expect(strstr(out, "cli| netclient: 20 of 20 replies ok\n"), "%s: %s", ways[i].srv, out);
+		cr_expect(strstr(out, "srv| netecho: 20 frames echoed\n"), "%s: %s", ways[i].srv, out);
+		if (ways[i].way) {
+			char line[128];
+			snprintf(line, sizeof line, "srv        02:00:00:00:00:01 %s       20       21", ways[i].way);
+			cr_expect(strstr(out, line), "%s: no '%s' in %s", ways[i].srv, line, out);
+		}
+		free(out);
+	}
+}
+
+Test(host_net, the_guest_os_without_a_card_says_so)
+{
+	const char *b = getenv("BUILD");
+	char args[1200];
+	int status;
+	char *out;
+
+	cr_assert(b && *b);
+	snprintf(args, sizeof args, "run --mode trap --disk %s/guest/netclient.img %s/guest/kernel.elf", b, b);
+	out = vt_trapeze(args, VT_BOTH, &status);
+	cr_expect(strstr(out, "netclient: no network card\n"), "%s", out);
+	free(out);
+	snprintf(args, sizeof args, "run --mode pv --disk %s/guest/netecho.img %s/guest/kernel-pv.elf", b, b);
+	out = vt_trapeze(args, VT_BOTH, &status);
+	cr_expect(strstr(out, "netecho: no network card\n"), "%s", out);
+	free(out);
+}
