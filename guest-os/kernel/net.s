@@ -164,6 +164,7 @@ sys_netrecv:
         call    net_probe
         li      r2, E_NODEV
         beqz    r1, .rout_r2
+        ; r7: the first frame's length.
 .ifdef PV
         ldw     r3, net_seen(zero)
         ldw     r4, net_ring+PV_NET_RX_CONS(zero)
@@ -173,12 +174,17 @@ sys_netrecv:
         muli    r4, r4, PV_NET_DESC_SIZE
         la      r1, net_ring+PV_NET_RX_DESCS
         add     r4, r4, r1              ; r4: its descriptor
-        ldw     r7, PV_NET_DESC_LEN(r4) ; r7: the frame's length
+        ldw     r7, PV_NET_DESC_LEN(r4)
         ldw     r1, PV_NET_DESC_STATUS(r4)
         cmpi    r1, 1
         beq     .fits
         li      r7, 0                   ; refused by the monitor: nothing in it
 .fits:
+.else
+        in      r7, PORT_NET_RX_LEN
+        li      r1, 0
+        beqz    r7, .rout               ; none waits
+.endif
         li      r1, E_INVAL
         bltu    r6, r7, .rout           ; too small: it stays
         mov     r1, r5
@@ -186,6 +192,7 @@ sys_netrecv:
         call    uaddr
         li      r2, E_FAULT
         beqz    r1, .rout_r2
+.ifdef PV
         ldw     r2, PV_NET_DESC_ADDR(r4)
         li      r5, 0
 .rcopy:
@@ -212,21 +219,10 @@ sys_netrecv:
         addi    r3, r3, 1
         stw     r3, net_seen(zero)
         stw     r3, net_ring+PV_NET_RX_SEEN(zero)
-        mov     r1, r7
 .else
-        in      r7, PORT_NET_RX_LEN
-        li      r1, 0
-        beqz    r7, .rout               ; none waits
-        li      r1, E_INVAL
-        bltu    r6, r7, .rout           ; too small: it stays
-        mov     r1, r5
-        mov     r2, r7
-        call    uaddr
-        li      r2, E_FAULT
-        beqz    r1, .rout_r2
         out     PORT_NET_RX_ADDR, r1    ; DMA into the process, at once
-        mov     r1, r7
 .endif
+        mov     r1, r7
 .rout:
         pop     lr
         ret

@@ -91,11 +91,6 @@ fail:
 	out	PORT_POWER, r1
 
 	.include "netlib.inc"
-.ifdef PV
-	.include "netpv.inc"
-.else
-	.include "netport.inc"
-.endif
 
 	.data
 said:	.asciz	"bulk: "

@@ -117,11 +117,6 @@ send:
 
 	.include "netlib.inc"
 
-.ifdef PV
-	.include "netpv.inc"
-.else
-	.include "netport.inc"
-.endif
 
 	.data
 said:	.asciz	"client: "

@@ -57,11 +57,6 @@ done:
 
 	.include "netlib.inc"
 
-.ifdef PV
-	.include "netpv.inc"
-.else
-	.include "netport.inc"
-.endif
 
 	.data
 said:	.asciz	"echo: "

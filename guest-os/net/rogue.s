@@ -127,11 +127,6 @@ drain:
 
 	.include "netlib.inc"
 
-.ifdef PV
-	.include "netpv.inc"
-.else
-	.include "netport.inc"
-.endif
 
 	.data
 said:	.asciz	"rogue: "
