@@ -33,20 +33,6 @@ PANE=tui
 trap tmux_cleanup EXIT
 trap 'tmux_cleanup; exit 1' INT TERM HUP
 
-# check_line NAME REGEX: a line of the screen matches the extended REGEX.
-check_line() {
-	i=0
-	while [ "$i" -lt 100 ]; do
-		if screen | grep -E -q -- "$2"; then
-			pass "$1"
-			return
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "$1: no line matches '$2'"
-}
-
 # title_fits NAME WIDTH: the title bar was redrawn at WIDTH columns: its state
 # word ends one column short of the right edge (capture-pane drops the
 # trailing space). The title is ASCII, so awk's length counts columns.
