@@ -4,7 +4,7 @@
  *       the MAC each port was given, forwarding by destination address,
  *       and what it drops and counts: a frame whose source address is not
  *       the sender's own (spoofed), a frame to no address on the switch, a
- *       frame for a receive queue that is full.
+ *       frame for a receive queue that is full or a VM that has stopped.
  * Not:  the cards (cpu/net.c); when frames move (vmm/host.c calls
  *       vswitch_forward after each slice of a VM, so delivery follows the
  *       host's deterministic schedule); how each VM's monitor gives its
@@ -32,7 +32,7 @@ struct vswitch_port_stats {
 	uint64_t received;  /* frames the switch put in its card's receive queue */
 	uint64_t spoofed;   /* frames it sent with another source address: dropped */
 	uint64_t unknown;   /* frames it sent to no address on the switch: dropped */
-	uint64_t overflow;  /* frames for it dropped: its receive queue was full */
+	uint64_t overflow;  /* frames for it dropped: its receive queue was full (or it had stopped) */
 };
 
 struct vswitch {
