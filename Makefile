@@ -195,13 +195,16 @@ INSTALL_DATA := $(DESTDIR)$(PREFIX)/share/trapeze
 INSTALL_DOCS := README.md docs/ASSEMBLY.md isa-spec/ISA.md
 install: all $(BENCH_FILES)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(INSTALL_DATA)/guest/bench $(INSTALL_DATA)/bench $(DESTDIR)$(PREFIX)/share/doc/trapeze \
+		$(INSTALL_DATA)/guest/bench $(INSTALL_DATA)/guest/net $(INSTALL_DATA)/bench \
+		$(DESTDIR)$(PREFIX)/share/doc/trapeze \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(TRAPEZE) $(DESTDIR)$(PREFIX)/bin/trapeze
 	install -m 644 docs/trapeze.1 $(DESTDIR)$(PREFIX)/share/man/man1/trapeze.1
 	install -m 644 $(foreach k,kernel kernel-pv kernel-paged kernel-pv-paged,$(GUEST_OUT)/$(k).elf $(GUEST_OUT)/$(k).lst) \
-		$(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img $(GUEST_OUT)/paged.img $(INSTALL_DATA)/guest
+		$(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img $(GUEST_OUT)/paged.img \
+		$(GUEST_OUT)/netecho.img $(GUEST_OUT)/netclient.img $(INSTALL_DATA)/guest
 	install -m 644 $(GUEST_BENCH_IMGS) $(INSTALL_DATA)/guest/bench
+	install -m 644 $(GUEST_NET_ELFS) $(INSTALL_DATA)/guest/net
 	install -m 644 $(filter %.elf,$(BENCH_FILES)) $(INSTALL_DATA)/bench
 	install -m 755 $(filter %-native,$(BENCH_FILES)) $(INSTALL_DATA)/bench
 	install -m 644 $(INSTALL_DOCS) $(DESTDIR)$(PREFIX)/share/doc/trapeze

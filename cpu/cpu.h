@@ -28,6 +28,8 @@ enum cpu_stop {
 	STOP_IDLE,  /* wfi with no interrupt that could ever come */
 	STOP_FAULT, /* the trap vector itself keeps faulting: a triple fault */
 	STOP_VMEXIT, /* guest mode was left for the monitor (cpu/vmx.h) */
+	STOP_WAIT,  /* vm_run only, never cpu_run: the guest waits in wfi for a frame
+	             * from outside (a host's switch), which decides when it wakes */
 };
 
 /* A trap as the hardware raised it; with exit_on_trap, the one that stopped. */
@@ -141,11 +143,18 @@ enum cpu_stop cpu_step(struct cpu *c);
 
 /* The interrupts pending now (ipend register value). */
 uint32_t cpu_ipend(const struct cpu *c);
-/* wfi's wait: with nothing pending, the time to the timer's expiry passes at
- * once (counted as idle ticks, as spinning would count them), then the
- * console may wake the machine. True when an interrupt is pending after.
- * A monitor calls it on its virtual CPU: the guest waits in virtual time. */
+/* wfi's wait: with nothing pending, the time to the timer's expiry, or to a
+ * device's next act (a frame arriving on the loopback cable) if sooner,
+ * passes at once (counted as idle ticks, as spinning would count them),
+ * then the console may wake the machine. True when an interrupt is pending
+ * after. False with the network card marked waiting (net.waiting) when only
+ * a frame from outside could still wake it. A monitor calls it on its
+ * virtual CPU: the guest waits in virtual time. */
 bool cpu_idle_until_interrupt(struct cpu *c);
+/* t instruction times pass with the CPU waiting: counted as idle ticks (and
+ * cycles), the timer counting them down (its interrupt pending if they
+ * reach it). A host calls it on a VM that waited for a frame. */
+void cpu_idle_for(struct cpu *c, uint64_t t);
 /* True when supervisor mode. */
 static inline bool cpu_in_supervisor(const struct cpu *c) { return c->psw & PSW_S; }
 /* Set the nonvirt set from a spec: "" or "x86" (all five), "pdp10" (jru only),

@@ -3,7 +3,8 @@
  * Owns: each device's registers and behaviour behind its ports (see
  *       devices.h and ISA.md, Devices). Everything here is deterministic:
  *       a disk command completes at once, and console input is a queue.
- * Not:  the interval timer (a special register); interrupt delivery (trap.c).
+ * Not:  the interval timer (a special register); interrupt delivery (trap.c);
+ *       the network card (net.c), whose ports are passed on to it.
  */
 #include "devices.h"
 
@@ -22,6 +23,7 @@ void dev_init(struct devices *d, FILE *out)
 	d->con.out = d->con2.out = out;
 	d->con.in_fd = d->con2.in_fd = -1;
 	d->con.in_eof = d->con2.in_eof = true;
+	net_init(&d->net);
 }
 
 void dev_free(struct devices *d)
@@ -32,6 +34,7 @@ void dev_free(struct devices *d)
 	free(d->disk.overlay);
 	d->disk.overlay = NULL;
 	free(d->disk.image);
+	net_free(&d->net);
 	free(d->con.capture);
 	free(d->con2.capture);
 	d->disk.image = NULL;
@@ -287,6 +290,9 @@ uint32_t dev_in(struct devices *d, struct mem *mem, uint32_t port)
 	case PORT_DISK_STATUS: return d->disk.status;
 	case PORT_DISK_CTRL: return d->disk.ctrl;
 	case PORT_DISK_SIZE: return d->disk.nsectors;
+	case PORT_NET_MAC_LO: case PORT_NET_MAC_HI: case PORT_NET_STATUS: case PORT_NET_CTRL:
+	case PORT_NET_TX_ADDR: case PORT_NET_TX_LEN: case PORT_NET_RX_LEN: case PORT_NET_RX_ADDR:
+		return net_in(&d->net, port);
 	default: return 0xFFFFFFFFu; /* nothing answers: the bus floats high */
 	}
 }
@@ -304,6 +310,10 @@ void dev_out(struct devices *d, struct mem *mem, uint32_t port, uint32_t val)
 	case PORT_DISK_CMD: disk_command_observed(d, mem, val); break;
 	case PORT_DISK_STATUS: d->disk.status = DISK_IDLE; break;
 	case PORT_DISK_CTRL: d->disk.ctrl = val & 1; break;
+	case PORT_NET_MAC_LO: case PORT_NET_MAC_HI: case PORT_NET_STATUS: case PORT_NET_CTRL:
+	case PORT_NET_TX_ADDR: case PORT_NET_TX_LEN: case PORT_NET_RX_LEN: case PORT_NET_RX_ADDR:
+		net_out(&d->net, mem, port, val);
+		break;
 	case PORT_POWER:
 		d->halted = true;
 		d->halt_code = val;
@@ -321,12 +331,19 @@ uint32_t dev_irq_lines(struct devices *d)
 		lines |= 1u << IRQ_DISK;
 	if ((d->con2.ctrl & 1) && d->con2.in_len > 0)
 		lines |= 1u << IRQ_CONSOLE2;
+	if (net_line(&d->net))
+		lines |= 1u << IRQ_NET;
 	return lines;
 }
 
 bool dev_may_interrupt(struct devices *d)
 {
-	return (d->con.ctrl & 1) && !d->con.in_eof;
+	return ((d->con.ctrl & 1) && !d->con.in_eof) || net_may_wake(&d->net);
+}
+
+bool dev_net_attach(struct devices *d, const uint8_t mac[NET_MAC_BYTES], enum net_link link)
+{
+	return net_attach(&d->net, mac, link);
 }
 
 enum disk_status dev_disk_transfer(struct devices *d, struct mem *mem, uint32_t sector,

@@ -1,10 +1,12 @@
 /*
  * cpu/devices.h: the machine's devices behind the port instructions.
  * Owns: the console, a second console, the block disk and the power port;
- *       their interrupt lines.
+ *       the bus the network card (cpu/net.h) sits on; their interrupt lines;
+ *       the next time a device will act of its own accord.
  * Not:  the interval timer (a special register, cpu/exec.c); delivering
- *       interrupts (cpu/trap.c). A VMM gives each VM its own struct devices:
- *       those are its virtual devices.
+ *       interrupts (cpu/trap.c); the network card's registers (cpu/net.c).
+ *       A VMM gives each VM its own struct devices: those are its virtual
+ *       devices.
  * Implements: ISA.md section Devices.
  */
 #ifndef TRAPEZE_DEVICES_H
@@ -15,6 +17,7 @@
 #include <stdio.h>
 
 #include "mem.h"
+#include "net.h"
 
 enum { DISK_SECTOR_SIZE = 512, CON_INBUF = 4096 };
 enum disk_status { DISK_IDLE = 0, DISK_DONE = 1, DISK_ERROR = 2 };
@@ -56,6 +59,7 @@ struct devices {
 	struct console con;
 	struct console con2;  /* the second console: a device a monitor can assign */
 	struct disk disk;
+	struct netcard net;   /* absent unless dev_net_attach plugged one in */
 	uint64_t port_reads, port_writes;
 	bool halted;
 	uint32_t halt_code;
@@ -103,11 +107,24 @@ void dev_con_wait(struct devices *d);
 uint32_t dev_in(struct devices *d, struct mem *mem, uint32_t port);
 /* Port write. */
 void dev_out(struct devices *d, struct mem *mem, uint32_t port, uint32_t val);
-/* The interrupt lines raised now: bits IRQ_CONSOLE, IRQ_DISK, IRQ_CONSOLE2. */
+/* The interrupt lines raised now: bits IRQ_CONSOLE, IRQ_DISK, IRQ_CONSOLE2, IRQ_NET. */
 uint32_t dev_irq_lines(struct devices *d);
+/* Time passes: now is the machine's instruction time (retired instructions
+ * plus idle ticks). A device that acts at a time of its own (a frame on the
+ * network card's loopback cable) acts when it is due; returns instruction
+ * times until the next such act, UINT64_MAX when none is coming. The
+ * dispatch loop never runs past it, as it never runs past the timer, so a
+ * frame arrives at the same instruction in every mode. */
+static inline uint64_t dev_tick(struct devices *d, uint64_t now)
+{
+	return d->net.present ? net_tick(&d->net, now) : UINT64_MAX;
+}
 /* True when some device may still raise an interrupt without the CPU's help
  * (input may arrive). A CPU waiting with nothing else to wake it is stuck. */
 bool dev_may_interrupt(struct devices *d);
+/* Plug a network card into the bus: its MAC and cable (cpu/net.h). False
+ * when host memory ran out. */
+bool dev_net_attach(struct devices *d, const uint8_t mac[NET_MAC_BYTES], enum net_link link);
 /* One sector between the disk and mem at addr, as a command through the
  * ports would move it, without them (a paravirtual backend's way in):
  * DISK_DONE or DISK_ERROR. The disk's registers are left as they were. */

@@ -374,13 +374,17 @@ enum cpu_stop EXEC_NAME(struct cpu *c, uint64_t max, bool step)
 	ptrdiff_t nwin;
 	uintptr_t wbytes; /* nwin * sizeof *ip */
 	int64_t left, chunk, slack;
-	uint64_t extra;
+	uint64_t extra, dev_left;
 	int why;
 
 resync:
 	/* (Re)enter from *c: the one place interrupts and the limit are seen. */
 	if (c->retired >= end)
 		return STOP_LIMIT;
+	/* A device acting at its own time (a frame arriving on the network
+	 * card's loopback cable) acts here, before interrupts are looked at;
+	 * the run stops at its next act as it stops at the timer. */
+	dev_left = c->dev ? dev_tick(c->dev, c->retired + c->idle_ticks) : UINT64_MAX;
 	{
 		bool taken;
 		why = cpu_take_interrupt(c, &taken);
@@ -435,6 +439,8 @@ resync:
 	left = (int64_t)(end - c->retired);
 	if (c->sr[SR_timer] && c->sr[SR_timer] < (uint64_t)left)
 		left = c->sr[SR_timer];
+	if (unlikely(dev_left < (uint64_t)left))
+		left = (int64_t)dev_left;
 	slack = 0;
 	chunk = left;
 	RECLAMP(nwin - (ip - lo));

@@ -64,6 +64,13 @@ const struct isa_named isa_costs[] = {
 };
 const int isa_ncosts = sizeof isa_costs / sizeof isa_costs[0];
 
+const struct isa_named isa_netdefs[] = {
+#define NETDEF(name, value, doc) { #name, value, 0, doc },
+#include "../isa-spec/isa.def"
+#undef NETDEF
+};
+const int isa_nnetdefs = sizeof isa_netdefs / sizeof isa_netdefs[0];
+
 /* Row numbers, so that the opcode index below is a const table. */
 enum {
 #define INSN(n, ...) ROW_##n,

@@ -68,8 +68,14 @@ enum cost {
 #undef COST
 };
 
+enum netdef {
+#define NETDEF(name, value, doc) NET_##name = value,
+#include "../isa-spec/isa.def"
+#undef NETDEF
+};
+
 /* Interrupt numbers: bit n of the ipend register. */
-enum irq { IRQ_TIMER = 0, IRQ_CONSOLE = 1, IRQ_DISK = 2, IRQ_CONSOLE2 = 3 };
+enum irq { IRQ_TIMER = 0, IRQ_CONSOLE = 1, IRQ_DISK = 2, IRQ_CONSOLE2 = 3, IRQ_NET = 4 };
 
 /* PSW bits. The mode and interrupt-enable bits are privileged; the flags are not. */
 enum psw_bits {
@@ -106,8 +112,8 @@ struct isa_named {
 
 extern const struct isa_insn isa_insns[];
 extern const int isa_ninsns;
-extern const struct isa_named isa_sregs[], isa_causes[], isa_ports[], isa_costs[];
-extern const int isa_nsregs, isa_ncauses, isa_nports, isa_ncosts;
+extern const struct isa_named isa_sregs[], isa_causes[], isa_ports[], isa_costs[], isa_netdefs[];
+extern const int isa_nsregs, isa_ncauses, isa_nports, isa_ncosts, isa_nnetdefs;
 
 /* The row of an opcode, or NULL when no instruction has it. */
 const struct isa_insn *isa_by_opcode(uint8_t opcode);

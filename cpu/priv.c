@@ -24,19 +24,41 @@ static int illegal(struct cpu *c)
 	return cpu_trap(c, CAUSE_ILLEGAL, mem_load32(&c->mem, cpu_phys_pc(c)), c->pc, c->pc);
 }
 
+void cpu_idle_for(struct cpu *c, uint64_t t)
+{
+	/* The same as spinning: the timer counts idle ticks too. */
+	c->idle_ticks += t;
+	c->cycles += t * COST_WFI_IDLE;
+	if (c->sr[SR_timer]) {
+		if (t >= c->sr[SR_timer]) {
+			c->sr[SR_timer] = 0;
+			c->ipend_timer = 1;
+		} else {
+			c->sr[SR_timer] -= (uint32_t)t;
+		}
+	}
+}
+
 bool cpu_idle_until_interrupt(struct cpu *c)
 {
-	if (!cpu_ipend(c) && c->sr[SR_timer]) {
-		/* Nothing pending yet but the timer: skip the idle time at once.
-		 * It is the same as spinning: the timer counts idle ticks too. */
-		uint64_t t = c->sr[SR_timer];
-		c->idle_ticks += t;
-		c->cycles += t * COST_WFI_IDLE;
-		c->sr[SR_timer] = 0;
-		c->ipend_timer = 1;
+	for (;;) {
+		/* A device's own next act (a frame on the loopback cable) wakes
+		 * the machine as the timer does: time skips to whichever is first. */
+		uint64_t dev = c->dev ? dev_tick(c->dev, c->retired + c->idle_ticks) : UINT64_MAX;
+		uint64_t t = c->sr[SR_timer] ? c->sr[SR_timer] : UINT64_MAX;
+
+		if (cpu_ipend(c) || (dev == UINT64_MAX && t == UINT64_MAX))
+			break;
+		/* Nothing pending yet: skip the idle time at once. */
+		cpu_idle_for(c, t < dev ? t : dev);
 	}
-	if (!cpu_ipend(c) && c->dev)
+	if (!cpu_ipend(c) && c->dev) {
 		dev_con_wait(c->dev);
+		/* A frame from outside the machine may still come: when is not
+		 * the machine's to know (a host decides, and wakes it). */
+		if (!cpu_ipend(c) && net_may_wake(&c->dev->net))
+			c->dev->net.waiting = true;
+	}
 	return cpu_ipend(c) != 0;
 }
 

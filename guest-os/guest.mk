@@ -12,6 +12,9 @@
 #   $(BUILD)/guest/PROG.elf     each user program, linked at virtual 0
 #   $(BUILD)/guest/disk.img     the default boot: init and the programs it starts
 #   $(BUILD)/guest/echo.img     a disk whose init is echo (console input)
+#   $(BUILD)/guest/netecho.img, netclient.img  disks whose init is the network's echo
+#                               server or its client (user/netecho.s, netclient.s):
+#                               two guest OSes on one host (trapeze host, net = switch)
 #   $(BUILD)/guest/paged.img    the paged boot: init is pinit (fork, exec,
 #                               wait), the default boot's programs and the
 #                               paged ones (boot it with kernel-paged.elf)
@@ -21,6 +24,10 @@
 #                               whose init is guest-os/bench/W.s, and a 16 KiB file
 #                               (forkwait, pgfault and ptemod need kernel-paged.elf,
 #                               and null.img on it is their null)
+#   $(BUILD)/guest/net/P.elf    guest-os/net/P.s: kernels of their own that drive the
+#                               network card through its ports (echo, client, bulk,
+#                               rogue), and P-pv.elf the same with -D PV=1, through
+#                               the paravirtual ring (trapeze run --net, trapeze host)
 #   $(BUILD)/guest/mkdisk       the tool that packs a disk (guest-os/tools/mkdisk.c)
 #   $(BUILD)/guest/*.lst        assembler listings, for reading along
 
@@ -33,7 +40,7 @@ GUEST_BOOT  := init hello ping pong primes syscalls diskread redpill selfcheck c
 # The paged boot (paged.img): its init, the default boot's programs, and
 # the programs that need the paged kernel.
 GUEST_PAGED := forkwait cow pgfault ptemod
-GUEST_PROGS := $(GUEST_BOOT) echo pinit $(GUEST_PAGED) badcalls
+GUEST_PROGS := $(GUEST_BOOT) echo pinit $(GUEST_PAGED) badcalls netecho netclient
 GUEST_ELFS  := $(GUEST_PROGS:%=$(GUEST_OUT)/%.elf)
 GUEST_DATA  := guest-os/data/notes.txt
 MKDISK      := $(GUEST_OUT)/mkdisk
@@ -42,9 +49,15 @@ MKDISK      := $(GUEST_OUT)/mkdisk
 GUEST_BENCH := null compute syscall privop io irq forkwait pgfault ptemod light
 GUEST_BENCH_IMGS := $(GUEST_BENCH:%=$(GUEST_OUT)/bench/%.img)
 
+# The network card's programs (guest-os/net/), each also built for the pv ring.
+GUEST_NET   := echo client bulk rogue
+GUEST_NET_ELFS := $(GUEST_NET:%=$(GUEST_OUT)/net/%.elf) $(GUEST_NET:%=$(GUEST_OUT)/net/%-pv.elf)
+GUEST_NET_DEPS := $(wildcard guest-os/net/*.inc)
+
+guest: $(GUEST_NET_ELFS)
 guest: $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/kernel-pv.elf $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img \
        $(GUEST_OUT)/kernel-paged.elf $(GUEST_OUT)/kernel-pv-paged.elf $(GUEST_OUT)/paged.img \
-       $(GUEST_OUT)/badcalls.img \
+       $(GUEST_OUT)/badcalls.img $(GUEST_OUT)/netecho.img $(GUEST_OUT)/netclient.img \
        $(GUEST_BENCH_IMGS)
 
 $(GUEST_OUT)/kernel.elf: $(GUEST_KSRC) $(GUEST_DEPS) $(TRAPEZE)
@@ -65,6 +78,14 @@ $(GUEST_OUT)/kernel-pv-paged.elf: $(GUEST_KSRC) $(GUEST_DEPS) $(TRAPEZE) isa-spe
 	@mkdir -p $(@D)
 	$(call say,ASM,$@)$(TRAPEZE) asm $(GUEST_INC) -D PV=1 -D PAGING=1 -o $@ -l $(@:.elf=.lst) guest-os/kernel/kernel.s
 
+$(GUEST_OUT)/net/%.elf: guest-os/net/%.s $(GUEST_NET_DEPS) $(TRAPEZE)
+	@mkdir -p $(@D)
+	$(call say,ASM,$@)$(TRAPEZE) asm -I guest-os/net -o $@ $<
+
+$(GUEST_OUT)/net/%-pv.elf: guest-os/net/%.s $(GUEST_NET_DEPS) $(TRAPEZE) isa-spec/hypercalls.def
+	@mkdir -p $(@D)
+	$(call say,ASM,$@)$(TRAPEZE) asm -I guest-os/net -D PV=1 -o $@ $<
+
 # ping and pong include pingpong.s.
 $(GUEST_OUT)/ping.elf $(GUEST_OUT)/pong.elf: guest-os/user/pingpong.s
 
@@ -79,6 +100,10 @@ $(MKDISK): guest-os/tools/mkdisk.c $(BUILD)/libtrapeze.a
 
 $(GUEST_OUT)/disk.img: $(MKDISK) $(GUEST_BOOT:%=$(GUEST_OUT)/%.elf) $(GUEST_DATA)
 	$(call say,MKDISK,$@)$(MKDISK) -o $@ $(GUEST_BOOT:%=$(GUEST_OUT)/%.elf) $(GUEST_DATA)
+
+# The network's two ends: each disk's init is the program.
+$(GUEST_OUT)/netecho.img $(GUEST_OUT)/netclient.img: $(GUEST_OUT)/%.img: $(MKDISK) $(GUEST_OUT)/%.elf
+	$(call say,MKDISK,$@)$(MKDISK) -o $@ init=$(GUEST_OUT)/$*.elf
 
 $(GUEST_OUT)/echo.img: $(MKDISK) $(GUEST_OUT)/echo.elf
 	$(call say,MKDISK,$@)$(MKDISK) -o $@ init=$(GUEST_OUT)/echo.elf

@@ -278,3 +278,30 @@ Test(bench, the_speed_table_has_every_workload_and_mode_and_a_csv)
 	snprintf(args, sizeof args, "rm -rf '%s'", dir);
 	cr_expect_eq(system(args), 0);
 }
+
+/* The network table: exits per KiB in the order the lecture gives, on
+ * every processor (counts do not depend on prices), and the counts exact. */
+Test(bench, network_exits_per_kib_passthrough_below_pv_below_emulated)
+{
+	for (int cpu = 0; cpu < 3; cpu++) {
+		struct bench_net_row r[BENCH_NET_WAYS];
+		char err[512];
+
+		cr_assert(bench_net(build(), (enum vmm_cpu)cpu, r, err, sizeof err), "%s", err);
+		for (int w = 1; w < BENCH_NET_WAYS; w++)
+			cr_expect_eq(r[w].kib, r[NET_WAY_BARE].kib, "every way moved the same bytes");
+		cr_expect_gt(r[NET_WAY_BARE].kib, 180.0, "64 frames each way");
+		cr_expect_lt(r[NET_WAY_PASSTHROUGH].exits_per_kib, r[NET_WAY_PV].exits_per_kib);
+		cr_expect_lt(r[NET_WAY_PV].exits_per_kib, r[NET_WAY_EMULATED].exits_per_kib);
+		cr_expect_eq(r[NET_WAY_EMULATED_HW].exits, r[NET_WAY_EMULATED].exits,
+			     "hw's I/O exits are trap's traps, one for one");
+		/* The card's own exits: none passed through; setup and one
+		 * notification per batch of eight on the ring; every port access
+		 * emulated (a send is three, a receive two, and the polls). */
+		cr_expect_eq(r[NET_WAY_PASSTHROUGH].net_exits, 0);
+		cr_expect_eq(r[NET_WAY_PV].net_exits, 1 + BENCH_NET_FRAMES / 8);
+		cr_expect_geq(r[NET_WAY_EMULATED].net_exits, 5 * BENCH_NET_FRAMES);
+		cr_expect_eq(r[NET_WAY_BARE].exits, 0);
+		cr_expect_lt(r[NET_WAY_PASSTHROUGH].vmm_cycles, r[NET_WAY_EMULATED].vmm_cycles);
+	}
+}

@@ -560,3 +560,56 @@ Test(mon, restart_keeps_breakpoints_and_starts_over)
 	expect_output(f.m, "continue", MON_OK, "breakpoint 1, 0x00000050 <puts>");
 	close_prog(&f);
 }
+
+/* info net: the card, bare and under each way the monitor gives it. */
+static struct mon *start_net(struct image *img, const char *prog, enum vmm_mode mode,
+			     unsigned passthrough)
+{
+	struct vm_options opt = options(mode, NULL);
+	char path[1024], err[512];
+	struct mon *m;
+
+	snprintf(path, sizeof path, "%s/guest/net/%s", env("BUILD"), prog);
+	opt.net.card = true;
+	opt.net.link = NET_LINK_LOOPBACK;
+	opt.passthrough = passthrough;
+	cr_assert(image_read(path, img, err, sizeof err), "%s", err);
+	cr_assert(mon_create(&m, &opt, img, err, sizeof err), "%s", err);
+	return m;
+}
+
+Test(mon, info_net_shows_the_card_its_counts_and_the_way_it_is_given)
+{
+	static const struct {
+		enum vmm_mode mode;
+		unsigned pass;
+		const char *prog, *way, *cost;
+	} ways[] = {
+		{ MODE_BARE, 0, "bulk.elf", "given bare", "the monitor: 0 NET exits" },
+		{ MODE_TRAP, 0, "bulk.elf", "given emulated", "128 frames copied, 0 notifications" },
+		{ MODE_HW, VM_PASS_NET, "bulk.elf", "given passthrough",
+		  "the monitor: 0 NET exits (0 port accesses played), 0 frames copied" },
+		{ MODE_PV, 0, "bulk-pv.elf", "given paravirtual",
+		  "the monitor: 9 NET exits (0 port accesses played), 128 frames copied, 8 notifications" },
+	};
+	struct image img = { 0 };
+	struct fixture f;
+	struct mon *m;
+
+	open_prog(&f, MODE_TRAP);
+	expect_output(f.m, "info net", MON_OK, "no network card (trapeze run --net loopback");
+	close_prog(&f);
+	for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+		m = start_net(&img, ways[i].prog, ways[i].mode, ways[i].pass);
+		expect_output(m, "info net", MON_OK, "card 02:00:00:00:00:01, cable: loopback");
+		expect_output(m, "continue", MON_OK, "halted with code 64");
+		expect_output(m, "info net", MON_OK, ways[i].way);
+		expect_output(m, "info net", MON_OK, "sent 64 frames (96896 bytes), received 64 frames");
+		expect_output(m, "info net", MON_OK, ways[i].cost);
+		if (ways[i].mode == MODE_PV)
+			expect_output(m, "info net", MON_OK, "transmit 64 queued, 64 taken; receive 72 "
+				      "posted, 64 filled, 64 seen; 0 refused");
+		mon_destroy(m);
+		image_free(&img);
+	}
+}

@@ -361,9 +361,12 @@ Test(snapshot, exact_when_saved_inside_a_translated_block)
 	int inside = 0;
 
 	/* Kernel code runs as translated blocks: stop at every instruction of
-	 * a stretch of it and resume from each stop that is inside one. */
+	 * a stretch of it and resume from each stop that is inside one. The
+	 * stretch is looked for over a few thousand instructions, so that a
+	 * kernel a little longer or shorter (it boots in more or fewer
+	 * instructions) still has one. */
 	vm_run(x, 150000);
-	for (int i = 0; i < 400 && inside < 12; i++) {
+	for (int i = 0; i < 4000 && inside < 12; i++) {
 		vm_run(x, 1);
 		if (mid_block(x)) {
 			inside++;

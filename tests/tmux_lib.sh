@@ -35,6 +35,21 @@ fail() {
 	screen | sed 's/^/     | /'
 }
 
+# check_line NAME REGEX: the step passes when a line of the screen matches
+# the extended regular expression.
+check_line() {
+	i=0
+	while [ "$i" -lt 100 ]; do
+		if screen | grep -E -q -- "$2"; then
+			pass "$1"
+			return
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$1: no line matches '$2'"
+}
+
 # check NAME TEXT: the step passes when TEXT shows up on the screen.
 check() {
 	if wait_for "$2"; then pass "$1"; else fail "$1: '$2' never appeared"; fi

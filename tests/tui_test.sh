@@ -36,20 +36,6 @@ PANE=tui
 trap tmux_cleanup EXIT
 trap 'tmux_cleanup; exit 1' INT TERM HUP
 
-# check_line NAME REGEX: a line of the screen matches the extended REGEX.
-check_line() {
-	i=0
-	while [ "$i" -lt 100 ]; do
-		if screen | grep -E -q -- "$2"; then
-			pass "$1"
-			return
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "$1: no line matches '$2'"
-}
-
 # title_fits NAME WIDTH: the title bar was redrawn at WIDTH columns: its state
 # word ends one column short of the right edge (capture-pane drops the
 # trailing space). The title is ASCII, so awk's length counts columns.
@@ -205,6 +191,18 @@ tm send-keys -t tui p
 check "p again: the memory pane is back" 'memory: $sp'
 tm send-keys -t tui q
 check "paged: q quits" "tui exited 0"
+
+# ---- 9. the network card's exits, by name -------------------------------------
+tm send-keys -t tui clear Enter
+tm send-keys -t tui "'$TRAPEZE' tui --mode trap --net loopback '$BUILD/guest/net/bulk.elf'; echo \"tui exited \$?\"" Enter
+check "net: it starts" "guest: SUPERVISOR (virtual)"
+tm send-keys -t tui x
+check_line "x: the event log names the card's exit NET" "NET +[0-9a-f]+ in r1, PORT_NET_MAC_LO"
+check "x: the status line says the VMM played the card" "'in r1, PORT_NET_MAC_LO' emulated by the VMM"
+tm send-keys -t tui x x
+check_line "x x: the next two, NET too" "NET +[0-9a-f]+ out PORT_NET_CTRL, r3"
+tm send-keys -t tui q
+check "net: q quits" "tui exited 0"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

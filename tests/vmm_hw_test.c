@@ -245,7 +245,7 @@ Test(hw, run_command_takes_passthrough_and_cpu)
 	free(out);
 	out = vt_trapeze("run --passthrough disk x.elf", VT_BOTH, &status);
 	cr_expect_eq(status, 2);
-	cr_expect(strstr(out, "unknown device 'disk' (valid: con2)"), "%s", out);
+	cr_expect(strstr(out, "unknown device 'disk' (valid: con2, net)"), "%s", out);
 	free(out);
 	out = vt_trapeze("run --cpu pentium x.elf", VT_BOTH, &status);
 	cr_expect_eq(status, 2);

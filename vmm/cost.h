@@ -31,6 +31,11 @@
  * Hardware assist (hw) charges the processor's own VM exit and entry, and
  * an I/O exit's extra work; paravirtualisation (pv) a hypercall's dispatch
  * (the trap into the monitor is EXIT and ENTRY) and each block request.
+ *
+ * The network card (vmm/net_*.c): a monitor that plays the card (emulated)
+ * or serves its ring (pv) copies each frame itself, NET_COPY; the ring's
+ * backend also reads the ring at each notification, NET_NOTIFY. A card
+ * passed through does its own DMA: the processor pays nothing.
  */
 #ifndef TRAPEZE_VMM_COST_H
 #define TRAPEZE_VMM_COST_H
@@ -63,7 +68,9 @@
 	X(TRACE, 50, "shadow: emulating a write to a guest page table, dropping what it changed") \
 	X(SHADOW_SWITCH, 40, "shadow: building the shadow of an address space not cached")   \
 	X(NESTED_REF, 1, "nested paging: one reference to the nested table in a TLB miss's walk") \
-	X(MMU_UPDATE, 15, "pv: checking and making one page-table update")
+	X(MMU_UPDATE, 15, "pv: checking and making one page-table update")                  \
+	X(NET_COPY, 30, "net: the monitor copying one frame between a card and guest memory") \
+	X(NET_NOTIFY, 20, "pv net: the backend's work per notification: reading the ring's indices")
 
 /*
  * The column above is the "toy" processor, the default. --cpu early and

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "vswitch.h"
 
 struct hvm {
 	struct host_vm_options o;
@@ -28,6 +29,8 @@ struct hvm {
 	uint32_t size;             /* its region's bytes as asked for */
 	uint32_t pool_pages;
 	uint32_t region_now;       /* its region as last sampled */
+	bool net_wait;             /* blocked until the switch brings its card a frame */
+	uint64_t wait_from;        /* since when (host time) */
 	int asked;                 /* waiting: the VM whose balloon was asked, or -1 */
 };
 
@@ -47,6 +50,7 @@ struct host {
 	struct host_mem_sample samples[HOST_MAX_SAMPLES];
 	int nsamples;
 	bool (*stop_asked)(void); /* looked at between slices: a wall clock */
+	struct vswitch sw;        /* between the VMs' network cards (vswitch.c) */
 };
 
 static uint32_t page_up(uint32_t x)
@@ -154,10 +158,50 @@ static void sample(struct host *h, int k, uint32_t bytes)
 
 /* ---- creating ------------------------------------------------------------ */
 
+/* VM i's network card: an address no other VM's card has; passed
+ * through, one of the host's cards that no other VM holds (holder[c]: the
+ * VM card c is assigned to, or -1), and only under hw. */
+static bool check_card(const struct host_vm_options *vms, int i, int *holder, char *err,
+		       size_t errlen)
+{
+	const struct host_vm_options *v = &vms[i];
+	char mac[NET_MAC_TEXT];
+	int other;
+
+	if (!v->vm.net.card) {
+		if (v->vm.passthrough & VM_PASS_NET)
+			return fail(err, errlen, v, "no network card to pass through");
+		return true;
+	}
+	net_mac_text(v->vm.net.mac, mac);
+	if (v->vm.net.mac[0] & 1)
+		return fail(err, errlen, v, "MAC %s is a group address: a card's own never is", mac);
+	for (int k = 0; k < i; k++)
+		if (vms[k].vm.net.card && !memcmp(vms[k].vm.net.mac, v->vm.net.mac, NET_MAC_BYTES))
+			return fail(err, errlen, v, "MAC %s is VM '%s''s already: each card's address "
+				    "is its own on the switch", mac, vms[k].name);
+	if (!(v->vm.passthrough & VM_PASS_NET))
+		return true;
+	if (v->vm.mode != MODE_HW)
+		return fail(err, errlen, v, "a card is passed through under hw only (mode hw)");
+	if (!vm_net_assign(holder, HOST_NICS, (int)(v->nic < HOST_NICS ? v->nic : HOST_NICS), i, &other)) {
+		if (other < 0)
+			return fail(err, errlen, v, "the host has no card net%u (it has net0 to net%d)",
+				    v->nic, HOST_NICS - 1);
+		return fail(err, errlen, v, "card net%u is passed through to VM '%s' already: a card "
+			    "passed through serves one VM", v->nic, vms[other].name);
+	}
+	return true;
+}
+
 /* Each VM's options, alone; *culprit the first bad one. */
 static bool check_options(const struct host_options *o, const struct host_vm_options *vms, int n,
 			  char *err, size_t errlen, int *culprit)
 {
+	int holder[HOST_NICS];
+
+	for (int c = 0; c < HOST_NICS; c++)
+		holder[c] = -1;
 	if (n < 1 || n > HOST_MAX_VMS)
 		return fail(err, errlen, NULL, "a host runs 1 to %d VMs, not %d", HOST_MAX_VMS, n);
 	if (o->mem_size > HOST_MAX_MEM || o->mem_size % 4)
@@ -188,6 +232,8 @@ static bool check_options(const struct host_options *o, const struct host_vm_opt
 			return fail(err, errlen, v, "no image to run");
 		if (v->base % PAGE_SIZE)
 			return fail(err, errlen, v, "base 0x%x: must be a multiple of %u", v->base, PAGE_SIZE);
+		if (!check_card(vms, i, holder, err, errlen))
+			return false;
 	}
 	*culprit = -1;
 	return true;
@@ -260,6 +306,7 @@ static bool create_vm(struct host *h, int i, char *err, size_t errlen)
 	o.place = &v->place;
 	o.disk_path = NULL;
 	o.disk_base = v->disk;
+	o.net.link = NET_LINK_WIRE; /* a card on a host is plugged into its switch */
 	if (!vm_create(&v->vm, &o, why, sizeof why) || !vm_load_image(v->vm, v->o.image, why, sizeof why)) {
 		snprintf(err, errlen, "VM '%s': %s", v->o.name, why);
 		vm_destroy(v->vm);
@@ -269,6 +316,8 @@ static bool create_vm(struct host *h, int i, char *err, size_t errlen)
 	v->state = HOST_RUNNABLE;
 	v->start = h->now;
 	v->asked = -1;
+	if (o.net.card)
+		vswitch_plug(&h->sw, i, o.net.mac);
 	sched_start(&h->s, i);
 	sample(h, i, v->size);
 	return true;
@@ -325,6 +374,7 @@ bool host_create(struct host **out, const struct host_options *o, const struct h
 		h->opt.period = HOST_DEFAULT_PERIOD;
 	h->n = n;
 	h->current = -1;
+	vswitch_init(&h->sw);
 	for (int i = 0; i < n; i++) {
 		h->v[i].o = vms[i];
 		h->v[i].state = HOST_WAITING;
@@ -489,6 +539,32 @@ static void stop_vm(struct host *h, int i, enum cpu_stop why)
 	return_memory(h);
 }
 
+/* What VM i's card sent, through the switch; a VM blocked in wfi that
+ * got a frame wakes. */
+static void forward(struct host *h, int i)
+{
+	struct netcard *cards[VSWITCH_PORTS] = { 0 };
+	uint32_t woken;
+
+	for (int k = 0; k < h->n; k++)
+		cards[k] = h->v[k].vm && h->v[k].state != HOST_STOPPED ? vm_net_card(h->v[k].vm) : NULL;
+	woken = vswitch_forward(&h->sw, i, cards);
+	for (int k = 0; k < h->n; k++) {
+		struct hvm *v = &h->v[k];
+		if (!(woken >> k & 1) || v->state != HOST_BLOCKED)
+			continue;
+		/* One that waited for a frame only: the time passed on its clock
+		 * too. One that waited for its timer as well already skipped its
+		 * clock to that (cpu_idle_until_interrupt): it wakes now, early,
+		 * and finds both the frame and its timer's interrupt. */
+		if (v->net_wait)
+			vm_idle_for(v->vm, h->now - v->wait_from);
+		v->net_wait = false;
+		v->state = HOST_RUNNABLE;
+		sched_wake(&h->s, k);
+	}
+}
+
 /* Run VM i for at most budget cycles; the host's clock moves by the time
  * it was busy. */
 static void run_slice(struct host *h, int i, uint64_t budget)
@@ -506,6 +582,7 @@ static void run_slice(struct host *h, int i, uint64_t budget)
 	v->busy += busy;
 	v->slices++;
 	sched_charge(&h->s, i, busy);
+	forward(h, i);
 	if (s == STOP_HALT || s == STOP_IDLE || s == STOP_FAULT || (s == STOP_LIMIT && vm_at_step_limit(v->vm))) {
 		stop_vm(h, i, s);
 		return;
@@ -518,7 +595,14 @@ static void run_slice(struct host *h, int i, uint64_t budget)
 			return_memory(h);
 		}
 	}
-	if (idled) {
+	if (s == STOP_WAIT) {
+		/* Its guest waits for a frame only the switch can bring. */
+		v->state = HOST_BLOCKED;
+		v->wake = UINT64_MAX;
+		v->net_wait = true;
+		v->wait_from = h->now;
+		sched_block(&h->s, i);
+	} else if (idled) {
 		v->state = HOST_BLOCKED;
 		v->wake = h->now + idle;
 		sched_block(&h->s, i);
@@ -587,6 +671,14 @@ bool host_run(struct host *h, uint64_t cycles)
 				runnable |= h->sv[k].runnable;
 			if (parked || runnable)
 				next = next < h->next_account ? next : h->next_account;
+			if (next == UINT64_MAX && !parked && !runnable) {
+				/* Every live VM waits for a frame and none can come:
+				 * they idle for ever, as a lone machine would. */
+				for (int k = 0; k < h->n; k++)
+					if (h->v[k].state == HOST_BLOCKED)
+						stop_vm(h, k, STOP_IDLE);
+				continue;
+			}
 			if (next == UINT64_MAX)
 				next = h->next_account; /* cannot be: every live VM is blocked or runnable */
 			if (next > stop_at)
@@ -708,4 +800,12 @@ const struct host_mem_sample *host_mem_samples(const struct host *h, int *n)
 {
 	*n = h->nsamples;
 	return h->samples;
+}
+
+bool host_net_port(const struct host *h, int i, struct vswitch_port_stats *st)
+{
+	if (i < 0 || i >= h->n || !h->sw.port[i].plugged)
+		return false;
+	*st = h->sw.port[i].st;
+	return true;
 }

@@ -53,6 +53,7 @@ enum {
 	 * processor's (vmm/cost.h); its TLB is tagged, never flushed. */
 	HOST_SWITCH_COST = 200,
 	HOST_MAX_SAMPLES = 4096,      /* memory samples kept at most */
+	HOST_NICS = 4,                /* the host's network cards a VM may be given (passthrough) */
 };
 #define HOST_DEFAULT_SLICE 1000000ull  /* cycles: a millisecond of a 1 GHz machine */
 #define HOST_MAX_MEM (1u << 30)
@@ -66,6 +67,11 @@ struct host_vm_options {
 	uint32_t weight;            /* 1 .. SCHED_MAX_WEIGHT */
 	uint32_t cap;               /* percent, 0 = none, at most 100 */
 	uint32_t base;              /* where its region goes in host memory; 0: first fit */
+	/* Its network card (vm.net.card) is plugged into the host's switch
+	 * (vmm/vswitch.h), the address vm.net.mac its port's. With
+	 * VM_PASS_NET in vm.passthrough (hw only), it is the host's physical
+	 * card number nic (0 .. HOST_NICS - 1), passed through: one VM each. */
+	uint32_t nic;
 };
 
 struct host_options {
@@ -104,7 +110,8 @@ enum host_vm_state {
 	HOST_WAITING,   /* not started: waiting for memory (overcommit) */
 	HOST_RUNNABLE,  /* wants the processor */
 	HOST_RUNNING,   /* has it (the one picked last) */
-	HOST_BLOCKED,   /* its guest waits in wfi until host time `wake` */
+	HOST_BLOCKED,   /* its guest waits in wfi until host time `wake` (UINT64_MAX:
+	                 * until the switch brings its card a frame) */
 	HOST_PARKED,    /* used its cap this period */
 	HOST_STOPPED,   /* halted, idle for ever, triple-faulted or at its step limit */
 };
@@ -153,5 +160,9 @@ struct host_mem_sample {
 	uint32_t bytes;             /* its region then (0: stopped or not started) */
 };
 const struct host_mem_sample *host_mem_samples(const struct host *h, int *n);
+
+/* The switch's counts for VM i's port (false: its VM has no card). */
+struct vswitch_port_stats;
+bool host_net_port(const struct host *h, int i, struct vswitch_port_stats *st);
 
 #endif

@@ -52,6 +52,7 @@ static void set_policy(struct vm *vm, struct vmcb *b)
 		vmx_intercept_port(b, PORT_CON2_CTRL, false);
 		b->irq_direct |= 1u << IRQ_CONSOLE2;
 	}
+	vmm_net_passthrough_policy(vm, b); /* the network card, when assigned */
 	if (!vmm_cpu_mask_shadow(vm->opt.cpu))
 		vmx_intercept_op(b, OP_setpsw, true);
 	if (!vmm_cpu_guest_timer(vm->opt.cpu))
@@ -177,7 +178,7 @@ static void enter(struct vm *vm, struct vmcb *b)
 	copy_accounting(c, v);
 	/* The processor's TLB has no tags (VT-x before VPID): an entry after
 	 * an exit empties it, so nothing the monitor wrote while the guest was
-	 * out (an interpreted store) is seen stale. A run that only ran out of
+	 * out (an interpreted store, a device's DMA) is seen stale. A run that only ran out of
 	 * budget (VMX_EXIT_HOST: a debugger's pause, the end of a slice) was
 	 * no exit of the guest's: it goes on with the TLB it had, so a run
 	 * stopped and resumed costs what one run costs (a debugger's own
@@ -338,12 +339,15 @@ static int handle_exit(struct vm *vm, const struct vmcb *b)
 
 /* Why the guest left guest mode, as README and lab 5 count hw's exits:
  * ports, wfi, setpsw, other instructions, and the traps the VMCB takes. */
-static int exit_reason(const struct vmcb *b)
+static int exit_reason(const struct vm *vm, const struct vmcb *b)
 {
 	const struct isa_insn *in;
 
 	switch (b->exit_reason) {
 	case VMX_EXIT_IO:
+		/* The network card's exits are named apart (net_emulated.c). */
+		if (vm->dev.net.present && vmm_net_port(vmx_io_port(b->exit_qual)))
+			return VM_EXIT_NET;
 		return VM_EXIT_IO;
 	case VMX_EXIT_INSN:
 		in = isa_decode_row(b->exit_word);
@@ -386,7 +390,7 @@ int vmm_round_hw(struct vm *vm, uint64_t end)
 	if (b->exit_reason == VMX_EXIT_HOST)
 		return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
 	/* The events of the exit, and --stats, name what the VMCB intercepted. */
-	vm->exit_reason = exit_reason(b);
+	vm->exit_reason = exit_reason(vm, b);
 	vm->stats.exits_by_reason[vm->exit_reason]++;
 	why = handle_exit(vm, b);
 	vm->exit_reason = 0;

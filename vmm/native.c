@@ -102,7 +102,7 @@ enum cpu_stop vmm_run_native(struct vm *vm, uint64_t max)
 		 * split into budgets, or re-runs would not be repeatable. */
 		vm->stats.exits++;
 		vm->stats.exits_by_cause[c->trap.cause]++;
-		vm->stats.exits_by_reason[c->trap.cause]++;
+		vm->stats.exits_by_reason[vmm_net_exit_reason(vm, &c->trap)]++;
 		vmm_charge(vm, vmm_cost(vm, VMM_C_EXIT) + vmm_cost(vm, VMM_C_ENTRY));
 	}
 	return s;

@@ -6,7 +6,8 @@
  *       guest kernel (the trap frame, the interrupt mask, the pending flag,
  *       the balloon's target), the block ring's backend, the balloon (pages
  *       given back, taken off the top of the region and reused); which
- *       images may run in pv mode.
+ *       images may run in pv mode. The network ring's hypercalls are handed
+ *       to its backend (net_pv.c).
  * Not:  running the guest deprivileged (native.c, as trap mode does); what
  *       the kernel does on its side (guest-os/kernel, under `.ifdef PV`).
  * Implements: the lecture's paravirtualisation. Popek and Goldberg's
@@ -59,7 +60,7 @@ bool vmm_pv_create(struct vm *vm, char *err, size_t errlen)
 	p->target = vm->opt.balloon;
 	p->full_size = vm->region_size;
 	vm->pv = p;
-	if (!vmm_pv_paging_create(vm)) {
+	if (!vmm_pv_paging_create(vm) || !vmm_net_pv_create(vm)) {
 		snprintf(err, errlen, "out of host memory");
 		return false;
 	}
@@ -68,6 +69,7 @@ bool vmm_pv_create(struct vm *vm, char *err, size_t errlen)
 
 void vmm_pv_destroy(struct vm *vm)
 {
+	vmm_net_pv_destroy(vm);
 	vmm_pv_paging_destroy(vm);
 	free(vm->pv);
 	vm->pv = NULL;
@@ -79,6 +81,8 @@ bool vmm_pv_monitor_writes(const struct vm *vm, uint32_t gpa, uint32_t len)
 
 	if (p->registered && gpa < p->shared + PV_PAGE_SIZE && p->shared < gpa + len)
 		return true;
+	if (vmm_net_pv_monitor_writes(vm, gpa, len))
+		return true; /* the network ring (net_pv.c) */
 	return p->ring_set && gpa < p->ring + PV_RING_SIZE && p->ring < gpa + len;
 }
 
@@ -204,6 +208,7 @@ static int hc_idle(struct vm *vm, uint32_t hcall_pc)
 		v->pc = hcall_pc;
 		return STOP_IDLE;
 	}
+	vmm_net_pv_poll(vm); /* a frame that woke it goes into a posted buffer now */
 	v->r[1] = cpu_ipend(v);
 	return VMM_GO_ON;
 }
@@ -354,6 +359,8 @@ static int hypercall(struct vm *vm, uint32_t code, uint32_t pc)
 		.index = v->retired, .vector = v->pc,
 	};
 
+	if (code == HC_NET_SETUP || code == HC_NET_NOTIFY)
+		e.reason = VM_EXIT_NET; /* the network card's: named apart */
 	vmm_emit(vm, &e); /* the event log shows each hypercall served */
 	vm->stats.pv.hypercalls++;
 	vm->stats.pv.by_call[code < 32 ? code : 31]++;
@@ -405,6 +412,9 @@ static int hypercall(struct vm *vm, uint32_t code, uint32_t pc)
 	case HC_UNPIN:
 	case HC_SET_PTB:
 		return vmm_pv_mmu_hypercall(vm, code);
+	case HC_NET_SETUP:
+	case HC_NET_NOTIFY:
+		return vmm_net_pv_hypercall(vm, code); /* net_pv.c: the network ring */
 	default:
 		/* No such hypercall: the guest's own vector hears of it. */
 		return vmm_reflect_trap(vm, CAUSE_HYPERCALL, code, v->pc, pc, VM_REFLECTED);
@@ -435,6 +445,9 @@ int vmm_round_pv(struct vm *vm, uint64_t end)
 	uint64_t delivered = vm->delivered;
 	int why;
 
+	/* The network ring's backend runs whenever the monitor does: posted
+	 * buffers filled, the receive event set (net_pv.c). */
+	vmm_net_pv_poll(vm);
 	/* Interrupts as cpu/exec.c's resync takes them, the virtual IE being
 	 * the kernel's mask as the monitor last saw it. */
 	why = vmm_inject_interrupt(vm);

@@ -169,10 +169,11 @@ static const struct kind {
 	{ SNAP_TAG('P', 'V', 'I', 'F'), "the paravirtual interface" },
 	{ SNAP_TAG('P', 'V', 'M', 'M'), "direct paging's page types" },
 	{ SNAP_TAG('H', 'W', 'V', 'M'), "the VM control block" },
+	{ SNAP_TAG('N', 'E', 'T', 'C'), "the network card" },
 	{ SNAP_TAG('E', 'N', 'D', ' '), "the end and checksum" },
 };
 enum { K_MACH, K_CPUR, K_CPUV, K_DEVS, K_VMST, K_POOL, K_MEMP, K_BTTC, K_PTCH, K_SHDW, K_PVIF,
-       K_PVMM, K_HWVM, K_END, K_COUNT };
+       K_PVMM, K_HWVM, K_NETC, K_END, K_COUNT };
 
 static int kind_of(uint32_t tag)
 {
@@ -209,6 +210,8 @@ static uint32_t needed(const struct vm *vm)
 		k |= 1u << K_PVIF | 1u << K_PVMM;
 	if (vm->hw)
 		k |= 1u << K_HWVM;
+	if (vm->dev.net.present)
+		k |= 1u << K_NETC;
 	return k;
 }
 
@@ -229,6 +232,8 @@ static uint64_t max_len(const struct snap_machine *m, int k)
 	case K_PTCH: return 24 * words + m->mem_size / 1024 + 1024;
 	case K_SHDW: return 10 * pages + 8 * (24 + 3 * 4 * 1024) + 1024;
 	case K_PVMM: return 8 * pages + 64;
+	/* Registers, both queues full of the longest frames, counts, a ring. */
+	case K_NETC: return 256 + (uint64_t)(NET_RX_QUEUE + NET_TX_QUEUE) * (12 + NET_FRAME_MAX);
 	/* Console queues, input not yet queued, history, the disk. */
 	case K_DEVS: return 512u << 20;
 	default: return 0;
@@ -263,6 +268,11 @@ void vm_snapshot_machine(const struct vm *vm, struct snap_machine *m)
 	m->max_output = vm->opt.max_output;
 	m->capture = vm->dev.con.capturing;
 	m->retired = vm_guest_c(vm)->retired;
+	m->net_card = vm->dev.net.present;
+	if (m->net_card) {
+		m->net_link = (uint8_t)vm->dev.net.link;
+		memcpy(m->net_mac, vm->dev.net.mac, NET_MAC_BYTES);
+	}
 }
 
 void snap_machine_options(const struct snap_machine *m, struct vm_options *o)
@@ -277,6 +287,11 @@ void snap_machine_options(const struct snap_machine *m, struct vm_options *o)
 	o->step_limit = m->step_limit;
 	o->max_output = m->max_output;
 	o->disk_path = m->disk != SNAP_DISK_NONE && m->disk_path[0] ? m->disk_path : NULL;
+	o->net.card = m->net_card;
+	if (m->net_card) {
+		o->net.link = (enum net_link)m->net_link;
+		memcpy(o->net.mac, m->net_mac, NET_MAC_BYTES);
+	}
 }
 
 void snap_machine_describe(const struct snap_machine *m, char *out, size_t outlen)
@@ -292,6 +307,12 @@ void snap_machine_describe(const struct snap_machine *m, char *out, size_t outle
 		 m->hosted ? ", one VM of a host" : "",
 		 m->disk == SNAP_DISK_SHARED ? ", a shared disk" : m->disk == SNAP_DISK_OWNED
 		 ? ", a disk of its own" : "", (unsigned long long)m->retired);
+	if (m->net_card) {
+		size_t at = strlen(out);
+		char mac[NET_MAC_TEXT];
+		net_mac_text(m->net_mac, mac);
+		snprintf(out + at, outlen - at, ", a network card %s", mac);
+	}
 }
 
 static void put_machine(struct snap_buf *b, const struct snap_machine *m)
@@ -321,6 +342,13 @@ static void put_machine(struct snap_buf *b, const struct snap_machine *m)
 	snap_put_u64(b, m->max_output);
 	snap_put_u8(b, m->capture);
 	snap_put_u64(b, m->retired);
+	/* Only a machine with a network card says so: the bytes of any other
+	 * machine are as they were before cards existed. */
+	if (m->net_card) {
+		snap_put_u8(b, 1);
+		snap_put_u8(b, m->net_link);
+		snap_put_bytes(b, m->net_mac, NET_MAC_BYTES);
+	}
 	snap_end_section(b, at);
 }
 
@@ -363,6 +391,13 @@ static bool get_machine(struct snap_rd *r, struct snap_machine *m, char *err, si
 	m->max_output = snap_get_u64(r);
 	m->capture = snap_get_bool(r);
 	m->retired = snap_get_u64(r);
+	if (r->n && !r->bad) {
+		m->net_card = snap_get_bool(r);
+		m->net_link = snap_get_u8(r);
+		snap_get_bytes(r, m->net_mac, NET_MAC_BYTES);
+		if (!m->net_card || m->net_link > NET_LINK_WIRE || (m->net_mac[0] & 1))
+			r->bad = true;
+	}
 	if (!snap_rd_done(r) || memchr(m->disk_path, 0, plen)) {
 		snprintf(err, errlen, "the machine section is malformed");
 		return false;
@@ -418,6 +453,10 @@ bool snap_machine_fits(const struct snap_machine *m, const struct vm *vm, char *
 	if (m->disk != h.disk)
 		return differs(err, errlen, m, "this VM has %s", h.disk == SNAP_DISK_NONE ? "no disk"
 			       : "another kind of disk");
+	if (m->net_card != h.net_card || (m->net_card && (m->net_link != h.net_link ||
+							  memcmp(m->net_mac, h.net_mac, NET_MAC_BYTES))))
+		return differs(err, errlen, m, "this VM has %s", h.net_card ? "another network card"
+			       : "no network card");
 	if (m->disk_sectors != h.disk_sectors || m->disk_crc != h.disk_crc)
 		return differs(err, errlen, m, "this VM's disk image is another one (%u sectors, "
 			       "CRC-32 %08x; the snapshot's: %u, %08x)", h.disk_sectors, h.disk_crc,
@@ -465,6 +504,8 @@ void vm_snapshot_put_state(const struct vm *vm, struct snap_buf *b, unsigned fla
 	}
 	if (vm->hw)
 		section(b, K_HWVM, vm, vmm_hw_save);
+	if (vm->dev.net.present)
+		section(b, K_NETC, vm, vmm_snap_put_net);
 }
 
 static bool all_zero(const uint8_t *p, uint32_t len)
@@ -785,6 +826,7 @@ static bool apply(struct snap_loader *l, int k, struct snap_rd *r, char *err, si
 	case K_PVIF: return vmm_pv_load(vm, r, err, errlen);
 	case K_PVMM: return vmm_pv_paging_load(vm, r, err, errlen);
 	case K_HWVM: return vmm_hw_load(vm, r, err, errlen);
+	case K_NETC: return vmm_snap_load_net(vm, r, err, errlen);
 	default: return false;
 	}
 }

@@ -136,6 +136,10 @@ struct snap_machine {
 	uint64_t step_limit, max_output;
 	bool capture;
 	uint64_t retired;           /* guest instructions retired when it was taken */
+	/* The network card, if the machine has one: its cable and MAC. */
+	bool net_card;
+	uint8_t net_link;
+	uint8_t net_mac[NET_MAC_BYTES];
 };
 
 /* The machine vm is, as a snapshot of it would record it. */

@@ -456,6 +456,95 @@ bool vmm_snap_load_devices(struct vm *vm, struct snap_rd *r, char *err, size_t e
 	return true;
 }
 
+/* ---- the network card ---------------------------------------------------------- */
+
+static void put_queue(struct snap_buf *b, const struct net_queue *q)
+{
+	snap_put_u32(b, q->len);
+	for (uint32_t i = 0; i < q->len; i++) {
+		const struct net_frame *f = &q->f[(q->head + i) % q->cap];
+		snap_put_u32(b, f->len);
+		snap_put_u64(b, f->due);
+		snap_put_bytes(b, f->bytes, f->len);
+	}
+}
+
+static bool load_queue(struct net_queue *q, struct snap_rd *r, char *err, size_t errlen)
+{
+	uint32_t n = snap_get_count(r, q->cap, 12);
+
+	q->head = 0;
+	q->len = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct net_frame *f = &q->f[i];
+		f->len = snap_get_u32(r);
+		f->due = snap_get_u64(r);
+		if (f->len > NET_FRAME_MAX)
+			return BAD("a frame of %u bytes, more than a card holds", f->len);
+		snap_get_bytes(r, f->bytes, f->len);
+	}
+	q->len = n;
+	return !r->bad;
+}
+
+/* The card: its registers, both queues with the frames in them (those on
+ * the loopback cable with their arrival), its counts. Its MAC and cable
+ * are the machine's (MACH), checked there. */
+void vmm_snap_put_net(const struct vm *vm, struct snap_buf *b)
+{
+	const struct netcard *n = &vm->dev.net;
+	uint64_t w[sizeof n->st / 8];
+
+	snap_put_u32(b, n->ctrl);
+	snap_put_u32(b, n->tx_addr);
+	snap_put_u8(b, n->refused);
+	snap_put_u8(b, n->backend);
+	snap_put_u8(b, n->event);
+	snap_put_u8(b, n->backend_irq);
+	snap_put_u32(b, n->posted);
+	snap_put_u32(b, n->dma_lo);
+	snap_put_u32(b, n->dma_end);
+	put_queue(b, &n->rx);
+	put_queue(b, &n->tx);
+	memcpy(w, &n->st, sizeof w);
+	snap_put_u64s(b, w, sizeof w / 8);
+	if (vm->netpv)
+		vmm_net_pv_save(vm, b);
+}
+
+_Static_assert(sizeof(struct net_stats) % 8 == 0, "net_stats holds only uint64_t");
+
+bool vmm_snap_load_net(struct vm *vm, struct snap_rd *r, char *err, size_t errlen)
+{
+	struct netcard *n = &vm->dev.net;
+	uint64_t w[sizeof n->st / 8];
+
+	n->ctrl = snap_get_u32(r);
+	n->tx_addr = snap_get_u32(r);
+	n->refused = snap_get_bool(r);
+	n->backend = snap_get_bool(r);
+	n->event = snap_get_bool(r);
+	n->backend_irq = snap_get_bool(r);
+	n->posted = snap_get_u32(r);
+	n->dma_lo = snap_get_u32(r);
+	n->dma_end = snap_get_u32(r);
+	n->waiting = false;
+	if (!load_queue(&n->rx, r, err, errlen) || !load_queue(&n->tx, r, err, errlen))
+		return false;
+	snap_get_u64s(r, w, sizeof w / 8);
+	memcpy(&n->st, w, sizeof w);
+	if (r->bad)
+		return false;
+	if (n->ctrl > NET_CTRL_RXIRQ || n->posted > PV_NET_SLOTS || (n->backend && !vm->netpv) ||
+	    (n->dma_lo != UINT32_MAX && (n->dma_end < n->dma_lo || n->dma_end > vm->opt.mem_size)))
+		return BAD("a network card in no state a card has");
+	for (uint32_t i = 0; i < n->tx.len; i++)
+		if (n->tx.f[i].len < NET_HEADER || (n->link != NET_LINK_LOOPBACK &&
+						    n->tx.f[i].due != NET_UNSTAMPED))
+			return BAD("a frame on its way out that no card would send");
+	return !vm->netpv || vmm_net_pv_load(vm, r, err, errlen);
+}
+
 /* ---- the VM's flags and statistics ------------------------------------------ */
 
 /* struct vm_stats is counters only: it travels as an array of them. */

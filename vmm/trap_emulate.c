@@ -96,9 +96,15 @@ int vmm_emulate_privileged(struct vm *vm, uint32_t word)
 		.epc = v->pc, .pc = v->pc, .word = word, .index = v->retired, .vector = v->pc,
 	};
 
+	bool net = in && (in->opcode == OP_in || in->opcode == OP_out) && vmm_net_port(imm) &&
+		   vm->dev.net.present;
+	uint64_t moved = net ? vmm_net_moved(vm) : 0;
+
 	vmm_charge(vm, vmm_cost(vm, VMM_C_EMULATE));
 	if (!in)
 		return illegal(vm, word);
+	if (net)
+		e.reason = VM_EXIT_NET; /* the event log names the card's exits */
 	vmm_emit(vm, &e);
 	switch (in->opcode) {
 	case OP_mfsr:
@@ -190,6 +196,8 @@ int vmm_emulate_privileged(struct vm *vm, uint32_t word)
 	}
 	if (in->opcode == OP_out && imm == PORT_DISK_CMD)
 		vmm_shadow_written(vm, vm->dev.disk.addr, DISK_SECTOR_SIZE); /* DMA */
+	if (net)
+		vmm_net_emulated_access(vm, moved); /* net_emulated.c: the card played */
 	vmm_retire(vm, in, next);
 	return VMM_GO_ON;
 }

@@ -96,6 +96,7 @@ const char *vm_exit_name(int reason)
 	static const char *const hw[] = {
 		[VM_EXIT_IO - CAUSE_COUNT] = "IO", [VM_EXIT_WFI - CAUSE_COUNT] = "WFI",
 		[VM_EXIT_SETPSW - CAUSE_COUNT] = "SETPSW", [VM_EXIT_INSN - CAUSE_COUNT] = "INSN",
+		[VM_EXIT_NET - CAUSE_COUNT] = "NET",
 		[VM_EXIT_NPF - CAUSE_COUNT] = "NPF", [VM_EXIT_CR3 - CAUSE_COUNT] = "PTB",
 	};
 	const char *n;
@@ -129,15 +130,19 @@ const char *vm_stop_name(enum cpu_stop s)
 	case STOP_IDLE: return "idle";
 	case STOP_FAULT: return "triple fault";
 	case STOP_VMEXIT: return "vm exit";
+	case STOP_WAIT: return "waits for the network";
 	}
 	return "?";
 }
+
+const uint8_t vm_default_mac[NET_MAC_BYTES] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 
 void vm_options_init(struct vm_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->mode = MODE_BARE;
 	o->mem_size = VM_DEFAULT_MEM;
+	memcpy(o->net.mac, vm_default_mac, NET_MAC_BYTES);
 }
 
 /* The pattern the VMM's own memory is filled with: word i of the area. */
@@ -335,6 +340,8 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 		snprintf(err, errlen, "guest memory of %u bytes: must be 64 to %u", size, VM_MAX_MEM);
 		return false;
 	}
+	if (!vmm_net_check_options(opt, err, errlen))
+		return false;
 	if (opt->place && opt->mode == MODE_BARE) {
 		snprintf(err, errlen, "bare mode cannot be hosted: a bare guest owns the whole machine "
 			 "(choose a monitor: %s)", "emulate, trap, hybrid, patch, bt, hw or pv");
@@ -375,6 +382,12 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 	}
 	if (base)
 		vm->disk_crc = snap_crc32(base->bytes, (size_t)base->nsectors * DISK_SECTOR_SIZE);
+	if (opt->net.card && !dev_net_attach(&vm->dev, opt->net.mac, opt->net.link)) {
+		snprintf(err, errlen, "out of host memory for a network card");
+		vm_destroy(vm);
+		return false;
+	}
+	vmm_net_emulated_guard(vm);
 	if ((opt->input_len && !queue_input(vm, opt->input, opt->input_len, err, errlen)) ||
 	    !setup_machine(vm, err, errlen) ||
 	    (techniques[vm->opt.mode].create && !techniques[vm->opt.mode].create(vm, err, errlen))) {
@@ -505,12 +518,37 @@ uint64_t vmm_budget_end(const struct vm *vm, uint64_t max)
 	return at + max;
 }
 
+/* The end of the next round: end, or sooner the instruction at which the
+ * network card's next frame arrives on its loopback cable (what is due now
+ * arrives first), so that it arrives at the same instruction in every mode,
+ * as the timer fires at the same instruction: the real CPU that runs a
+ * guest natively has no card to tell it. */
+static uint64_t round_end(struct vm *vm, uint64_t end)
+{
+	struct cpu *g = vm_guest(vm);
+	uint64_t d = dev_tick(&vm->dev, g->retired + g->idle_ticks);
+
+	return d < end - g->retired ? g->retired + d : end;
+}
+
+/* One round of the technique, to at most end; then what the card's DMA
+ * wrote is told to the shadows of memory. */
+static int round_to(struct vm *vm, uint64_t end)
+{
+	int why = techniques[vm->opt.mode].round(vm, round_end(vm, end));
+
+	vmm_net_after_round(vm);
+	return why;
+}
+
 /* After a run: remember a stop that lasts, and whether the limit was hit. */
 static enum cpu_stop settle(struct vm *vm, int why, uint64_t t0)
 {
 	enum cpu_stop s = why == VMM_GO_ON ? STOP_LIMIT : (enum cpu_stop)why;
 	uint64_t at = vm_guest(vm)->retired;
 
+	if (s == STOP_IDLE && vm->dev.net.waiting)
+		s = STOP_WAIT; /* not for ever: a frame may come down the wire */
 	vm->stats.host_ns += host_now_ns() - t0;
 	vm->at_limit = s == STOP_LIMIT && vm->opt.step_limit && at >= vm->opt.step_limit;
 	if (s == STOP_HALT || s == STOP_IDLE || s == STOP_FAULT) {
@@ -534,8 +572,9 @@ enum cpu_stop vmm_run_plain(struct vm *vm, uint64_t max)
 
 	if (vm->stopped)
 		return vm->stop;
+	vm->dev.net.waiting = false;
 	while (why == VMM_GO_ON && g->retired < end)
-		why = techniques[vm->opt.mode].round(vm, end);
+		why = round_to(vm, end);
 	return settle(vm, why, t0);
 }
 
@@ -549,6 +588,7 @@ enum cpu_stop vm_run_slice(struct vm *vm, uint64_t max, uint64_t cycles, bool *i
 	*idled = false;
 	if (vm->stopped)
 		return vm->stop;
+	vm->dev.net.waiting = false;
 	if (c_end < g->cycles)
 		c_end = UINT64_MAX;
 	while (why == VMM_GO_ON && g->retired < end && g->cycles < c_end) {
@@ -559,7 +599,7 @@ enum cpu_stop vm_run_slice(struct vm *vm, uint64_t max, uint64_t cycles, bool *i
 		uint64_t left = c_end - g->cycles, busy = g->cycles - g->idle_ticks * COST_WFI_IDLE;
 		uint64_t cpi = g->retired && busy > g->retired ? (busy + g->retired - 1) / g->retired : 1;
 		uint64_t n = left / cpi ? left / cpi : 1;
-		why = techniques[vm->opt.mode].round(vm, end - g->retired < n ? end : g->retired + n);
+		why = round_to(vm, end - g->retired < n ? end : g->retired + n);
 		if (g->idle_ticks != idle0) {
 			*idled = true;
 			break;
@@ -582,6 +622,7 @@ enum cpu_stop vmm_step_plain(struct vm *vm)
 
 	if (vm->stopped)
 		return vm->stop;
+	vm->dev.net.waiting = false;
 	if (vm->opt.mode == MODE_BARE) {
 		/* cpu_step is already this: one instruction or one trap entered. */
 		if (retired < end) {
@@ -594,8 +635,13 @@ enum cpu_stop vmm_step_plain(struct vm *vm)
 	 * absorbs (the virtual timer running out) is not a step of the guest. */
 	while (why == VMM_GO_ON && retired < end && g->retired == retired &&
 	       vm->delivered == delivered)
-		why = techniques[vm->opt.mode].round(vm, end);
+		why = round_to(vm, end);
 	return settle(vm, why, t0);
+}
+
+void vm_idle_for(struct vm *vm, uint64_t t)
+{
+	cpu_idle_for(vm_guest(vm), t);
 }
 
 /* The wfi that did not retire runs again on the next run. */

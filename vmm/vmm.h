@@ -72,6 +72,16 @@ struct vm_options {
 	 * a VM that has a machine of its own (everything else, as ever). */
 	const struct vm_placement *place;
 	const struct disk_base *disk_base; /* boot from it, copy-on-write (not with disk_path) */
+	/* A network card (cpu/net.h), when card is set: its MAC and its cable
+	 * (loopback for a VM alone; a host's switch gives its VMs a wire). How
+	 * the monitor gives it to the guest follows from the mode: emulated,
+	 * paravirtual (the pv kernel's ring) or, with VM_PASS_NET under hw,
+	 * passed through (vmm/net_*.c). */
+	struct vm_net_options {
+		bool card;
+		enum net_link link;
+		uint8_t mac[NET_MAC_BYTES];
+	} net;
 };
 
 /*
@@ -97,9 +107,14 @@ uint32_t vm_monitor_pages(const struct vm_options *o);
  * the one vm_vmm_intact checks. */
 void vm_vmm_area_fill(struct mem *m, uint32_t bytes);
 
-/* Devices a VM can be given for its own (hw mode): their ports reach the
- * device with no VM exit at all. */
-enum { VM_PASS_CON2 = 1u << 0, VM_IO_PORTS = 64, VM_PAGE = 4096 };
+/* Devices a VM can be given for its own (hw mode; other modes ignore the
+ * bits): their ports reach the device with no VM exit at all. The network
+ * card (VT-d's passthrough of a NIC): its ports, its interrupt and its DMA,
+ * confined to the VM's region. */
+enum { VM_PASS_CON2 = 1u << 0, VM_PASS_NET = 1u << 1, VM_IO_PORTS = 64, VM_PAGE = 4096 };
+/* The MAC a VM's card has unless told: 02:00:00:00:00:01 (a locally
+ * administered address: bit 1 of the first byte). */
+extern const uint8_t vm_default_mac[NET_MAC_BYTES];
 
 /* What the monitor did about an event: the log the TUI and monitor show. */
 enum vm_action {
@@ -120,6 +135,8 @@ enum vm_exit_reason {
 	VM_EXIT_WFI,              /* hw: wfi */
 	VM_EXIT_SETPSW,           /* hw: setpsw (the early processor intercepts it) */
 	VM_EXIT_INSN,             /* hw: another intercepted instruction */
+	VM_EXIT_NET,              /* the network card: a port access the monitor plays
+	                           * (emulated), or a ring notification (pv) */
 	VM_EXIT_NPF,              /* hw: nested paging: the nested table lacked a page */
 	VM_EXIT_CR3,              /* hw, shadow paging: mtsr ptb (CR3-load exiting) */
 	VM_EXIT_REASONS
@@ -195,6 +212,17 @@ struct vm_stats {
 		uint64_t balloon;     /* pages the guest gave back */
 		uint64_t deflated;    /* pages it took back again when the target dropped */
 	} pv;
+	/* The network card as the monitor gives it (vmm/net_*.c); the card's
+	 * own counts (frames, bytes, drops) are the card's (vm_net_info). */
+	struct vm_net_stats {
+		uint64_t port_exits;  /* emulated: port accesses to the card that exited */
+		uint64_t copies;      /* emulated and pv: frames the monitor copied to or from memory */
+		uint64_t notifies;    /* pv: transmit notifications (one per batch) */
+		uint64_t ring_sent;   /* pv: frames taken from the transmit ring */
+		uint64_t ring_received; /* pv: frames put into posted receive buffers */
+		uint64_t ring_errors; /* pv: descriptors refused (outside memory, too long, a
+		                       * page table) and rings with impossible indices */
+	} net;
 	/* Memory virtualisation (vmm/shadow.c, hwassist.c, pv_paging.c): page
 	 * faults by kind, and the monitor's page tables. */
 	struct vm_mmu_stats {
@@ -258,7 +286,9 @@ bool vm_image_place(const struct vm_image *img, struct mem *m, char *err, size_t
  * 2^63 in all at most), or the guest halts, idles for ever or triple-faults.
  * Returns why: never STOP_TRAP. Deterministic: runs in several pieces end
  * where one run ends. After a halt, idle or fault the VM stays stopped and
- * returns that again. */
+ * returns that again. STOP_WAIT (a card on a wire, its guest waiting in wfi
+ * for a frame only the wire can bring) does not stop it: whoever runs it
+ * lets time pass (vm_idle_for), brings the frame, and runs it again. */
 enum cpu_stop vm_run(struct vm *vm, uint64_t max);
 /* For a host's scheduler: as vm_run(vm, max), but it also returns once the
  * VM's clock has advanced by cycles or more (at the end of the monitor's
@@ -403,6 +433,34 @@ typedef void (*vm_access_hook)(void *ctx, const struct vm *vm, const struct vm_a
 void vm_set_access_hook(struct vm *vm, vm_access_hook fn, void *ctx);
 /* "the disk's DMA", "the VMM (code patching)", ...: who, in words. */
 const char *vm_accessor_name(enum vm_accessor w);
+/* The network card as it stands (monitor's `info net`). */
+enum vm_net_way {
+	VM_NET_NONE,        /* no card */
+	VM_NET_BARE,        /* no monitor: the machine's own card */
+	VM_NET_EMULATED,    /* every port access exits; the monitor plays the card */
+	VM_NET_PARAVIRTUAL, /* the pv kernel's ring, one notification per batch */
+	VM_NET_PASSTHROUGH, /* hw: the card assigned to the VM, no exit at all */
+};
+struct vm_net_info {
+	enum vm_net_way way;
+	const struct netcard *card;  /* its registers, queues and counts (NULL: none) */
+	bool ring;                   /* pv: the kernel set a ring up */
+	uint32_t ring_addr;          /* its guest-physical address */
+	uint32_t tx_prod, tx_cons, rx_prod, rx_cons, rx_seen; /* as the ring says now */
+};
+void vm_net_info(const struct vm *vm, struct vm_net_info *info);
+/* The VM's card itself, for a host's switch that takes and brings its
+ * frames (NULL: none). */
+struct netcard *vm_net_card(struct vm *vm);
+/* "none", "bare", "emulated", "paravirtual", "passthrough". */
+const char *vm_net_way_name(enum vm_net_way w);
+/* A host's physical cards, passed through: holder[c] is the VM card c is
+ * assigned to, or -1. Assign card to vm: false when there is no such card
+ * (*other -1) or another VM holds it already (*other says which). */
+bool vm_net_assign(int *holder, int ncards, int card, int vm, int *other);
+/* For a host: t instruction times pass on a VM that waits (STOP_WAIT) for
+ * a frame: its clock advances, its timer counts them (cpu_idle_for). */
+void vm_idle_for(struct vm *vm, uint64_t t);
 
 /* Names: "bare", "emulate", "trap", "hybrid", "patch", "bt", ... (vm.c's
  * table of techniques, in enum order). vmm_mode_parse returns false

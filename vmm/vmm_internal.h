@@ -60,6 +60,7 @@ struct vm {
 	struct hw *hw;            /* hw mode: the VM control block and its policy (hwassist.c) */
 	int exit_reason;          /* hw: the exit being handled (its events say so), or 0 */
 	struct pv *pv;            /* pv mode: the shared page, the ring, the balloon (pv.c) */
+	struct netpv *netpv;      /* pv mode: the network ring's backend (net_pv.c) */
 	struct vmm_pool {         /* the monitor's page-table pages, after the region (physmap.c) */
 		uint32_t base, npages, next;
 		uint8_t *used;
@@ -306,6 +307,49 @@ bool vmm_pool_has_page(const struct vm *vm, uint32_t a);
 bool vm_create_mirror(struct vm **out, const struct vm_options *opt, uint32_t real_size,
 		      uint32_t vmm_area, uint32_t region_base, uint32_t pool_base, char *err,
 		      size_t errlen);
+
+/* The network card, whichever way it is given (vmm/net.c). */
+/* vm_create's checks of o->net and VM_PASS_NET: a one-line error. */
+bool vmm_net_check_options(const struct vm_options *o, char *err, size_t errlen);
+/* After each round: what the card's DMA wrote, told to the shadows (a
+ * passed-through card writes with no exit; an emulated one in an exit). */
+void vmm_net_after_round(struct vm *vm);
+/* The reason an exit of the real CPU is counted under: VM_EXIT_NET for a
+ * port access to the card from the guest kernel, or its ring's
+ * notification; otherwise the trap's cause. */
+int vmm_net_exit_reason(const struct vm *vm, const struct cpu_trap *t);
+/* True when port is one of the card's. */
+static inline bool vmm_net_port(uint32_t port)
+{
+	return port >= PORT_NET_MAC_LO && port <= PORT_NET_RX_ADDR;
+}
+/* vmm/net_emulated.c: the monitor played the card for one port access
+ * (the frames the card had moved before it): count it, charge the copies
+ * the monitor made. */
+void vmm_net_emulated_access(struct vm *vm, uint64_t moved_before);
+/* Frames the card has moved to or from memory so far. */
+uint64_t vmm_net_moved(const struct vm *vm);
+/* The monitor's veto on the card's DMA (pinned page tables), installed at
+ * vm_create. */
+void vmm_net_emulated_guard(struct vm *vm);
+/* vmm/net_pv.c: the backend of the paravirtual card: its hypercalls, and
+ * at each round the posted buffers filled from the card and the event line
+ * set from the ring. */
+int vmm_net_pv_hypercall(struct vm *vm, uint32_t code);
+void vmm_net_pv_poll(struct vm *vm);
+bool vmm_net_pv_create(struct vm *vm);
+void vmm_net_pv_destroy(struct vm *vm);
+void vmm_net_pv_ring(const struct vm *vm, struct vm_net_info *info);
+bool vmm_net_pv_monitor_writes(const struct vm *vm, uint32_t gpa, uint32_t len);
+void vmm_net_pv_save(const struct vm *vm, struct snap_buf *b);
+bool vmm_net_pv_load(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
+/* vmm/net_passthrough.c: the card assigned to a hardware-assisted VM: its
+ * ports, interrupt and DMA opened in the control block. */
+struct vmcb;
+void vmm_net_passthrough_policy(const struct vm *vm, struct vmcb *b);
+/* The card's section of a snapshot (snapshot_state.c). */
+void vmm_snap_put_net(const struct vm *vm, struct snap_buf *b);
+bool vmm_snap_load_net(struct vm *vm, struct snap_rd *r, char *err, size_t errlen);
 
 /* vmm/flow.c: what an instruction word at pc does to the flow of control,
  * for a scanner or a translator that looks at code before it runs. */

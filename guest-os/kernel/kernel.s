@@ -47,6 +47,7 @@
         .include "pv.s"         ; the page shared with the monitor; the balloon
         .include "blkfront.s"   ; the paravirtual disk driver: a ring, a hypercall
 .endif
+        .include "net.s"        ; the network card's driver: netsend, netrecv
 .ifdef PAGING
         .include "frame.s"      ; physical memory, a frame at a time
         .include "vm.s"         ; address spaces: tables, demand-zero, copy-on-write

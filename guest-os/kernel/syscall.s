@@ -394,7 +394,15 @@ syscall_table:
         .word   sys_exec        ; SYS_EXEC     16
         .word   sys_unmap       ; SYS_UNMAP    17
         .word   sys_protect     ; SYS_PROTECT  18
+.else
+        .word   sys_nosys       ; 14 to 18: the paged kernel's (net.s)
+        .word   sys_nosys
+        .word   sys_nosys
+        .word   sys_nosys
+        .word   sys_nosys
 .endif
+        .word   sys_netsend     ; SYS_NETSEND  19 (net.s)
+        .word   sys_netrecv     ; SYS_NETRECV  20
 .if (. - syscall_table) - NSYSCALLS * 4
         .error  "syscall_table needs one entry per system call in syscall.inc"
 .endif

@@ -9,7 +9,10 @@
  *       memory, console, trap history and stop, save where P&G allow it: a
  *       reading of the clock); determinism (a run in random pieces and
  *       single steps ends where one run ends); and another VM beside them
- *       all is never touched.
+ *       all is never touched. One guest in four has a network card on
+ *       its loopback cable (emulated, paravirtual's trap-and-emulate, or
+ *       passed through under hw: a run of its own); the pv ring's hostile
+ *       descriptors are fuzz_vmm's too (fuzz_ring below).
  * Not:  the bare CPU's own invariants (fuzz_cpu.c).
  *
  * Input: a header (read_setup), console input, how the guest starts
@@ -31,6 +34,15 @@
 
 static const char H[] = "fuzz_vmm";
 
+/* The paravirtual interface, as a kernel reads it (isa-spec/hypercalls.def). */
+enum {
+#define HCALL(name, num, args, result, replaces, doc) HC_##name = num,
+#define PVDEF(name, value, doc) PV_##name = value,
+#include "../../isa-spec/hypercalls.def"
+#undef HCALL
+#undef PVDEF
+};
+
 enum { MAX_WORDS = 2048, MAX_OUTPUT = 512, DISK_BYTES = 4 * 512, MAX_MEM = 65536 };
 
 /* How the guest starts: its program at 0 in supervisor mode, or confined
@@ -48,6 +60,7 @@ struct setup {
 	size_t disk_len;
 	uint64_t pieces_seed;
 	int pieces_run;              /* which of runs[] is made again in pieces */
+	bool card;                   /* a network card on its loopback cable */
 };
 
 /* The runs made of every guest: bare, each monitor, and hw on each
@@ -56,11 +69,14 @@ struct setup {
 static const struct run {
 	enum vmm_mode mode;
 	enum vmm_cpu cpu;
+	bool passthrough;            /* the network card, when the guest has one */
 } runs[] = {
-	{ MODE_BARE, VMM_CPU_TOY }, { MODE_EMULATE, VMM_CPU_TOY }, { MODE_TRAP, VMM_CPU_TOY },
-	{ MODE_HYBRID, VMM_CPU_TOY }, { MODE_PATCH, VMM_CPU_TOY }, { MODE_BT, VMM_CPU_TOY },
-	{ MODE_HW, VMM_CPU_TOY }, { MODE_HW, VMM_CPU_EARLY }, { MODE_HW, VMM_CPU_MODERN },
-	{ MODE_PV, VMM_CPU_TOY },
+	{ MODE_BARE, VMM_CPU_TOY, false }, { MODE_EMULATE, VMM_CPU_TOY, false },
+	{ MODE_TRAP, VMM_CPU_TOY, false }, { MODE_HYBRID, VMM_CPU_TOY, false },
+	{ MODE_PATCH, VMM_CPU_TOY, false }, { MODE_BT, VMM_CPU_TOY, false },
+	{ MODE_HW, VMM_CPU_TOY, false }, { MODE_HW, VMM_CPU_EARLY, false },
+	{ MODE_HW, VMM_CPU_MODERN, false }, { MODE_PV, VMM_CPU_TOY, false },
+	{ MODE_HW, VMM_CPU_TOY, true },
 };
 enum { NRUNS = sizeof runs / sizeof runs[0] };
 
@@ -146,7 +162,17 @@ static void read_setup(struct fuzz_in *in, struct setup *s)
 	s->opt.max_output = MAX_OUTPUT;
 	/* Mostly a virtualisable machine: that is where every mode claims most. */
 	switch (nv >> 6) {
-	case 0: case 1: s->opt.nonvirt = 0; break;
+	case 0: s->opt.nonvirt = 0; break;
+	case 1:
+		/* With a network card on its loopback cable: random port
+		 * accesses (fuzz_insn names the card's ports too) send, receive
+		 * and DMA anywhere; frames arrive at the same instruction in
+		 * every mode, emulated, passed through or bare. */
+		s->opt.nonvirt = 0;
+		s->card = true;
+		s->opt.net.card = true;
+		s->opt.net.link = NET_LINK_LOOPBACK;
+		break;
 	case 2: s->opt.nonvirt = (unsigned)cpu_parse_nonvirt("pdp10", &bad); break;
 	default: s->opt.nonvirt = nv & x86; break;
 	}
@@ -183,6 +209,8 @@ static struct vm *make_vm(const struct setup *s, const struct run *r, struct fuz
 
 	o.mode = r->mode;
 	o.cpu = r->cpu;
+	if (r->passthrough && s->card)
+		o.passthrough = VM_PASS_NET;
 	FUZZ_CHECK(H, vm_create(&vm, &o, err, sizeof err), "%s: vm_create: %s",
 	           vmm_mode_name(r->mode), err);
 	FUZZ_CHECK(H, load((void *)s, vm, err, sizeof err), "%s: %s", vmm_mode_name(r->mode), err);
@@ -227,6 +255,8 @@ static void explain(const struct setup *s, const struct run *r, const char *what
 	const char *m = vmm_mode_name(r->mode), *cpu = vmm_cpu_name(r->cpu);
 
 	spec.options.cpu = r->cpu;
+	if (r->passthrough && s->card)
+		spec.options.passthrough = VM_PASS_NET;
 	FUZZ_CHECK(H, vmm_equiv_compare(&spec, MODE_BARE, r->mode, &d, err, sizeof err),
 	           "bare and %s --cpu %s: %s differ, and the diff could not run: %s", m, cpu, what,
 	           err);
@@ -290,10 +320,9 @@ static void check_bystander(void)
 	vmm_observation_free(&o);
 }
 
-/* The same guest again in random pieces and single steps. */
-static void check_pieces(const struct setup *s, const struct fuzz_seen *whole)
+/* The same guest again, under run, in random pieces and single steps. */
+static void check_pieces_of(const struct setup *s, const struct run *run, const struct fuzz_seen *whole)
 {
-	const struct run *run = &runs[s->pieces_run];
 	enum vmm_mode m = run->mode;
 	uint64_t x = s->pieces_seed;
 	struct fuzz_seen w;
@@ -313,6 +342,111 @@ static void check_pieces(const struct setup *s, const struct fuzz_seen *whole)
 	           vmm_mode_name(m), what);
 	vmm_observation_free(&w.o);
 	vm_destroy(vm);
+}
+
+
+/* ---- the pv network ring, hostile ------------------------------------- */
+
+enum { RING_MEM = 32768, RING_SHARED = 0x1000, RING_DATA = 0x4000, RING_HANDLER = 0x400 };
+
+static void emit_li(uint32_t *w, int *n, unsigned rd, uint32_t v)
+{
+	w[(*n)++] = isa_enc_i(OP_lui, rd, 0, v >> 16);
+	w[(*n)++] = isa_enc_i(OP_ori, rd, rd, v & 0xFFFF);
+}
+
+/* An address a descriptor or the ring may name: inside the data, on the
+ * code, the shared page or the ring itself, at memory's edge, outside. */
+static uint32_t ring_addr(uint64_t *x, uint32_t ring)
+{
+	uint32_t r = xorshift(x);
+
+	switch (r % 8) {
+	case 0: return 0;
+	case 1: return RING_SHARED + (r >> 8) % 64;
+	case 2: return ring + (r >> 8) % PV_NET_RING_SIZE;
+	case 3: return RING_MEM - (r >> 8) % 2048;
+	case 4: return r;
+	default: return RING_DATA + (r >> 8) % (RING_MEM - RING_DATA);
+	}
+}
+
+/* A paravirtual kernel that sets its network ring up where the seed says
+ * (in memory or not, aligned or not), writes indices and descriptors that
+ * point anywhere with any length, and notifies; frames come back on the
+ * loopback cable into buffers just as wild. The monitor must refuse and
+ * count what is wrong, never write outside the guest or its own rules
+ * (vm_vmm_intact, the bystander, ASan), end every run as a run ends, and
+ * end a run in pieces where one run ends. */
+static void fuzz_ring(const struct setup *base)
+{
+	static const struct run pv = { MODE_PV, VMM_CPU_TOY, false };
+	struct setup *s = malloc(sizeof *s);
+	uint64_t x = base->pieces_seed * 0x9E3779B97F4A7C15ull | 1;
+	uint32_t ring, r;
+	struct fuzz_seen whole;
+	enum cpu_stop stop;
+	struct vm *vm;
+	int n = 0;
+
+	FUZZ_CHECK(H, s, "out of host memory");
+	memset(s, 0, sizeof *s);
+	vm_options_init(&s->opt);
+	s->opt.mem_size = RING_MEM;
+	s->opt.step_limit = 20000;
+	s->opt.capture = true;
+	s->opt.max_output = MAX_OUTPUT;
+	s->opt.net.card = true;
+	s->opt.net.link = NET_LINK_LOOPBACK;
+	s->card = true;
+	s->pieces_seed = base->pieces_seed;
+	r = xorshift(&x);
+	ring = r % 4 ? 0x2000 + (r >> 8) % 0x1000 * 4 : ring_addr(&x, 0x2000);
+	for (uint32_t a = RING_DATA / 4; a < RING_MEM / 4; a++)
+		s->image[a] = xorshift(&x);
+	/* The ring's words, where they lie in memory: indices and descriptors. */
+	for (uint32_t off = 0; off < PV_NET_RING_SIZE && ring < RING_MEM - PV_NET_RING_SIZE; off += 4) {
+		uint32_t v = xorshift(&x);
+		if (off >= PV_NET_TX_DESCS && (off - PV_NET_TX_DESCS) % PV_NET_DESC_SIZE == PV_NET_DESC_ADDR)
+			v = ring_addr(&x, ring);
+		else if (off >= PV_NET_TX_DESCS && (off - PV_NET_TX_DESCS) % PV_NET_DESC_SIZE == PV_NET_DESC_LEN)
+			v = v % 5 ? 14 + v % 200 : v % 4000;
+		if ((ring & 3) == 0)
+			s->image[(ring + off) / 4] = v;
+	}
+	emit_li(s->image, &n, 1, RING_HANDLER);
+	emit_li(s->image, &n, 2, RING_SHARED);
+	s->image[n++] = isa_enc_j(OP_hcall, HC_REGISTER);
+	emit_li(s->image, &n, 1, ring);
+	emit_li(s->image, &n, 2, xorshift(&x) & 1); /* the receive event on, or polled */
+	s->image[n++] = isa_enc_j(OP_hcall, HC_NET_SETUP);
+	emit_li(s->image, &n, 4, ring);
+	for (int round = 0; round < 3; round++) {
+		r = xorshift(&x);
+		emit_li(s->image, &n, 3, r % 8 ? r % 12 : r);      /* transmit producer */
+		s->image[n++] = isa_enc_i(OP_stw, 3, 4, PV_NET_TX_PROD);
+		r = xorshift(&x);
+		emit_li(s->image, &n, 3, r % 8 ? r % 12 : r);      /* receive producer */
+		s->image[n++] = isa_enc_i(OP_stw, 3, 4, PV_NET_RX_PROD);
+		s->image[n++] = isa_enc_j(OP_hcall, HC_NET_NOTIFY);
+		/* A while for the frames to come back and fill the buffers. */
+		emit_li(s->image, &n, 5, 300);
+		s->image[n++] = isa_enc_i(OP_addi, 5, 5, (uint32_t)-1);
+		s->image[n++] = isa_enc_i(OP_cmpi, 0, 5, 0);
+		s->image[n++] = isa_enc_j(OP_bne, -3);
+	}
+	s->image[n++] = isa_enc_i(OP_out, 0, 0, PORT_POWER);
+	s->image[RING_HANDLER / 4] = isa_enc_i(OP_out, 0, 1, PORT_POWER);
+	s->nimage = RING_MEM / 4;
+
+	vm = make_vm(s, &pv, &whole);
+	stop = vm_run(vm, UINT64_MAX);
+	finish(vm, s, stop, &whole, "the network ring");
+	vm_destroy(vm);
+	check_pieces_of(s, &pv, &whole);
+	check_bystander();
+	vmm_observation_free(&whole.o);
+	free(s);
 }
 
 int fuzz_vmm(const uint8_t *data, size_t size)
@@ -336,7 +470,9 @@ int fuzz_vmm(const uint8_t *data, size_t size)
 		if (what && claims_equivalence(runs[k].mode, s->opt.nonvirt, w[0].hcalls))
 			explain(s, &runs[k], what);
 	}
-	check_pieces(s, &w[s->pieces_run]);
+	check_pieces_of(s, &runs[s->pieces_run], &w[s->pieces_run]);
+	if (s->card)
+		fuzz_ring(s);
 	check_bystander();
 	for (int k = 0; k < NRUNS; k++)
 		vmm_observation_free(&w[k].o);

@@ -165,7 +165,7 @@ static void each_predefined(predef_fn fn, void *ctx)
 		{ "PSW_S", PSW_S }, { "PSW_IE", PSW_IE }, { "PSW_Z", PSW_Z },
 		{ "PSW_N", PSW_N }, { "PSW_C", PSW_C }, { "PSW_V", PSW_V },
 		{ "IRQ_TIMER", IRQ_TIMER }, { "IRQ_CONSOLE", IRQ_CONSOLE }, { "IRQ_DISK", IRQ_DISK },
-		{ "IRQ_CONSOLE2", IRQ_CONSOLE2 },
+		{ "IRQ_CONSOLE2", IRQ_CONSOLE2 }, { "IRQ_NET", IRQ_NET },
 	};
 	for (int i = 0; i < isa_nports; i++)
 		fn(ctx, "PORT_", isa_ports[i].name, isa_ports[i].number);
@@ -173,6 +173,8 @@ static void each_predefined(predef_fn fn, void *ctx)
 		fn(ctx, "CAUSE_", isa_causes[i].name, isa_causes[i].number);
 	for (int i = 0; i < isa_nsregs; i++)
 		fn(ctx, "SR_", isa_sregs[i].name, isa_sregs[i].number);
+	for (int i = 0; i < isa_nnetdefs; i++)
+		fn(ctx, "NET_", isa_netdefs[i].name, isa_netdefs[i].number);
 	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
 		fn(ctx, "", bits[i].name, bits[i].v);
 	/* The paravirtual interface: hypercall numbers and layouts. */

@@ -69,6 +69,27 @@ bool bench_techniques(const char *build_dir, enum vmm_cpu cpu, const enum vmm_mo
 const struct bench_cell *bench_cell_of(const struct bench_table *t, enum bench_work w,
 				       enum vmm_mode m);
 
+/* The network table (bench_net.c): guest-os/net/bulk.s on the loopback
+ * cable, its pv build under pv, each way of giving the card. */
+enum bench_net_way {
+	NET_WAY_BARE, NET_WAY_EMULATED, NET_WAY_EMULATED_HW, NET_WAY_PV, NET_WAY_PASSTHROUGH,
+	BENCH_NET_WAYS
+};
+enum { BENCH_NET_FRAMES = 64 };      /* bulk.s's FRAMES: its exit status when all came back */
+struct bench_net_row {
+	enum bench_net_way way;
+	double kib;                      /* sent and received by the card */
+	uint64_t exits, net_exits;       /* all VM exits; those named NET */
+	double exits_per_kib, net_exits_per_kib;
+	uint64_t cycles, vmm_cycles;     /* simulated: deterministic */
+	double vs_bare;                  /* cycles / bare's */
+	double host_s;                   /* measured: for display only */
+};
+const char *bench_net_way_name(enum bench_net_way w);
+/* Every way, in enum order, into rows[BENCH_NET_WAYS]; false with a message. */
+bool bench_net(const char *build_dir, enum vmm_cpu cpu, struct bench_net_row *rows, char *err,
+	       size_t errlen);
+
 /* The directory holding guest/ and bench/ when no --build is given: build
  * in a source tree, else PREFIX/share/trapeze beside an installed
  * PREFIX/bin/trapeze (bench_data.c). */

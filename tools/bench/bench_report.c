@@ -89,6 +89,27 @@ static void print_table(const struct bench_table *t)
 	}
 }
 
+static void print_net(const struct bench_net_row *rows)
+{
+	printf("\nnetwork: guest-os/net/bulk.s, %d frames of %d bytes on the card's loopback cable,\n"
+	       "each way of giving the guest the card:\n", BENCH_NET_FRAMES, NET_FRAME_MAX);
+	printf("%-16s %10s %10s %14s %12s %10s %10s\n", "way", "KiB", "exits/KiB", "NET exits/KiB",
+	       "cycles/bare", "VMM cycles", "host s");
+	for (int w = 0; w < BENCH_NET_WAYS; w++) {
+		const struct bench_net_row *r = &rows[w];
+		printf("%-16s %10.1f %10.3f %14.3f %12.3f %10llu %10.4f\n",
+		       bench_net_way_name(r->way), r->kib, r->exits_per_kib, r->net_exits_per_kib,
+		       r->vs_bare, (unsigned long long)r->vmm_cycles, r->host_s);
+	}
+	printf("KiB: bytes the card sent and received. exits/KiB: every VM exit of the run (the\n"
+	       "program's console lines too); NET: the card's own (port accesses the monitor\n"
+	       "played, ring notifications). Priced by vmm/costs.c's rows: an emulated access is\n"
+	       "an exit, an entry and the emulation (EXIT ENTRY EMULATE; hw: HW_EXIT HW_ENTRY\n"
+	       "HW_IO) after Sugerman et al. 2001, each frame the monitor copies NET_COPY, a\n"
+	       "notification NET_NOTIFY after Menon et al. 2005 and Santos et al. 2008; a card\n"
+	       "passed through costs the monitor nothing (Dong et al. 2010).\n");
+}
+
 static void print_costs(enum vmm_cpu cpu)
 {
 	printf("\ncosts of the monitor's events, in cycles (--cpu %s; vmm/costs.c):\n ", vmm_cpu_name(cpu));
@@ -188,6 +209,7 @@ int bench_techniques_main(int argc, char **argv)
 	int nmodes = 0;
 	struct bench_table *t;
 	char err[512], csv[1024], dat[1024], svg[1024], data[1024];
+	struct bench_net_row net[BENCH_NET_WAYS];
 
 	for (int m = 0; m < MODE_COUNT; m++)
 		modes[nmodes++] = (enum vmm_mode)m;
@@ -244,6 +266,12 @@ int bench_techniques_main(int argc, char **argv)
 	       "to bare's: measured, for display only. equivalent: yes = bare's end state\n"
 	       "(console, registers, memory, traps); output = pv runs its own kernel, and the\n"
 	       "program's output and exit status are bare's.\n");
+	if (!bench_net(build, cpu, net, err, sizeof err)) {
+		fprintf(stderr, "trapeze: bench: error: %s\n", err);
+		free(t);
+		return EXIT_INPUT;
+	}
+	print_net(net);
 	print_costs(cpu);
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		fprintf(stderr, "trapeze: bench: warning: cannot make %s: %s\n", dir, strerror(errno));

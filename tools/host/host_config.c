@@ -19,7 +19,8 @@ static const char *const key_names[KEY_COUNT] = {
 	[KEY_MEM] = "mem", [KEY_WEIGHT] = "weight", [KEY_CAP] = "cap", [KEY_BASE] = "base",
 	[KEY_CONSOLE] = "console", [KEY_INPUT] = "input", [KEY_NONVIRT] = "nonvirt",
 	[KEY_CPU] = "cpu", [KEY_MAX_STEPS] = "max-steps", [KEY_MAX_OUTPUT] = "max-output",
-	[KEY_TC_SIZE] = "tc-size",
+	[KEY_TC_SIZE] = "tc-size", [KEY_NET] = "net", [KEY_MAC] = "mac",
+	[KEY_PASSTHROUGH] = "passthrough",
 };
 
 enum host_key { HKEY_MEMORY, HKEY_SLICE, HKEY_PERIOD, HKEY_OVERCOMMIT, HKEY_MAX_CYCLES, HKEY_COUNT };
@@ -183,6 +184,25 @@ static bool set_vm_key(const struct host_config *c, struct hostcfg_vm *m, enum h
 				     VM_MIN_TC, VM_MAX_MEM);
 		o->tc_size = (uint32_t)n;
 		return true;
+	case KEY_NET:
+		if (strcmp(v, "switch") && strcmp(v, "none"))
+			return failf(err, errlen, "net '%s': switch (a card on the host's switch) or none", v);
+		o->net.card = !strcmp(v, "switch");
+		return true;
+	case KEY_MAC:
+		if (!net_mac_parse(v, o->net.mac) || (o->net.mac[0] & 1))
+			return failf(err, errlen, "mac '%s' is not a card's address (six hex bytes such as "
+				     "02:00:00:00:00:01, bit 0 of the first clear)", v);
+		o->net.card = true;
+		return true;
+	case KEY_PASSTHROUGH:
+		if (strncmp(v, "net", 3) || !count_of(v + 3, &n) || n >= HOST_NICS || !v[3])
+			return failf(err, errlen, "passthrough '%s': one of the host's cards, net0 to net%d",
+				     v, HOST_NICS - 1);
+		o->net.card = true;
+		o->passthrough |= VM_PASS_NET;
+		m->o.nic = (uint32_t)n;
+		return true;
 	case KEY_COUNT: break;
 	}
 	return failf(err, errlen, "no such key");
@@ -240,6 +260,7 @@ static struct hostcfg_vm *new_vm(struct host_config *c, const char *file, int li
 	m->o.vm.step_limit = RUNOPT_DEFAULT_STEPS;
 	m->o.vm.max_output = RUNOPT_DEFAULT_OUTPUT;
 	m->o.weight = SCHED_DEFAULT_WEIGHT;
+	m->o.vm.net.mac[NET_MAC_BYTES - 1] = (uint8_t)c->nvms; /* the Nth VM's own address */
 	m->file = file;
 	m->line = line;
 	return m;
@@ -363,7 +384,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	int k = key_of(name);
 	if (k < 0 || k == KEY_NAME) {
 		snprintf(p->err, sizeof p->err, "unknown key '%s' in [%s] (valid: kernel, disk, mode, mem, "
-			 "weight, cap, base, console, input, nonvirt, cpu, max-steps, max-output, tc-size)",
+			 "weight, cap, base, console, input, nonvirt, cpu, max-steps, max-output, tc-size, "
+			 "net, mac, passthrough)",
 			 name, section);
 		goto bad;
 	}
@@ -481,7 +503,7 @@ bool hostcfg_add_vm(struct host_config *c, const char *spec, int which, char *er
 		if (k < 0) {
 			failf(err, errlen, "--vm %d: error: unknown key '%s' (valid: name, kernel, disk, mode, "
 			      "mem, weight, cap, base, console, input, nonvirt, cpu, max-steps, max-output, "
-			      "tc-size)", which, item);
+			      "tc-size, net, mac, passthrough)", which, item);
 			goto out;
 		}
 		if (m->key_line[k]) {

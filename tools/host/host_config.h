@@ -31,6 +31,10 @@
  *   nonvirt = x86            as trapeze run --nonvirt
  *   cpu = early              as trapeze run --cpu
  *   max-steps = 10000000     its step limit; max-output, tc-size: as trapeze run's
+ *   net = switch             a network card on the host's switch (default: none)
+ *   mac = 02:00:00:00:00:05  its address (default 02:00:00:00:00:N for the Nth VM)
+ *   passthrough = net0       hw only: the host's card net0 (to net3) given to the VM,
+ *                            no exit on its ports; one VM per card
  *
  * Relative paths are relative to the config file's folder.
  */
@@ -92,7 +96,7 @@ void hostcfg_where(const struct host_config *c, int vm, int key, char *buf, size
 enum hostcfg_key {
 	KEY_NAME, KEY_KERNEL, KEY_DISK, KEY_MODE, KEY_MEM, KEY_WEIGHT, KEY_CAP, KEY_BASE,
 	KEY_CONSOLE, KEY_INPUT, KEY_NONVIRT, KEY_CPU, KEY_MAX_STEPS, KEY_MAX_OUTPUT, KEY_TC_SIZE,
-	KEY_COUNT
+	KEY_NET, KEY_MAC, KEY_PASSTHROUGH, KEY_COUNT
 };
 const char *hostcfg_key_name(enum hostcfg_key k);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host_report.h"
+#include "vswitch.h"
 
 static double pct(uint64_t part, uint64_t whole)
 {
@@ -54,6 +55,34 @@ static void state_text(const struct host *h, int i, char *buf, size_t len)
 		snprintf(buf, len, "halted (%u)", code);
 	else
 		snprintf(buf, len, "%s", vm_stop_name(vi.stop));
+}
+
+/* The switch, one line per VM with a card: what it forwarded and dropped,
+ * and how the VM's monitor gave it the card. */
+static void net_report(FILE *f, const struct host *h)
+{
+	bool header = false;
+
+	for (int i = 0; i < host_nvms(h); i++) {
+		struct vswitch_port_stats st;
+		struct vm_net_info ni;
+		struct host_vm_info vi;
+		char mac[NET_MAC_TEXT];
+
+		if (!host_net_port(h, i, &st) || !host_vm_c(h, i))
+			continue;
+		if (!header)
+			fprintf(f, "  network switch (frames):\n    %-10s %-17s %-11s %8s %8s %8s %8s %8s\n",
+				"vm", "mac", "card", "sent", "received", "spoofed", "unknown", "overflow");
+		header = true;
+		host_vm_info(h, i, &vi);
+		vm_net_info(host_vm_c(h, i), &ni);
+		net_mac_text(ni.card->mac, mac);
+		fprintf(f, "    %-10s %-17s %-11s %8llu %8llu %8llu %8llu %8llu\n", vi.name, mac,
+			vm_net_way_name(ni.way), (unsigned long long)st.sent,
+			(unsigned long long)st.received, (unsigned long long)st.spoofed,
+			(unsigned long long)st.unknown, (unsigned long long)st.overflow);
+	}
 }
 
 void host_report(FILE *f, const struct host *h)
@@ -115,6 +144,7 @@ void host_report(FILE *f, const struct host *h)
 			}
 		fprintf(f, "%s\n", any ? "" : " none");
 	}
+	net_report(f, h);
 	fprintf(f, "  memory over time (host cycle: VM region bytes):\n");
 	for (int k = 0; k < ns; k++) {
 		struct host_vm_info vi;

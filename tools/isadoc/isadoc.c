@@ -1,7 +1,7 @@
 /*
  * tools/isadoc/isadoc.c: ISA.md's tables, generated from isa-spec/isa.def.
- * Owns: rendering the instruction, special-register, cause, port and cost
- *       tables as markdown, and the blocks between the markers
+ * Owns: rendering the instruction, special-register, cause, port, cost and
+ *       network-card tables as markdown, and the blocks between the markers
  *       <!-- BEGIN GENERATED name --> and <!-- END GENERATED name --> in ISA.md.
  * Not:  the prose around them, which people write.
  */
@@ -89,6 +89,8 @@ bool isadoc_block(FILE *out, const char *name)
 		named_table(out, "| port | number | meaning |", isa_ports, isa_nports, true, false);
 	else if (!strcmp(name, "costs"))
 		named_table(out, "| event | cycles | meaning |", isa_costs, isa_ncosts, false, false);
+	else if (!strcmp(name, "netdefs"))
+		named_table(out, "| constant | value | meaning |", isa_netdefs, isa_nnetdefs, false, false);
 	else
 		return false;
 	return true;

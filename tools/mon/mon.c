@@ -27,8 +27,8 @@
 static const char usage_line[] =
 	"usage: trapeze mon [--mode MODE] [--max-steps N] [--timeout SECONDS] [--nonvirt[=LIST]]\n"
 	"                   [--mem BYTES] [--disk FILE] [--input FILE] [--max-output BYTES]\n"
-	"                   [--cpu NAME] [--tc-size BYTES] [--passthrough con2] [--balloon PAGES]\n"
-	"                   [--history BYTES] IMAGE\n"
+	"                   [--cpu NAME] [--tc-size BYTES] [--passthrough con2|net] [--balloon PAGES]\n"
+	"                   [--net CABLE] [--mac ADDRESS] [--history BYTES] IMAGE\n"
 	"       trapeze mon --host CONFIG\n";
 
 static void help(const struct runopts *o)

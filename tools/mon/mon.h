@@ -338,6 +338,8 @@ void mon_show_watches(const struct mon *m, FILE *out);
 void mon_show_history(const struct mon *m, FILE *out);
 /* The display expressions, each "N: EXPR = VALUE". */
 void mon_show_displays(const struct mon *m, FILE *out);
+/* info net: the network card, its counts, how it is given, the pv ring (mon_net.c). */
+void mon_show_net(const struct mon *m, FILE *out);
 /* x/NFMT: count units of size ('b', 'h', 'w') in format fmt (x d u c s i). */
 bool mon_examine(struct mon *m, uint32_t va, unsigned count, char fmt, char size, FILE *out);
 /* count instructions from va, the pc marked "=>". */

@@ -534,7 +534,7 @@ static enum mon_status info_registers(struct call *c, const char *names)
 static enum mon_status do_info(struct call *c)
 {
 	static const char *const what[] = { "registers", "exits", "breakpoints", "tlb", "pagetable",
-					    "vms", "vcpu", "watchpoints", "history" };
+					    "vms", "vcpu", "watchpoints", "history", "net" };
 	char word[32] = "", err[128];
 	int n = 0, found = -1;
 	uint32_t va;
@@ -549,7 +549,7 @@ static enum mon_status do_info(struct call *c)
 	}
 	if (found < 0)
 		return error(c, "%s", "info what? registers, exits, breakpoints, tlb, pagetable, vms, "
-			     "vcpu, watchpoints or history");
+			     "vcpu, watchpoints, history or net");
 	if (found == 0)
 		return info_registers(c, c->args + n);
 	if (found == 4) {
@@ -570,6 +570,8 @@ static enum mon_status do_info(struct call *c)
 		mon_show_watches(c->m, c->out);
 	else if (found == 8)
 		mon_show_history(c->m, c->out);
+	else if (found == 9)
+		mon_show_net(c->m, c->out);
 	else if (!c->m->host)
 		return error(c, "%s", "no host: one VM only (trapeze mon --host CONFIG runs several)");
 	else
@@ -763,7 +765,7 @@ static const struct command commands[] = {
 	  "Show EXPR's value after every stop (*ADDR: the word at ADDR); alone, show them all." },
 	{ "undisplay", NULL, do_undisplay, "undisplay [N]", "Stop showing display N, or all." },
 	{ "info", "i", do_info,
-	  "info registers [NAME...]|exits|breakpoints|watchpoints|tlb|pagetable ADDR|vcpu|history|vms",
+	  "info registers [NAME...]|exits|breakpoints|watchpoints|tlb|pagetable ADDR|vcpu|history|vms|net",
 	  "registers: the guest's virtual CPU and the real CPU beside it.\n"
 	  "exits: VM exits by reason and the last traps and exits, with what the VMM did.\n"
 	  "tlb: the real processor's TLB: its context, counters and entries.\n"
@@ -773,7 +775,9 @@ static const struct command commands[] = {
 	  "vms: on a host, every VM: its state, share of the processor, exits.\n"
 	  "vcpu: the virtual CPU whole, as the VMM keeps it: registers, trap state, counters.\n"
 	  "watchpoints: each watchpoint, its bytes and hits.\n"
-	  "history: reverse execution's checkpoints, memory and last going back." },
+	  "history: reverse execution's checkpoints, memory and last going back.\n"
+	  "net: the network card: its queues, frames and drops, how the monitor gives it\n"
+	  "(emulated, paravirtual, passthrough) and what that cost; the pv ring's indices." },
 	{ "x", NULL, do_examine, "x/NFMT [ADDR]",
 	  "Examine memory: N units in format x (hex), d, u (decimal), c (chars),\n"
 	  "s (strings), i (instructions); sizes b, h, w. Default: where x left off." },

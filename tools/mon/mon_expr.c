@@ -387,7 +387,7 @@ bool mon_eval_value(const struct mon *m, const char *text, uint32_t *out, char *
 /* ---- completion --------------------------------------------------------- */
 
 static const char *const info_words[] = { "registers", "exits", "breakpoints", "watchpoints",
-					  "tlb", "pagetable", "vcpu", "history", "vms", NULL };
+					  "tlb", "pagetable", "vcpu", "history", "vms", "net", NULL };
 
 static void add_matching(const char *word, const char *cand, const char *prefix,
 			 void (*add)(void *, const char *), void *ctx)

@@ -23,7 +23,8 @@ static const char usage_line[] =
 	"usage: trapeze run [--mode MODE] [--max-steps N] [--timeout SECONDS] [--trace] [--stats]\n"
 	"                   [--exit-status guest|tool] [--nonvirt[=LIST]] [--mem BYTES] [--disk FILE]\n"
 	"                   [--input FILE] [--max-output BYTES] [--cpu NAME] [--tc-size BYTES]\n"
-	"                   [--passthrough con2] [--balloon PAGES] IMAGE\n";
+	"                   [--passthrough con2|net] [--balloon PAGES] [--net CABLE] [--mac ADDRESS]\n"
+	"                   IMAGE\n";
 
 static void help(const struct runopts *o)
 {

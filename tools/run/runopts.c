@@ -46,8 +46,12 @@ void runopt_print_help(const struct runopts *o, FILE *f)
 	      "                      least 1K)\n"
 	      "  --cpu NAME          the processor the monitor's costs are priced for: toy (the\n"
 	      "                      default), early (the first VT-x, 2005) or modern (2009 on)\n"
-	      "  --passthrough con2  hw only: give the VM the second console: no exit on its\n"
-	      "                      ports\n"
+	      "  --passthrough DEV   hw only: give the VM the device: no exit on its ports;\n"
+	      "                      con2 (the second console) or net (the network card,\n"
+	      "                      its interrupt and DMA too: VT-d)\n"
+	      "  --net CABLE         give the VM a network card: loopback (its cable plugged\n"
+	      "                      into itself: what it sends it receives) or unplugged\n"
+	      "  --mac ADDRESS       the card's MAC address (default 02:00:00:00:00:01)\n"
 	      "  --balloon PAGES     pv only: ask the guest's balloon driver for PAGES 4K pages\n"
 	      "                      back\n", f);
 }
@@ -280,12 +284,24 @@ int runopt_parse(struct runopts *o, int argc, char **argv, int *i)
 			r = runopt_usage(o, "--cpu: unknown processor '%s' (valid: %s)", v,
 					 vmm_cpu_names());
 	} else if ((v = value_of("--passthrough", argc, argv, i, &lacking))) {
-		if (strcmp(v, "con2") != 0) {
-			r = runopt_usage(o, "--passthrough: unknown device '%s' (valid: con2)", v);
+		if (strcmp(v, "con2") != 0 && strcmp(v, "net") != 0) {
+			r = runopt_usage(o, "--passthrough: unknown device '%s' (valid: con2, net)", v);
 		} else {
-			o->vm.passthrough |= VM_PASS_CON2;
+			o->vm.passthrough |= !strcmp(v, "net") ? VM_PASS_NET : VM_PASS_CON2;
 			o->passthrough_given = "--passthrough";
 		}
+	} else if ((v = value_of("--net", argc, argv, i, &lacking))) {
+		if (strcmp(v, "loopback") != 0 && strcmp(v, "unplugged") != 0) {
+			r = runopt_usage(o, "--net: unknown cable '%s' (valid: loopback, unplugged)", v);
+		} else {
+			o->vm.net.card = true;
+			o->vm.net.link = !strcmp(v, "loopback") ? NET_LINK_LOOPBACK : NET_LINK_NONE;
+		}
+	} else if ((v = value_of("--mac", argc, argv, i, &lacking))) {
+		if (!net_mac_parse(v, o->vm.net.mac) || (o->vm.net.mac[0] & 1))
+			r = runopt_usage(o, "--mac: '%s' is not a card's MAC address (six hex bytes "
+					 "such as 02:00:00:00:00:01, bit 0 of the first clear)", v);
+		o->mac_given = "--mac";
 	} else if ((v = value_of("--balloon", argc, argv, i, &lacking))) {
 		r = count_value(o, "--balloon", v, VM_MAX_MEM / VM_PAGE, &n, "a number of pages");
 		if (r == 1) {
@@ -304,6 +320,11 @@ int runopt_parse(struct runopts *o, int argc, char **argv, int *i)
 
 int runopt_check_modes(const struct runopts *o, unsigned mask)
 {
+	if (o->mac_given && !o->vm.net.card)
+		return runopt_usage(o, "--mac needs a network card (--net loopback)");
+	if ((o->vm.passthrough & VM_PASS_NET) && !o->vm.net.card)
+		return runopt_usage(o, "--passthrough net needs a network card to pass through "
+				    "(--net loopback)");
 	static const struct {
 		enum vmm_mode mode;
 		const char *why;

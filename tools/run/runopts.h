@@ -1,8 +1,8 @@
 /*
  * tools/run/runopts.h: the options every command that runs a guest shares.
  * Owns: parsing --mode, --max-steps, --nonvirt, --mem, --disk, --input,
- *       --max-output, --tc-size, --cpu, --passthrough, --balloon and
- *       --timeout into VM options; refusing an option the chosen modes do
+ *       --max-output, --tc-size, --cpu, --passthrough, --balloon, --net,
+ *       --mac and --timeout into VM options; refusing an option the chosen modes do
  *       not take; counts and sizes with their K and M suffixes (overflow
  *       refused); reading the image and the console input; the help text
  *       for them; the wall clock of --timeout (timeout.c).
@@ -42,6 +42,7 @@ struct runopts {
 	/* The options that apply to one mode only, as given (for
 	 * runopt_check_modes): their spelling, or NULL. */
 	const char *tc_size_given, *passthrough_given, *balloon_given;
+	const char *mac_given;    /* --mac: only with a card (--net) */
 };
 
 /* How a number given on a command line (or to the monitor) reads. */

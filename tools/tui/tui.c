@@ -31,7 +31,8 @@ enum {
 static const char usage_line[] =
 	"usage: trapeze tui [--mode MODE] [--max-steps N] [--nonvirt[=LIST]] [--mem BYTES]\n"
 	"                   [--disk FILE] [--input FILE] [--max-output BYTES] [--cpu NAME]\n"
-	"                   [--tc-size BYTES] [--passthrough con2] [--balloon PAGES] IMAGE\n"
+	"                   [--tc-size BYTES] [--passthrough con2|net] [--balloon PAGES]\n"
+	"                   [--net CABLE] [--mac ADDRESS] IMAGE\n"
 	"       trapeze tui --host CONFIG\n";
 
 static void help(const struct runopts *o)
