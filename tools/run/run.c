@@ -18,12 +18,15 @@
 #include "cost.h"
 #include "dis.h"
 #include "runopts.h"
+#include "snapshot.h"
 
 static const char usage_line[] =
 	"usage: trapeze run [--mode MODE] [--max-steps N] [--timeout SECONDS] [--trace] [--stats]\n"
 	"                   [--exit-status guest|tool] [--nonvirt[=LIST]] [--mem BYTES] [--disk FILE]\n"
 	"                   [--input FILE] [--max-output BYTES] [--cpu NAME] [--tc-size BYTES]\n"
-	"                   [--passthrough con2] [--balloon PAGES] IMAGE\n";
+	"                   [--passthrough con2] [--balloon PAGES] [--save-at N FILE] IMAGE\n"
+	"       trapeze run --restore FILE [--save-at N FILE] [--trace] [--stats] [--disk FILE]\n"
+	"                   [--max-steps N] [--max-output BYTES] [--timeout SECONDS] [IMAGE]\n";
 
 static void help(const struct runopts *o)
 {
@@ -39,7 +42,17 @@ static void help(const struct runopts *o)
 	      "                      emulated instructions, efficiency, VM exits, VMM cycles\n"
 	      "  --exit-status WHAT  guest (the default): a halted guest's code is the exit\n"
 	      "                      status; tool: a halted guest gives 0 (its code is printed on\n"
-	      "                      standard error), so that every other status is the tool's\n",
+	      "                      standard error), so that every other status is the tool's\n"
+	      "  --save-at N FILE    run to guest instruction N, save the whole VM to FILE (a\n"
+	      "                      snapshot: docs/SNAPSHOT.md) and stop there, exit 0; a\n"
+	      "                      guest that stops first ends as ever, nothing saved\n"
+	      "  --restore FILE      resume the VM saved in FILE where it stopped: its mode,\n"
+	      "                      memory and options are the snapshot's (any given must\n"
+	      "                      match), its disk the image the snapshot names (--disk:\n"
+	      "                      another path to the same image), its console input what\n"
+	      "                      was left of it; IMAGE, if given, names symbols for --trace.\n"
+	      "                      A resumed run prints exactly what the uninterrupted run\n"
+	      "                      would have printed from there, and ends in its state\n",
 	      stdout);
 	runopt_print_help(o, stdout);
 	fputs("  --help              show this help\n\n"
@@ -58,6 +71,9 @@ struct run_args {
 	struct runopts o;
 	const char *image;
 	bool trace, stats, tool_status;
+	const char *save_file, *restore;
+	uint64_t save_at;
+	bool given_limits;
 };
 
 /* 0 ok, 1 --help, 2 usage error (printed). */
@@ -79,6 +95,17 @@ static int parse(int argc, char **argv, struct run_args *a)
 				return runopt_usage(&a->o, "--exit-status: '%s' is neither guest nor tool",
 						    v);
 			a->tool_status = !strcmp(v, "tool");
+		} else if (!strcmp(arg, "--save-at")) {
+			if (i + 2 >= argc)
+				return runopt_usage(&a->o, "--save-at needs an instruction count and a FILE");
+			if (runopt_count(argv[i + 1], UINT64_MAX >> 1, &a->save_at) != NUM_OK ||
+			    !a->save_at)
+				return runopt_usage(&a->o, "--save-at: '%s' is no instruction count",
+						    argv[i + 1]);
+			a->save_file = argv[i + 2];
+			i += 2;
+		} else if ((v = runopt_value("--restore", argc, argv, &i, &missing))) {
+			a->restore = v;
 		} else if (missing) {
 			return runopt_usage(&a->o, "option '%s' needs a value", arg);
 		} else if ((r = runopt_parse_mode(&a->o, argc, argv, &i)) != 0) {
@@ -88,8 +115,10 @@ static int parse(int argc, char **argv, struct run_args *a)
 			return r;
 		}
 	}
-	if (!a->image)
+	if (!a->image && !a->restore)
 		return runopt_usage(&a->o, "no IMAGE given");
+	if (a->restore)
+		return 0; /* the machine is the snapshot's: checked against it once read */
 	return runopt_check_modes(&a->o, 1u << a->o.vm.mode);
 }
 
@@ -397,6 +426,104 @@ static int finish(const struct run_args *a, struct vm *vm, enum cpu_stop s)
 	return status;
 }
 
+/* Was the option name given (as NAME VALUE, NAME=VALUE or bare)? */
+static bool given(int argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], name, n) && (argv[i][n] == 0 || argv[i][n] == '='))
+			return true;
+	return false;
+}
+
+/* --restore: the options that make a machine, where given, must be the
+ * snapshot's; false after the one-line error. */
+static bool machine_options_fit(const struct run_args *a, int argc, char **argv,
+				const struct snap_machine *m)
+{
+	const struct vm_options *o = &a->o.vm;
+	const char *what = NULL;
+
+	if (given(argc, argv, "--mode") && o->mode != m->mode)
+		what = "--mode";
+	else if (given(argc, argv, "--mem") && ((o->mem_size + 3) & ~3u) != m->mem_size)
+		what = "--mem";
+	else if (given(argc, argv, "--nonvirt") && o->nonvirt != m->nonvirt)
+		what = "--nonvirt";
+	else if (given(argc, argv, "--cpu") && o->cpu != m->cpu)
+		what = "--cpu";
+	else if (given(argc, argv, "--tc-size") &&
+		 (o->tc_size > VM_MIN_TC ? o->tc_size : VM_MIN_TC) != m->tc_size)
+		what = "--tc-size";
+	else if (given(argc, argv, "--passthrough") && o->passthrough != m->passthrough)
+		what = "--passthrough";
+	else if (given(argc, argv, "--balloon") && o->balloon != m->balloon)
+		what = "--balloon";
+	else if (given(argc, argv, "--input"))
+		what = "--input (its console input is the snapshot's)";
+	if (what) {
+		char was[400];
+		snap_machine_describe(m, was, sizeof was);
+		runopt_error(&a->o, "%s: %s does not fit the machine it was taken of (%s)", a->restore,
+			     what, was);
+		return false;
+	}
+	return true;
+}
+
+/* The VM saved in a->restore, made afresh: false after the one-line error. */
+static bool restore(struct run_args *a, int argc, char **argv, struct vm **vm)
+{
+	struct snap_env env = { .console = stdout };
+	struct snap_machine m;
+	uint8_t *data;
+	size_t len;
+	char err[700];
+	bool ok;
+
+	if (!snap_read_file(a->restore, &data, &len, err, sizeof err)) {
+		runopt_error(&a->o, "%s", err);
+		return false;
+	}
+	env.disk_path = a->o.vm.disk_path;
+	env.keep_limits = given(argc, argv, "--max-steps") || given(argc, argv, "--max-output");
+	env.step_limit = given(argc, argv, "--max-steps") ? a->o.vm.step_limit : 0;
+	env.max_output = given(argc, argv, "--max-output") ? a->o.vm.max_output : 0;
+	ok = snap_peek_machine(data, len, &m, err, sizeof err);
+	if (ok && env.keep_limits) {
+		/* The one given replaces the snapshot's; the other stays. */
+		if (!given(argc, argv, "--max-steps"))
+			env.step_limit = m.step_limit;
+		if (!given(argc, argv, "--max-output"))
+			env.max_output = m.max_output;
+	}
+	if (ok && !machine_options_fit(a, argc, argv, &m)) {
+		free(data);
+		return false;
+	}
+	ok = ok && vm_snapshot_restore_new(vm, data, len, &env, err, sizeof err);
+	if (!ok)
+		runopt_error(&a->o, "%s: %s", a->restore, err);
+	free(data);
+	return ok;
+}
+
+/* The VM as --save-at asked for, when the run got there. */
+static int save(const struct run_args *a, struct vm *vm)
+{
+	char err[700];
+
+	fflush(stdout);
+	if (!vm_snapshot_save_file(vm, a->save_file, 0, err, sizeof err)) {
+		runopt_error(&a->o, "%s", err);
+		return EXIT_HOST;
+	}
+	fprintf(stderr, "trapeze: run: saved at instruction %llu (pc 0x%08x) to %s\n",
+		(unsigned long long)vm_retired(vm), vm_pc(vm), a->save_file);
+	return EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
@@ -405,6 +532,7 @@ int cmd_run(int argc, char **argv)
 	struct tracer t = { .img = &img };
 	char err[512];
 	enum cpu_stop s;
+	uint64_t budget = UINT64_MAX;
 	int status = EXIT_INPUT;
 
 	runopt_init(&a.o, "run");
@@ -413,15 +541,31 @@ int cmd_run(int argc, char **argv)
 	case 2: return runopt_usage_exit(&a.o);
 	default: break;
 	}
-	if (!runopt_read_image(&a.o, a.image, &img) || !runopt_read_input(&a.o))
+	if (a.image && !runopt_read_image(&a.o, a.image, &img))
 		goto out;
-	a.o.vm.console = stdout;
-	errno = 0;
-	if (!vm_create(&vm, &a.o.vm, err, sizeof err) || !image_load(vm, &img, err, sizeof err)) {
-		runopt_error(&a.o, "%s", err);
-		if (errno == ENOMEM)
-			status = EXIT_HOST;
-		goto out;
+	if (a.restore) {
+		if (!restore(&a, argc, argv, &vm))
+			goto out;
+	} else {
+		if (!runopt_read_input(&a.o))
+			goto out;
+		a.o.vm.console = stdout;
+		errno = 0;
+		if (!vm_create(&vm, &a.o.vm, err, sizeof err) || !image_load(vm, &img, err, sizeof err)) {
+			runopt_error(&a.o, "%s", err);
+			if (errno == ENOMEM)
+				status = EXIT_HOST;
+			goto out;
+		}
+	}
+	if (a.save_file) {
+		if (a.save_at <= vm_retired(vm)) {
+			runopt_error(&a.o, "--save-at %llu: the VM is at instruction %llu already",
+				     (unsigned long long)a.save_at, (unsigned long long)vm_retired(vm));
+			status = EXIT_USAGE;
+			goto out;
+		}
+		budget = a.save_at - vm_retired(vm);
 	}
 	runopt_attach_terminal(&a.o, vm);
 	runopt_start_timeout(&a.o);
@@ -431,10 +575,19 @@ int cmd_run(int argc, char **argv)
 		vm_set_event_hook(vm, collect, &t);
 		do
 			s = trace_step(vm, &t);
-		while (s == STOP_LIMIT && !vm_at_step_limit(vm) && !runopt_timed_out());
+		while (s == STOP_LIMIT && !vm_at_step_limit(vm) && !runopt_timed_out() &&
+		       (!a.save_file || vm_retired(vm) < a.save_at));
 	} else {
-		s = runopt_run(&a.o, vm, UINT64_MAX);
+		s = runopt_run(&a.o, vm, budget);
 	}
+	if (a.save_file && s == STOP_LIMIT && vm_retired(vm) == a.save_at && !runopt_timed_out()) {
+		status = save(&a, vm);
+		goto out;
+	}
+	if (a.save_file)
+		fprintf(stderr, "trapeze: run: note: the guest stopped at instruction %llu, before %llu: "
+			"nothing saved\n", (unsigned long long)vm_retired(vm),
+			(unsigned long long)a.save_at);
 	status = finish(&a, vm, s);
 out:
 	vm_destroy(vm);
