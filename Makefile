@@ -143,8 +143,11 @@ include labs/labs.mk
 # The benchmark's guests and their native C twins (tools/bench/workloads/).
 BENCH_DIR := $(BUILD)/bench
 BENCH_WORK := sieve checksum
+# The guests of `trapeze bench --migration`: idle, compute-bound, and one
+# that writes memory fast (the guest OS is the fourth).
+BENCH_MIG := mig_idle mig_compute mig_dirty
 BENCH_FILES := $(foreach w,$(BENCH_WORK),$(BENCH_DIR)/$(w).elf $(BENCH_DIR)/$(w)-native) \
-	       $(BENCH_DIR)/sieve-paged.elf
+	       $(BENCH_DIR)/sieve-paged.elf $(BENCH_MIG:%=$(BENCH_DIR)/%.elf)
 $(BENCH_DIR)/sieve-paged.elf: tools/bench/workloads/sieve.s
 $(BENCH_DIR)/%.elf: tools/bench/workloads/%.s $(TRAPEZE)
 	@mkdir -p $(@D)
