@@ -290,151 +290,15 @@ static enum cpu_stop trace_step(struct vm *vm, struct tracer *t)
 
 /* Counts by trap cause (n = CAUSE_COUNT) or by exit reason (n =
  * VM_EXIT_REASONS, whose first names are the causes'). */
-static void print_counts(const char *title, const uint64_t *count, int n)
-{
-	char text[512];
-
-	vm_counts_text(count, n, text, sizeof text);
-	fprintf(stderr, "  %-22s %s\n", title, text);
-}
-
-static double share(uint64_t part, uint64_t whole)
-{
-	return whole ? 100.0 * (double)part / (double)whole : 0.0;
-}
-
-/* Binary translation's and code patching's own counters, when they ran. */
-static void print_translation(const struct vm_stats *s)
-{
-	const struct vm_bt_stats *b = &s->bt;
-	const struct vm_patch_stats *p = &s->patch;
-
-	if (b->entries) {
-		fprintf(stderr, "  %-22s %llu (%.1f%%): guest kernel code, run from the translation "
-			"cache\n", "translated", (unsigned long long)s->translated,
-			share(s->translated, s->retired));
-		fprintf(stderr, "  %-22s %llu blocks of %llu instructions translated; %llu "
-			"invalidated by writes\n", "translation", (unsigned long long)b->blocks,
-			(unsigned long long)b->words, (unsigned long long)b->invalidated);
-		fprintf(stderr, "  %-22s %llu of %llu bytes in use (at most %llu); %llu flush%s\n",
-			"translation cache", (unsigned long long)b->cache_bytes,
-			(unsigned long long)b->cache_size, (unsigned long long)b->cache_peak,
-			(unsigned long long)b->flushes, b->flushes == 1 ? "" : "es");
-		fprintf(stderr, "  %-22s %llu; hit rate %.2f%%; %llu by chained jumps (%.1f%%)\n",
-			"block entries", (unsigned long long)b->entries, share(b->hits, b->entries),
-			(unsigned long long)b->chained, share(b->chained, b->entries));
-		fprintf(stderr, "  %-22s %llu: sensitive instructions emulated without a trap\n",
-			"callouts", (unsigned long long)b->callouts);
-	}
-	if (p->scanned)
-		fprintf(stderr, "  %-22s %llu kernel words scanned; %llu sensitive and %llu indirect "
-			"jumps patched; %llu patched words run (ILLEGAL exits); %llu rewritten by "
-			"the guest\n", "code patching", (unsigned long long)p->scanned,
-			(unsigned long long)p->patched, (unsigned long long)p->watched,
-			(unsigned long long)p->hits, (unsigned long long)p->rewritten);
-}
-
-static void print_stats(const struct vm *vm)
-{
-	struct vm_stats s;
-	double secs;
-
-	vm_get_stats(vm, &s);
-	secs = (double)s.host_ns / 1e9;
-	fprintf(stderr, "trapeze: run: stats (mode %s)\n", vmm_mode_name(vm_mode(vm)));
-	fprintf(stderr, "  %-22s %llu\n", "guest instructions", (unsigned long long)s.retired);
-	fprintf(stderr, "  %-22s %llu (guest %llu, VMM %llu)\n", "cycles",
-		(unsigned long long)s.cycles, (unsigned long long)s.guest_cycles,
-		(unsigned long long)s.vmm_cycles);
-	if (s.idle_ticks)
-		fprintf(stderr, "  %-22s %llu\n", "idle (wfi) ticks", (unsigned long long)s.idle_ticks);
-	fprintf(stderr, "  %-22s %.3f s, %.2f MIPS (host time: for display only)\n", "host time", secs,
-		secs > 0 ? (double)s.retired / secs / 1e6 : 0.0);
-	print_counts("traps seen by guest", s.guest_traps, CAUSE_COUNT);
-	if (vm_mode(vm) == MODE_BARE)
-		return;
-	fprintf(stderr, "  %-22s %llu native, %llu emulated, %llu interpreted\n", "of which",
-		(unsigned long long)s.native, (unsigned long long)s.emulated,
-		(unsigned long long)s.interpreted);
-	fprintf(stderr, "  %-22s %.1f%% of guest instructions ran natively\n", "efficiency",
-		vm_efficiency(&s));
-	print_translation(&s);
-	fprintf(stderr, "  %-22s %llu (reflected %llu, injected %llu)\n", "VM exits",
-		(unsigned long long)s.exits, (unsigned long long)s.reflected,
-		(unsigned long long)s.injected);
-	print_counts("VM exits by reason", s.exits_by_reason, VM_EXIT_REASONS);
-	if (s.io_exits || s.direct_io)
-		fprintf(stderr, "  %-22s %llu exits, %llu straight to assigned devices\n", "port I/O",
-			(unsigned long long)s.io_exits, (unsigned long long)s.direct_io);
-	if (s.pv.hypercalls)
-		fprintf(stderr, "  %-22s %llu; block ring: %llu requests in %llu notifications; "
-			"balloon: %llu pages given back\n", "hypercalls",
-			(unsigned long long)s.pv.hypercalls, (unsigned long long)s.pv.requests,
-			(unsigned long long)s.pv.notifies, (unsigned long long)s.pv.balloon);
-	fprintf(stderr, "  %-22s", "VMM costs (cycles)");
-	for (int r = 0; r < VMM_NCOSTS; r++)
-		fprintf(stderr, " %s %u", vmm_cost_name((enum vmm_cost_row)r),
-			vmm_cpu_cost(vm_cpu(vm), (enum vmm_cost_row)r));
-	fprintf(stderr, " (--cpu %s)\n", vmm_cpu_name(vm_cpu(vm)));
-}
-
 /* ---- the command ------------------------------------------------------- */
 
 /* The exit status of a run that ended as s (exitcode.h). */
 static int finish(const struct run_args *a, struct vm *vm, enum cpu_stop s)
 {
-	uint32_t code = 0;
-	const struct devices *d = vm_devices(vm);
-	int status;
-
 	fflush(stdout);
 	if (a->stats)
-		print_stats(vm);
-	if (s == STOP_LIMIT && !vm_at_step_limit(vm) && runopt_timed_out())
-		return runopt_timeout_exit(&a->o, NULL);
-	switch (s) {
-	case STOP_HALT:
-		vm_halted(vm, &code);
-		status = a->tool_status ? EXIT_OK : (int)(code & 0xFF);
-		if (a->tool_status)
-			fprintf(stderr, "trapeze: run: the guest halted with code %u\n", code & 0xFF);
-		break;
-	case STOP_IDLE:
-		fprintf(stderr, "trapeze: run: idle: waiting for an interrupt that can never come, "
-			"at pc 0x%08x after %llu instruction%s\n", vm_pc(vm),
-			(unsigned long long)vm_retired(vm), vm_retired(vm) == 1 ? "" : "s");
-		status = EXIT_IDLE;
-		break;
-	case STOP_FAULT:
-		fprintf(stderr, "trapeze: run: triple fault: the trap vector 0x%08x faulted three "
-			"times in a row, at pc 0x%08x\n", vm_sreg(vm, SR_tvec), vm_pc(vm));
-		status = EXIT_FAULT;
-		break;
-	default:
-		fprintf(stderr, "trapeze: run: step limit (%llu instruction%s) reached at pc 0x%08x\n",
-			(unsigned long long)vm_retired(vm), vm_retired(vm) == 1 ? "" : "s", vm_pc(vm));
-		status = EXIT_STEPS;
-		break;
-	}
-	/* Resource control: the transcript is incomplete, whatever came after. */
-	if (d->con.out_truncated) {
-		fprintf(stderr, "trapeze: run: resource control: the guest's console output went over "
-			"--max-output (%llu bytes) and was cut there\n",
-			(unsigned long long)d->con.out_limit);
-		status = EXIT_RESOURCE;
-	}
-	return status;
-}
-
-/* Was the option name given (as NAME VALUE, NAME=VALUE or bare)? */
-static bool given(int argc, char **argv, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (int i = 1; i < argc; i++)
-		if (!strncmp(argv[i], name, n) && (argv[i][n] == 0 || argv[i][n] == '='))
-			return true;
-	return false;
+		runopt_print_stats(&a->o, vm);
+	return runopt_exit_status(&a->o, vm, s, a->tool_status);
 }
 
 /* --restore: the options that make a machine, where given, must be the
@@ -445,22 +309,22 @@ static bool machine_options_fit(const struct run_args *a, int argc, char **argv,
 	const struct vm_options *o = &a->o.vm;
 	const char *what = NULL;
 
-	if (given(argc, argv, "--mode") && o->mode != m->mode)
+	if (runopt_given(argc, argv, "--mode") && o->mode != m->mode)
 		what = "--mode";
-	else if (given(argc, argv, "--mem") && ((o->mem_size + 3) & ~3u) != m->mem_size)
+	else if (runopt_given(argc, argv, "--mem") && ((o->mem_size + 3) & ~3u) != m->mem_size)
 		what = "--mem";
-	else if (given(argc, argv, "--nonvirt") && o->nonvirt != m->nonvirt)
+	else if (runopt_given(argc, argv, "--nonvirt") && o->nonvirt != m->nonvirt)
 		what = "--nonvirt";
-	else if (given(argc, argv, "--cpu") && o->cpu != m->cpu)
+	else if (runopt_given(argc, argv, "--cpu") && o->cpu != m->cpu)
 		what = "--cpu";
-	else if (given(argc, argv, "--tc-size") &&
+	else if (runopt_given(argc, argv, "--tc-size") &&
 		 (o->tc_size > VM_MIN_TC ? o->tc_size : VM_MIN_TC) != m->tc_size)
 		what = "--tc-size";
-	else if (given(argc, argv, "--passthrough") && o->passthrough != m->passthrough)
+	else if (runopt_given(argc, argv, "--passthrough") && o->passthrough != m->passthrough)
 		what = "--passthrough";
-	else if (given(argc, argv, "--balloon") && o->balloon != m->balloon)
+	else if (runopt_given(argc, argv, "--balloon") && o->balloon != m->balloon)
 		what = "--balloon";
-	else if (given(argc, argv, "--input"))
+	else if (runopt_given(argc, argv, "--input"))
 		what = "--input (its console input is the snapshot's)";
 	if (what) {
 		char was[400];
@@ -487,15 +351,15 @@ static bool restore(struct run_args *a, int argc, char **argv, struct vm **vm)
 		return false;
 	}
 	env.disk_path = a->o.vm.disk_path;
-	env.keep_limits = given(argc, argv, "--max-steps") || given(argc, argv, "--max-output");
-	env.step_limit = given(argc, argv, "--max-steps") ? a->o.vm.step_limit : 0;
-	env.max_output = given(argc, argv, "--max-output") ? a->o.vm.max_output : 0;
+	env.keep_limits = runopt_given(argc, argv, "--max-steps") || runopt_given(argc, argv, "--max-output");
+	env.step_limit = runopt_given(argc, argv, "--max-steps") ? a->o.vm.step_limit : 0;
+	env.max_output = runopt_given(argc, argv, "--max-output") ? a->o.vm.max_output : 0;
 	ok = snap_peek_machine(data, len, &m, err, sizeof err);
 	if (ok && env.keep_limits) {
 		/* The one given replaces the snapshot's; the other stays. */
-		if (!given(argc, argv, "--max-steps"))
+		if (!runopt_given(argc, argv, "--max-steps"))
 			env.step_limit = m.step_limit;
-		if (!given(argc, argv, "--max-output"))
+		if (!runopt_given(argc, argv, "--max-output"))
 			env.max_output = m.max_output;
 	}
 	if (ok && !machine_options_fit(a, argc, argv, &m)) {
