@@ -94,6 +94,12 @@ int mig_read_stream(struct mig_conn *c, struct snap_buf *buf, struct mig_stream_
 	rc = mig_recv(c, head, SNAP_HEADER_BYTES, err, errlen);
 	if (rc <= 0)
 		return rc;
+	{
+		struct snap_loader l;
+		snap_loader_init(&l, NULL, NULL, NULL);
+		if (!snap_load_header(&l, head, err, errlen))
+			return -1; /* not a stream this Trapeze reads */
+	}
 	snap_put_bytes(buf, head, SNAP_HEADER_BYTES);
 	memcpy(&info->flags, head + 12, 4);
 	for (;;) {
@@ -207,8 +213,7 @@ static bool load_checkpoint(struct vm **vm, const struct snap_env *env, const st
 	return ok;
 }
 
-struct vm *mig_backup(struct mig_conn *c, const struct snap_env *env,
-		      void (*release)(void *ctx, const uint8_t *p, size_t n), void *ctx,
+struct vm *mig_backup(struct mig_conn *c, const struct snap_env *env, mig_held_fn held, void *ctx,
 		      uint64_t *checkpoints, char *err, size_t errlen)
 {
 	struct snap_buf buf = { 0 }, out = { 0 };
@@ -229,8 +234,8 @@ struct vm *mig_backup(struct mig_conn *c, const struct snap_env *env,
 		++*checkpoints;
 		/* Output commit: the epoch's output, now that its checkpoint is
 		 * safe here, then the acknowledgement. */
-		if (release && out.len)
-			release(ctx, out.p, out.len);
+		if (held)
+			held(ctx, *checkpoints, vm, out.p, out.len);
 		snprintf(line, sizeof line, "ack %llu", (unsigned long long)*checkpoints);
 		if (!mig_send_line(c, line, err, errlen))
 			break;

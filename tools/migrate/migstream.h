@@ -69,12 +69,13 @@ struct vm *mig_receive(struct mig_conn *c, const struct snap_env *env, struct mi
 		       char *err, size_t errlen);
 
 /* The backup of failover: checkpoints, loaded one by one (the first whole,
- * into a VM made as env says), each one's output given to release, then
- * "ack N", until the primary stops sending. Returns the VM as the last
- * checkpoint left it (NULL: none came, or one was refused half loaded),
- * with *checkpoints counted and why it ended in err. */
-struct vm *mig_backup(struct mig_conn *c, const struct snap_env *env,
-		      void (*release)(void *ctx, const uint8_t *p, size_t n), void *ctx,
+ * into a VM made as env says), each one told to held (with the output it
+ * releases), then "ack N", until the primary stops sending. Returns the VM
+ * as the last checkpoint left it (NULL: none came, or one was refused half
+ * loaded), with *checkpoints counted and why it ended in err. */
+typedef void (*mig_held_fn)(void *ctx, uint64_t n, const struct vm *vm, const uint8_t *out,
+			    size_t len);
+struct vm *mig_backup(struct mig_conn *c, const struct snap_env *env, mig_held_fn held, void *ctx,
 		      uint64_t *checkpoints, char *err, size_t errlen);
 
 #endif
