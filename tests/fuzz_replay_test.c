@@ -143,3 +143,8 @@ Test(fuzz_replay, snapshot_corpus_and_regressions)
 {
 	replay(fuzz_snapshot, "fuzz_snapshot");
 }
+
+Test(fuzz_replay, migration_stream_corpus_and_regressions)
+{
+	replay(fuzz_migrate, "fuzz_migrate");
+}
