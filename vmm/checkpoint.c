@@ -54,13 +54,16 @@ bool checkpoint_send(struct checkpointer *c, const uint8_t *out, size_t len, str
 	p = snap_writer_take(&c->w, &bytes);
 	if (c->w.buf.failed || !link->send(link->ctx, p, bytes) || !link->commit(link->ctx))
 		return false;
-	s->checkpoints++;
+	if (s->checkpoints++ == 0) {
+		s->sync_cycles = mig_link_cycles(bytes, c->bandwidth);
+	} else {
+		s->pause_cycles += mig_link_cycles(bytes, c->bandwidth);
+		if (n > s->max_pages)
+			s->max_pages = n;
+	}
 	s->pages += n;
 	s->bytes += bytes;
-	s->pause_cycles += mig_link_cycles(bytes, c->bandwidth);
 	s->guest_cycles = vm_vcpu(c->vm)->cycles - c->cycles0;
-	if (n > s->max_pages)
-		s->max_pages = n;
 	return true;
 }
 

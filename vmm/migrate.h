@@ -172,9 +172,10 @@ bool precopy_migrate(struct vm *vm, const struct precopy_opts *o, struct mig_lin
 struct checkpoint_stats {
 	uint64_t checkpoints;
 	uint64_t pages, bytes;       /* sent in all */
-	uint64_t pause_cycles;       /* the guest paused while checkpoints were on the link */
+	uint64_t sync_cycles;        /* the first checkpoint: all of memory, once */
+	uint64_t pause_cycles;       /* the others: the guest paused while each was on the link */
 	uint64_t guest_cycles;       /* the guest's own clock over the same run */
-	uint32_t max_pages;          /* the largest checkpoint */
+	uint32_t max_pages;          /* the largest checkpoint after the first */
 };
 
 struct checkpointer {
@@ -194,7 +195,9 @@ bool checkpoint_start(struct checkpointer *c, struct vm *vm, uint64_t bandwidth)
  * the backup is gone. */
 bool checkpoint_send(struct checkpointer *c, const uint8_t *out, size_t len, struct mig_link *link);
 void checkpoint_stop(struct checkpointer *c);
-/* The overhead so far: paused cycles against the guest's own, in percent. */
+/* The overhead so far: the pauses after the first checkpoint against the
+ * guest's own time, in percent (the first, the initial copy of memory, is
+ * paid once: sync_cycles). */
 double checkpoint_overhead(const struct checkpoint_stats *s);
 
 #endif
