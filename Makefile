@@ -171,6 +171,7 @@ bench: all $(BENCH_FILES) | deps-bench
 	$(Q)$(TRAPEZE) bench --techniques --cpu early --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu modern --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --host --build $(BUILD)
+	$(Q)$(TRAPEZE) bench --migration --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) host --consolidation --chart $(BENCH_DIR)/racks.svg --csv $(BENCH_DIR)/racks.csv \
 		$(foreach v,web db mail dns,--vm name=$(v),kernel=$(BUILD)/guest/kernel.elf,disk=$(BUILD)/guest/bench/light.img,console=/dev/null)
 
