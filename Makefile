@@ -187,8 +187,8 @@ install: all $(BENCH_FILES)
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(TRAPEZE) $(DESTDIR)$(PREFIX)/bin/trapeze
 	install -m 644 docs/trapeze.1 $(DESTDIR)$(PREFIX)/share/man/man1/trapeze.1
-	install -m 644 $(GUEST_OUT)/kernel.elf $(GUEST_OUT)/kernel-pv.elf $(GUEST_OUT)/kernel.lst \
-		$(GUEST_OUT)/kernel-pv.lst $(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img $(INSTALL_DATA)/guest
+	install -m 644 $(foreach k,kernel kernel-pv kernel-paged kernel-pv-paged,$(GUEST_OUT)/$(k).elf $(GUEST_OUT)/$(k).lst) \
+		$(GUEST_OUT)/disk.img $(GUEST_OUT)/echo.img $(GUEST_OUT)/paged.img $(INSTALL_DATA)/guest
 	install -m 644 $(GUEST_BENCH_IMGS) $(INSTALL_DATA)/guest/bench
 	install -m 644 $(filter %.elf,$(BENCH_FILES)) $(INSTALL_DATA)/bench
 	install -m 755 $(filter %-native,$(BENCH_FILES)) $(INSTALL_DATA)/bench

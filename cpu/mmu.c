@@ -105,6 +105,7 @@ static bool nested_xlate(struct walker *w, uint32_t gpa, bool write, uint32_t *p
 	const struct mmu_ctx *x = w->x;
 	uint32_t leaf_pa, leaf;
 
+	w->gpa = gpa; /* what an NPF names, when the nested table lacks it */
 	if (gpa >= x->limit)
 		return fail(w, PF_B, false);
 	if (!x->nroot) {
@@ -141,6 +142,14 @@ static bool walk_2d(struct walker *w, uint32_t va, uint32_t *pa)
 		return fail(w, 0, false);
 	if (!(pte & PTE_U) || (w->write && !(pte & PTE_W)))
 		return fail(w, PF_P, false);
+	/* A page lying partly outside the guest's memory faults, as on the
+	 * bare machine (table_walk). The nested table lacks such a page, but
+	 * without one (nroot 0: the guest turned paging on since its entry)
+	 * the region's offset alone would map the whole of it, the bytes past
+	 * the region's end included (tests/vmm_paging_hostile_test.c,
+	 * tables_in_a_last_partial_page_in_every_mode). */
+	if ((pte & PAGE_MASK) > x->limit - PAGE_SIZE || x->limit < PAGE_SIZE)
+		return fail(w, PF_B, false);
 	if (!(pte & PTE_W))
 		w->writable = false;
 	w->leaf_pa = p;
@@ -242,8 +251,9 @@ static void set_accessed(struct cpu *c, struct walker *w)
 	w->leaf = e;
 }
 
-/* Enter the translation of va's page into the TLB. */
-static void fill_entry(struct cpu *c, struct walker *w, uint32_t va, uint32_t pa)
+/* Enter the translation of va's page, walked for an access of kind acc,
+ * into the TLB. */
+static void fill_entry(struct cpu *c, struct walker *w, uint32_t va, uint32_t pa, unsigned acc)
 {
 	struct tlb *t = &c->tlb;
 	uint32_t vpn = va >> PAGE_SHIFT, i = vpn & (TLB_SIZE - 1), frame = pa & PAGE_MASK;
@@ -255,6 +265,18 @@ static void fill_entry(struct cpu *c, struct walker *w, uint32_t va, uint32_t pa
 	/* A 1D walk of a nested table (a guest's unmapped kernel under nested
 	 * paging) is all nested references: the bare machine makes none. */
 	t->nested_refs += w->x->kind == MMU_1D && w->x->nested_faults ? w->refs : w->nested_refs;
+	/* A fetch's walk never evicts another page's entry. The loop runs
+	 * code from the frame the walk gave it (its window), so the code page
+	 * needs no entry; a load that missed needs its own to last until it
+	 * is run again from resync, which walks the code page first. With
+	 * the eviction, a load from a page that shares the code page's entry
+	 * (1 MiB apart) missed for ever: the machine hung without retiring
+	 * (tests/vmm_paging_hostile_test.c, paging_hostile,
+	 * a_load_sharing_the_code_pages_tlb_entry_completes_regression). Not
+	 * caching is always allowed: the watched pages above keep the window
+	 * coherent. */
+	if (acc == ACC_FETCH && t->rtag[i] != ~0u && t->rtag[i] != vpn)
+		return;
 	t->rtag[i] = vpn;
 	t->frame[i] = frame;
 	t->delta[i] = (uintptr_t)c->mem.bytes + frame - (uintptr_t)(va & PAGE_MASK);
@@ -285,7 +307,7 @@ static int translate_for(struct cpu *c, const struct mmu_ctx *x, uint32_t va, un
 		return mmu_fault(c, x, w.nested && x->kind == MMU_2D ? w.gpa : va,
 				 w.fault | (acc & (PF_W | PF_X)), w.nested, c->pc, c->pc);
 	set_accessed(c, &w);
-	fill_entry(c, &w, va, *pa);
+	fill_entry(c, &w, va, *pa, acc);
 	return MMU_FILLED;
 }
 

@@ -26,6 +26,7 @@ LAB_NEEDS_2 := $(TRAPEZE) guest
 LAB_NEEDS_3 := $(TRAPEZE) guest
 LAB_NEEDS_4 := $(TRAPEZE) guest
 LAB_NEEDS_5 := $(TRAPEZE) guest
+LAB_NEEDS_6 := $(TRAPEZE) guest
 LAB_NEEDS_7 := $(TRAPEZE) guest
 
 # Lab N's test binary: its visible and hidden tests, the shared helpers,

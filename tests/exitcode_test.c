@@ -119,6 +119,8 @@ Test(exitcode, input_errors_are_1)
 		      "\"$T\" run --disk /nonexistent.img '%s'", elf);
 	expect_status(EXIT_INPUT, "a monitor script's failed command",
 		      "echo 'frobnicate' | \"$T\" mon '%s'", elf);
+	expect_status(EXIT_INPUT, "host of no config", "\"$T\" host /nonexistent.conf%s", "");
+	expect_status(EXIT_INPUT, "host of a source file", "\"$T\" host --vm name=a,kernel=%s", bad);
 	expect_status(EXIT_INPUT, "bench without a guest OS",
 		      "\"$T\" bench --techniques --build /nonexistent%s", "");
 	unlink(bad);
@@ -140,7 +142,8 @@ Test(exitcode, usage_errors_are_2_in_every_subcommand)
 		/* too large, and options that do not apply */
 		"\"$T\" run --mem 18014398509481985K x.elf", "\"$T\" run --balloon 3 x.elf",
 		"\"$T\" tui --mode bt --passthrough con2 x.elf", "\"$T\" run --nonvirt= x.elf",
-		"\"$T\" tui --timeout 5 x.elf",
+		"\"$T\" tui --timeout 5 x.elf", "\"$T\" host --frob", "\"$T\" host --timeout 0 x.conf",
+		"\"$T\" host --vm name=a,weight=0,kernel=x.elf",
 	};
 
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
@@ -162,6 +165,8 @@ Test(exitcode, host_failures_are_120)
 	expect_status(EXIT_HOST, "asm into a directory that is not there",
 		      "\"$T\" asm -o /nonexistent/dir/x.elf '%s'", src);
 	expect_status(EXIT_HOST, "dis onto a full disk", "\"$T\" dis '%s' >/dev/full", elf);
+	expect_status(EXIT_HOST, "host's CSV into a directory that is not there",
+		      "\"$T\" host --csv /nonexistent/dir/x.csv --vm name=a,kernel=%s", elf);
 	unlink(src);
 	unlink(elf);
 }
@@ -203,7 +208,7 @@ Test(exitcode, going_over_max_output_is_122_resource_control)
 	unlink(elf);
 }
 
-Test(exitcode, the_wall_clock_of_timeout_is_123_for_run_diff_and_mon)
+Test(exitcode, the_wall_clock_of_timeout_is_123_for_run_diff_mon_and_host)
 {
 	char elf[96], *out;
 	time_t t0 = time(NULL);
@@ -221,6 +226,8 @@ Test(exitcode, the_wall_clock_of_timeout_is_123_for_run_diff_and_mon)
 		      "1000000000000 '%s'", elf);
 	expect_status(EXIT_TIMEOUT, "diff --matrix", "\"$T\" diff --matrix --timeout 0.5 --max-steps "
 		      "1000000000000 '%s'", elf);
+	expect_status(EXIT_TIMEOUT, "a host", "\"$T\" host --timeout 0.3 --vm "
+		      "name=a,mode=trap,max-steps=1000000000000,kernel=%s", elf);
 	expect_status(EXIT_TIMEOUT, "a monitor script", "printf 'continue\\nstep\\n' | \"$T\" mon "
 		      "--timeout 0.3 --max-steps 1000000000000 '%s'", elf);
 	cr_expect(time(NULL) - t0 < 30, "the timeouts took %lds", (long)(time(NULL) - t0));

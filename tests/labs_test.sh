@@ -3,7 +3,9 @@
 # Owns: the lab markers are well formed; each lab's points table names
 #       exactly the tests its binary has; grading this tree (the reference)
 #       gives full marks; grading the untouched skeleton gives at most 10%,
-#       and the skeleton compiles without a warning.
+#       and the skeleton compiles without a warning, fails its tests
+#       without crashing, and never lets a guest into the monitor's memory
+#       (no test of it reports "resource control:").
 # Not:  what each lab's tests check (labs/labN/tests, labs/labN/hidden).
 # Usage: BUILD=/abs/build sh tests/labs_test.sh   (make test runs it)
 set -u
@@ -72,6 +74,17 @@ for p in labs/lab*/points.txt; do
 	else
 		bad "lab $lab: the untouched skeleton scores $1/$2 ($3%), more than 10%:"
 		grep -E ' pass$' "$WORK/sk$lab.log"
+	fi
+	# A stub may give wrong results, never crash the monitor or let the
+	# guest out of its region (the tests' resource-control messages).
+	crashed=$(grep -l 'CRASH' "$WORK/sk$lab"/logs/*.log 2>/dev/null)
+	escaped=$(grep -h 'resource control:' "$WORK/sk$lab"/logs/*.log 2>/dev/null)
+	if [ -n "$crashed" ] || [ -n "$escaped" ]; then
+		bad "lab $lab: the untouched skeleton is not safe to run:"
+		[ -z "$crashed" ] || sed -n 's/.*\(CRASH.*\)/  \1/p' $crashed | head -5
+		[ -z "$escaped" ] || printf '%s\n' "$escaped" | head -5
+	else
+		ok "lab $lab: the untouched skeleton neither crashes nor lets a guest out"
 	fi
 	if grep -q 'warning:' "$WORK/sk$lab/build.log" 2>/dev/null; then
 		bad "lab $lab: the skeleton compiles with warnings:"

@@ -6,7 +6,8 @@
 #       the screen redrawn at 80x24 (why the real pc differs, the exit log
 #       and statistics cut only between words, memory in words) and at a
 #       larger size; q and Ctrl-C give
-#       the terminal back (the shell prompt, no alternate screen); NO_COLOR.
+#       the terminal back (the shell prompt, no alternate screen); NO_COLOR;
+#       the page-table view (p) of the paged guest OS under shadow paging.
 # Not:  what the monitor prints (tests/mon_test.c).
 # Every wait polls with a timeout; the tmux server is killed on exit.
 # Usage: TRAPEZE=/abs/build/trapeze BUILD=/abs/build sh tests/tui_test.sh
@@ -159,6 +160,21 @@ if [ "$(tm display -p -t tui '#{alternate_on}')" = 0 ]; then
 else
 	fail "Ctrl-C: the alternate screen is still on"
 fi
+
+# ---- 8. the page tables of the paged guest OS, under shadow paging ---------------
+tm send-keys -t tui clear Enter
+tm send-keys -t tui "'$TRAPEZE' tui --mode trap --disk '$BUILD/guest/paged.img' '$BUILD/guest/kernel-paged.elf'; echo \"tui exited \$?\"" Enter
+check "paged: it starts" "guest: SUPERVISOR (virtual)"
+tm send-keys -t tui p
+check "p: the page tables before paging is on" "paging is off: user addresses are relocated"
+# Into init's first process: VM exits until its shadow is built.
+tm send-keys -t tui "$(printf 'x%.0s' $(seq 1 1500))"
+check_line "p: shadow paging, and the TLB's fill" "page tables, shadow; TLB [0-9]+/256"
+check_line "p: a page's guest entry beside the shadow's" "^0000[0-9a-f]000  000[0-9a-f]{5} VWUA.   000[0-9a-f]{5} V"
+tm send-keys -t tui p
+check "p again: the memory pane is back" 'memory: $sp'
+tm send-keys -t tui q
+check "paged: q quits" "tui exited 0"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,7 +10,9 @@
  *       OS (tests/guest_os_paged_test.c).
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmm/vmtest.h"
 
@@ -204,4 +206,57 @@ Test(paging_vmm, pv_direct_paging_checks_every_update)
 	cr_expect_eq(s.mmu.true_faults, 1, "the process's own fault, reflected");
 	vm_destroy(vm);
 	image_free(&img);
+}
+
+/* The monitor on paging.s in mode m (and cpu), stopped where phase 0 ends
+ * (in the kernel, space A's tables in use), asked for a walk and the TLB. */
+static char *monitor_on_paging(const char *mode_args)
+{
+	char elf[128], cmd[1024];
+	const char *bin = getenv("TRAPEZE");
+	size_t cap = 1 << 16, len = 0;
+	char *out = malloc(cap);
+	FILE *p;
+
+	vt_elf("paging", elf);
+	snprintf(cmd, sizeof cmd,
+		 "printf 'break on_sys\\ncontinue\\ninfo pagetable 0x1008\\ninfo pagetable 0x7000\\n"
+		 "info tlb\\n' | '%s' mon %s '%s' 2>&1",
+		 bin && *bin ? bin : "build/trapeze", mode_args, elf);
+	p = popen(cmd, "r");
+	cr_assert(p && out);
+	while ((len += fread(out + len, 1, cap - 1 - len, p)) < cap - 1 && !feof(p))
+		;
+	out[len] = 0;
+	pclose(p);
+	unlink(elf);
+	return out;
+}
+
+Test(paging_vmm, the_monitor_shows_both_walks_and_the_tlb)
+{
+	char *bare = monitor_on_paging("--mode bare"), *trap = monitor_on_paging("--mode trap");
+	char *hw = monitor_on_paging("--mode hw --cpu modern");
+
+	/* The guest's walk of VA 0x1008 is the same everywhere: PD_A, PT_A, DATA_A. */
+	for (char **o = (char *[]){ bare, trap, hw, NULL }; *o; o++) {
+		cr_expect(strstr(*o, "directory at guest-physical 0x00010000 [   0] = 0x00011001"), "%s", *o);
+		cr_expect(strstr(*o, "table     at guest-physical 0x00011000 [   1] = 0x0001401f VWUAD"),
+			  "%s", *o);
+		cr_expect(strstr(*o, "table     at guest-physical 0x00011000 [   7] = 0x00000000 -----"),
+			  "an unmapped page: %s", *o);
+		cr_expect(strstr(*o, "=> page fault (not present)"), "%s", *o);
+		cr_expect(strstr(*o, "the real processor's TLB"), "%s", *o);
+	}
+	cr_expect(strstr(bare, "=> guest physical 0x00014008 = machine physical 0x00014008"), "%s", bare);
+	cr_expect(strstr(bare, "the real processor walks these same tables"), "%s", bare);
+	/* Under a monitor the guest's memory sits at the region's real base. */
+	cr_expect(strstr(trap, "=> guest physical 0x00014008 = machine physical 0x00024008"), "%s", trap);
+	cr_expect(strstr(trap, "the monitor's shadow table"), "%s", trap);
+	cr_expect(strstr(trap, "=> machine physical 0x00024008"), "the shadow maps it there: %s", trap);
+	cr_expect(strstr(hw, "nested directory at machine"), "the two-dimensional walk: %s", hw);
+	cr_expect(strstr(hw, "=> machine physical 0x00024008"), "%s", hw);
+	free(bare);
+	free(trap);
+	free(hw);
 }

@@ -32,6 +32,9 @@ struct vmm_class_row {
 	unsigned expected;    /* the table's class, less ISA_PRIV when nonvirt removes the trap */
 	bool nonvirt;         /* the nonvirt set takes this instruction's trap away */
 	int user_runs, user_priv_traps, super_priv_traps; /* the privilege evidence */
+	/* Paging's evidence: user-mode runs from paged states, and the paged
+	 * mode and location pairs in which neither run trapped. */
+	int paged_runs, paged_pairs;
 };
 
 struct vmm_classification {

@@ -46,6 +46,7 @@ struct host {
 	int current;
 	struct host_mem_sample samples[HOST_MAX_SAMPLES];
 	int nsamples;
+	bool (*stop_asked)(void); /* looked at between slices: a wall clock */
 };
 
 static uint32_t page_up(uint32_t x)
@@ -575,7 +576,7 @@ bool host_run(struct host *h, uint64_t cycles)
 					stop_vm(h, k, STOP_IDLE);
 			return false;
 		}
-		if (h->now >= stop_at)
+		if (h->now >= stop_at || (h->stop_asked && h->stop_asked()))
 			return true;
 		i = sched_pick(&h->s);
 		if (i < 0) {
@@ -619,6 +620,11 @@ bool host_run(struct host *h, uint64_t cycles)
 		h->v[i].state = HOST_RUNNING;
 		run_slice(h, i, budget);
 	}
+}
+
+void host_set_stop(struct host *h, bool (*stop_asked)(void))
+{
+	h->stop_asked = stop_asked;
 }
 
 void host_run_window(struct host *h, uint64_t cycles, double *share)

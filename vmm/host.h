@@ -91,6 +91,10 @@ void host_destroy(struct host *h);
  * one has stopped). True while some VM has not stopped. */
 bool host_run(struct host *h, uint64_t cycles);
 
+/* host_run also returns, between two slices, once stop_asked() is true
+ * (the tool's wall clock, --timeout: never the guests' time). */
+void host_set_stop(struct host *h, bool (*stop_asked)(void));
+
 /* Run for cycles as host_run does; share[i] (one per VM) is then VM i's
  * busy time over the host time that passed: the shares a window shows. */
 void host_run_window(struct host *h, uint64_t cycles, double *share);

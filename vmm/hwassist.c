@@ -134,6 +134,11 @@ static void set_tables(struct vm *vm, struct vmcb *b)
 	b->npt = h->nested;
 }
 
+uint32_t vmm_hw_nested(const struct vm *vm)
+{
+	return vm->hw ? vm->hw->nested : 0;
+}
+
 /* Nested paging's price: every reference a TLB miss made to the nested
  * table since the last exit. */
 static void charge_nested(struct vm *vm)
@@ -165,6 +170,10 @@ static void enter(struct vm *vm, struct vmcb *b)
 	b->virq = dev_irq_lines(&vm->dev) & ~b->irq_direct;
 	set_tables(vm, b);
 	copy_accounting(c, v);
+	/* The processor's TLB has no tags (VT-x before VPID): an entry
+	 * empties it, so nothing the monitor wrote while the guest was out
+	 * (an interpreted store, a debugger's) is seen stale. */
+	cpu_tlb_flush(c);
 	vmx_enter(c, b);
 }
 
@@ -280,8 +289,13 @@ static int handle_exit(struct vm *vm, const struct vmcb *b)
 	case VMX_EXIT_NPF:
 		/* The nested table lacks what the region holds only in part (a
 		 * last page less than whole): the one instruction, interpreted
-		 * on the guest's exact memory. */
+		 * on the guest's exact memory. A store it makes is made behind
+		 * the processor's back, perhaps into a guest table its TLB has
+		 * walked: the TLB starts empty at the next entry, as the bare
+		 * machine's own store would have emptied it
+		 * (tests/vmm_paging_hostile_test.c, tables_in_a_last_partial_page). */
 		vm->stats.exits_by_cause[CAUSE_PAGEFAULT]++;
+		cpu_tlb_flush(&vm->real);
 		{
 			enum cpu_stop s = vmm_interpret_one(vm);
 			return s == STOP_LIMIT ? VMM_GO_ON : (int)s;
@@ -327,7 +341,11 @@ static int exit_reason(const struct vmcb *b)
 			return VM_EXIT_WFI;
 		if (in && in->opcode == OP_setpsw)
 			return VM_EXIT_SETPSW;
+		if (in && in->opcode == OP_mtsr && isa_uimm16(b->exit_word) == SR_ptb)
+			return VM_EXIT_CR3;
 		return VM_EXIT_INSN;
+	case VMX_EXIT_NPF:
+		return VM_EXIT_NPF;
 	case VMX_EXIT_HCALL:
 		return CAUSE_HYPERCALL;
 	default:

@@ -48,6 +48,7 @@ struct space {
 	uint32_t pt[SLOTS];    /* per directory slot: the shadow table's real address, or 0 */
 	uint32_t gpt[SLOTS];   /* and the guest table (guest-physical page) it shadows */
 	uint32_t next[SLOTS];  /* the next (space, slot) shadowing the same guest table */
+	uint32_t victim;       /* where the search for one of its own tables to drop goes on */
 	uint64_t used_at;
 };
 
@@ -252,6 +253,29 @@ static uint32_t take_page(struct vm *vm, struct shadow *s, int keep)
 	return p;
 }
 
+/* Room for one more shadow table of space k when the pool has none even
+ * with every other space dropped (the guest uses more directory slots than
+ * the pool has pages): one of k's own tables goes, neither the one of slot
+ * keep nor that of the slot the guest's pc lies in, whose fetch comes next.
+ * Without this the access faulted, hidden, for ever: the host hung
+ * (tests/vmm_paging_hostile_test.c, paging_hostile,
+ * more_directory_slots_than_the_pool_holds_regression). */
+static uint32_t take_own_page(struct vm *vm, struct shadow *s, int k, uint32_t keep)
+{
+	struct space *sp = &s->sp[k];
+	uint32_t code = vm->vcpu.pc >> 22;
+
+	for (uint32_t n = 0; n < SLOTS; n++) {
+		uint32_t slot = sp->victim++ % SLOTS;
+		if (sp->pt[slot] && slot != keep && slot != code) {
+			drop_slot(vm, s, k, slot);
+			vm->stats.mmu.evictions++;
+			return take_page(vm, s, k);
+		}
+	}
+	return 0;
+}
+
 /* The space shadowing the guest directory at page groot, made if need be. */
 static int space_for(struct vm *vm, struct shadow *s, uint32_t groot)
 {
@@ -298,11 +322,16 @@ static void guest_walk(struct vm *vm, uint32_t va, bool write, struct cpu_walk *
 /* Set A, and D for a write, in the guest's leaf entry the walk used. */
 static void guest_set_accessed(struct vm *vm, const struct cpu_walk *w, bool write)
 {
+	/* LAB 6 BEGIN: honest A and D: set them in the guest's entry that w used, as the bare machine's walk does */
 	uint32_t pte_gpa = w->step[1].table + 4 * w->step[1].index;
 	uint32_t e = w->step[1].entry | PTE_A | (write ? PTE_D : 0);
 
 	if (e != w->step[1].entry)
 		mem_write(&vm->vcpu.mem, pte_gpa, &e, 4);
+	/* LAB 6 STUB: (void)vm; */
+	/* LAB 6 STUB: (void)w; */
+	/* LAB 6 STUB: (void)write; */
+	/* LAB 6 END */
 }
 
 /* Fill the shadow entry of va from the guest's walk w. */
@@ -317,7 +346,9 @@ static void install(struct vm *vm, struct shadow *s, int k, uint32_t va, const s
 	if (!sp->pt[slot]) {
 		uint32_t t = take_page(vm, s, k);
 		if (!t)
-			return; /* no room even alone: the access faults again, hidden */
+			t = take_own_page(vm, s, k, slot);
+		if (!t)
+			return; /* no pool at all: the access faults again, hidden */
 		sp->pt[slot] = t;
 		sp->gpt[slot] = gpt;
 		sp->next[slot] = s->users[gpt];
@@ -325,12 +356,16 @@ static void install(struct vm *vm, struct shadow *s, int k, uint32_t va, const s
 		real_store(vm, sp->dir + 4 * slot, t | PTE_V);
 		protect(vm, s, gpt);
 	}
+	/* LAB 6 BEGIN: the shadow entry of va: the real frame, writable only where a store may go straight through */
 	/* Writable only where the guest's store would not fault, would set
 	 * no dirty bit, and would not change a page table. */
 	bool w_ok = (pte & PTE_W) && (pte & PTE_D) && !is_table(s, gpage);
 	set_entry(vm, s, sp->pt[slot] + 4 * ((va >> PAGE_SHIFT) & 0x3FF),
 		  real_of(vm, gpage) | PTE_V | PTE_U | (w_ok ? PTE_W : 0));
 	cpu_tlb_flush(&vm->real);
+	/* LAB 6 STUB: (void)gpage; */
+	/* LAB 6 STUB: (void)pte; */
+	/* LAB 6 END */
 }
 
 /* ---- the monitor's side ---------------------------------------------------- */
@@ -373,6 +408,19 @@ uint32_t vmm_shadow_root(struct vm *vm, bool supervisor)
 	return s->sp[k].dir;
 }
 
+uint32_t vmm_shadow_peek(const struct vm *vm)
+{
+	const struct shadow *s = vm->shadow;
+	uint32_t groot = (vm->vcpu.sr[SR_ptb] & PAGE_MASK) / PAGE_SIZE;
+
+	if (!s || !s->active)
+		return 0;
+	for (int k = 0; k < SHADOW_SPACES; k++)
+		if (s->sp[k].used && s->sp[k].groot == groot)
+			return s->sp[k].dir;
+	return 0;
+}
+
 void vmm_shadow_ptb_written(struct vm *vm)
 {
 	struct shadow *s = vm->shadow;
@@ -389,6 +437,7 @@ void vmm_shadow_ptb_written(struct vm *vm)
 
 void vmm_shadow_written(struct vm *vm, uint32_t gpa, uint32_t len)
 {
+	/* LAB 6 BEGIN: guest memory [gpa, gpa + len) changed: drop each shadow table and entry built from a word of it */
 	struct shadow *s = vm->shadow;
 
 	if (!s || !len)
@@ -414,6 +463,10 @@ void vmm_shadow_written(struct vm *vm, uint32_t gpa, uint32_t len)
 		}
 	}
 	cpu_tlb_flush(&vm->real);
+	/* LAB 6 STUB: (void)vm; */
+	/* LAB 6 STUB: (void)gpa; */
+	/* LAB 6 STUB: (void)len; */
+	/* LAB 6 END */
 }
 
 /* Run the one instruction on the virtual CPU, whose memory is exactly the
@@ -430,6 +483,7 @@ static int interpret(struct vm *vm)
  * store this can make (the caller interprets it). */
 static bool emulate_store(struct vm *vm, uint32_t word)
 {
+	/* LAB 6 BEGIN: a traced store: make it as the bare machine would (A and D too), then tell the shadows */
 	struct cpu *v = &vm->vcpu;
 	uint32_t ea, gpa, size;
 	const struct isa_insn *in = isa_decode_row(word);
@@ -459,6 +513,10 @@ static bool emulate_store(struct vm *vm, uint32_t word)
 	}
 	vmm_retire(vm, in, v->pc + 4);
 	return true;
+	/* LAB 6 STUB: (void)vm; */
+	/* LAB 6 STUB: (void)word; */
+	/* LAB 6 STUB: return false; */
+	/* LAB 6 END */
 }
 
 int vmm_shadow_store(struct vm *vm, uint32_t word)
@@ -500,6 +558,7 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
 			return VMM_GO_ON;
 		return interpret(vm);
 	}
+	/* LAB 6 BEGIN: a page fault of guest user mode: true (reflect it), tracing (make the store) or hidden (fill the shadow) */
 	guest_walk(vm, va, write, &w);
 	if (!w.ok) {
 		/* The guest's own tables fault: a true page fault, as bare. */
@@ -522,6 +581,13 @@ int vmm_shadow_fault(struct vm *vm, const struct cpu_trap *t)
 	vm->stats.mmu.hidden++;
 	vmm_charge(vm, vmm_cost(vm, VMM_C_HIDDEN_FAULT));
 	return VMM_GO_ON;
+	/* LAB 6 STUB: (void)&w; */
+	/* LAB 6 STUB: (void)&k; */
+	/* LAB 6 STUB: (void)guest_walk; */
+	/* LAB 6 STUB: (void)guest_set_accessed; */
+	/* LAB 6 STUB: (void)install; */
+	/* LAB 6 STUB: return vmm_reflect_page_fault(vm, va, (write ? PF_W : 0) | (fetch ? PF_X : 0), t->epc, t->pc); */
+	/* LAB 6 END */
 }
 
 /* ---- snapshots ------------------------------------------------------------- */
@@ -545,6 +611,7 @@ void vmm_shadow_save(const struct vm *vm, struct snap_buf *b)
 		snap_put_u32(b, sp->groot);
 		snap_put_u32(b, sp->dir);
 		snap_put_u64(b, sp->used_at);
+		snap_put_u32(b, sp->victim);
 		/* The slots with a table: the others have nothing to keep. */
 		n = 0;
 		for (int slot = 0; slot < SLOTS; slot++)
@@ -576,6 +643,7 @@ static bool load_space(const struct vm *vm, struct shadow *s, struct space *sp, 
 	sp->groot = snap_get_u32(r);
 	sp->dir = snap_get_u32(r);
 	sp->used_at = snap_get_u64(r);
+	sp->victim = snap_get_u32(r);
 	memset(sp->pt, 0, sizeof sp->pt);
 	memset(sp->gpt, 0, sizeof sp->gpt);
 	memset(sp->next, 0, sizeof sp->next);

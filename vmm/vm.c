@@ -95,6 +95,7 @@ const char *vm_exit_name(int reason)
 	static const char *const hw[] = {
 		[VM_EXIT_IO - CAUSE_COUNT] = "IO", [VM_EXIT_WFI - CAUSE_COUNT] = "WFI",
 		[VM_EXIT_SETPSW - CAUSE_COUNT] = "SETPSW", [VM_EXIT_INSN - CAUSE_COUNT] = "INSN",
+		[VM_EXIT_NPF - CAUSE_COUNT] = "NPF", [VM_EXIT_CR3 - CAUSE_COUNT] = "PTB",
 	};
 	const char *n;
 
@@ -439,7 +440,8 @@ bool vm_load(struct vm *vm, uint32_t gpa, const void *bytes, uint32_t len)
 	if (!mem_write(&vm_guest(vm)->mem, gpa, bytes, len))
 		return false;
 	vmm_shadow_written(vm, gpa, len);
-	cpu_tlb_flush(vm_guest(vm));
+	cpu_tlb_flush(&vm->real);
+	cpu_tlb_flush(&vm->vcpu);
 	return true;
 }
 
@@ -645,6 +647,61 @@ bool vm_set_sreg(struct vm *vm, unsigned sr, uint32_t v)
 	if (sr == SR_timer)
 		g->ipend_timer = 0; /* as mtsr timer: writing it acknowledges it */
 	return true;
+}
+
+void vm_page_walk(const struct vm *vm, uint32_t va, struct vm_page_walk *w)
+{
+	const struct cpu *g = vm_guest_c(vm);
+	struct mmu_ctx x = { .kind = MMU_1D, .root = g->sr[SR_ptb] & PAGE_MASK };
+
+	memset(w, 0, sizeof *w);
+	w->region_base = vm->region_base;
+	w->how = "bare";
+	if (vm->pvmm && vmm_pv_paging_on(vm)) {
+		/* Direct paging: the guest's tables hold machine addresses; the
+		 * real processor walks them as they are. */
+		x.root = vmm_pv_root((struct vm *)vm, false);
+		w->paging = x.root != 0;
+		w->how = "direct";
+		if (w->paging) {
+			cpu_walk_trace(&vm->real, &x, va, false, &w->real);
+			w->has_real = true;
+			w->guest = w->real;
+		}
+		return;
+	}
+	w->paging = (g->sr[SR_ptb] & PTB_P) != 0;
+	if (!w->paging)
+		return;
+	cpu_walk_trace(g, &x, va, false, &w->guest);
+	switch (vm->opt.mode) {
+	case MODE_BARE:
+		w->real = w->guest;
+		w->has_real = true;
+		return;
+	case MODE_EMULATE:
+		w->how = "interpreted";
+		return;
+	default:
+		break;
+	}
+	if (vm->shadow) {
+		w->how = "shadow";
+		x.root = vmm_shadow_peek(vm);
+		if (x.root) {
+			cpu_walk_trace(&vm->real, &x, va, false, &w->real);
+			w->has_real = true;
+		}
+		return;
+	}
+	if (vm->hw) {
+		w->how = "nested";
+		x = (struct mmu_ctx){ .kind = MMU_2D, .root = g->sr[SR_ptb] & PAGE_MASK,
+				      .nroot = vmm_hw_nested(vm), .limit = vm->region_size,
+				      .offset = vm->region_base };
+		cpu_walk_trace(&vm->real, &x, va, false, &w->real);
+		w->has_real = true;
+	}
 }
 
 bool vm_translate(const struct vm *vm, uint32_t va, uint32_t *gpa)

@@ -120,6 +120,8 @@ enum vm_exit_reason {
 	VM_EXIT_WFI,              /* hw: wfi */
 	VM_EXIT_SETPSW,           /* hw: setpsw (the early processor intercepts it) */
 	VM_EXIT_INSN,             /* hw: another intercepted instruction */
+	VM_EXIT_NPF,              /* hw: nested paging: the nested table lacked a page */
+	VM_EXIT_CR3,              /* hw, shadow paging: mtsr ptb (CR3-load exiting) */
 	VM_EXIT_REASONS
 };
 
@@ -304,6 +306,20 @@ bool vm_set_sreg(struct vm *vm, unsigned sr, uint32_t v);
 const struct mem *vm_memory(const struct vm *vm);
 /* Guest-virtual address in the current virtual mode to guest-physical. */
 bool vm_translate(const struct vm *vm, uint32_t va, uint32_t *gpa);
+/* A user address's translation, both ways it is made (ISA.md section 12):
+ * the guest's own walk of its tables (guest-physical), and the walk the
+ * real processor makes for it under this monitor: the shadow of the
+ * guest's address space, nested paging's two-dimensional walk, or a
+ * paravirtual kernel's own tables of machine addresses. For debuggers. */
+struct vm_page_walk {
+	bool paging;             /* the guest's user mode pages */
+	struct cpu_walk guest;   /* its walk (addresses guest-physical) */
+	const char *how;         /* "bare", "shadow", "nested", "direct", "interpreted" */
+	bool has_real;           /* a real walk exists (the shadow may lack the entry yet) */
+	struct cpu_walk real;    /* the real processor's walk (real physical addresses) */
+	uint32_t region_base;    /* real physical address of guest-physical 0 */
+};
+void vm_page_walk(const struct vm *vm, uint32_t va, struct vm_page_walk *w);
 /* The console bytes written so far (needs capture), and their number. */
 const char *vm_console(const struct vm *vm, size_t *len);
 /* The VM's (virtual) devices: for a tool to attach terminal input. */

@@ -193,6 +193,11 @@ bool vmm_shadow_active(const struct vm *vm);
 uint32_t vmm_shadow_root(struct vm *vm, bool supervisor);
 /* The guest wrote its ptb (already in the virtual CPU). */
 void vmm_shadow_ptb_written(struct vm *vm);
+/* The shadow directory of the guest's current address space, if one is
+ * built (no side effects: for displays); else 0. */
+uint32_t vmm_shadow_peek(const struct vm *vm);
+/* hwassist.c: the nested table's directory, once built; else 0. */
+uint32_t vmm_hw_nested(const struct vm *vm);
 /* Guest-physical [gpa, gpa + len) was written behind the shadows' back
  * (an interpreted store, a device's DMA, a debugger): keep them exact. */
 void vmm_shadow_written(struct vm *vm, uint32_t gpa, uint32_t len);

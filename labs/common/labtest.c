@@ -263,9 +263,101 @@ bool lab_equivalent(const struct lab_run *r, const struct image *img, enum vmm_m
 	return same;
 }
 
+static const char *const program_include[] = { "guest-os/include", NULL };
+
+void lab_run_program(const char *path, const struct lab_run *r, struct lab_result *out)
+{
+	struct image img;
+
+	lab_assemble_file(path, program_include, &img);
+	lab_run_image(r, &img, out);
+	image_free(&img);
+}
+
+/* Is the table the real CPU runs on now the monitor's, and does it map
+ * only the region [base, base + size)? */
+static bool real_table_confined(const struct vm *vm, char *why, size_t len)
+{
+	const struct cpu *c = vm_real_cpu(vm);
+	const struct mem *g = vm_memory(vm), *m = &c->mem;
+	uint64_t base = (uint64_t)(g->bytes - m->bytes), end = base + g->size;
+	uint32_t ptb = c->sr[SR_ptb], dir = ptb & PAGE_MASK;
+
+	if (vm_mode(vm) == MODE_BARE || !(ptb & PTB_P))
+		return true;
+	if ((uint64_t)dir + PAGE_SIZE > m->size || (dir + PAGE_SIZE > base && dir < end)) {
+		snprintf(why, len, "the real processor's directory, at real 0x%x, is not the "
+			 "monitor's (the region is 0x%llx..0x%llx)", dir, (unsigned long long)base,
+			 (unsigned long long)end);
+		return false;
+	}
+	for (uint32_t i = 0; i < 1024; i++) {
+		uint32_t pde = mem_load32(m, dir + 4 * i), t = pde & PAGE_MASK;
+		if (!(pde & PTE_V))
+			continue;
+		if ((uint64_t)t + PAGE_SIZE > m->size || (t + PAGE_SIZE > base && t < end)) {
+			snprintf(why, len, "directory entry %u names a table at real 0x%x: %s", i, t,
+				 t < end && t + PAGE_SIZE > base ? "inside the guest's region, where the "
+				 "guest can write it" : "outside real memory");
+			return false;
+		}
+		for (uint32_t j = 0; j < 1024; j++) {
+			uint32_t pte = mem_load32(m, t + 4 * j), f = pte & PAGE_MASK;
+			if ((pte & PTE_V) && (f < base || (uint64_t)f + PAGE_SIZE > end)) {
+				snprintf(why, len, "virtual 0x%08x maps real 0x%x, outside the guest's "
+					 "region 0x%llx..0x%llx: the monitor's own memory",
+					 i << 22 | j << 12, f, (unsigned long long)base,
+					 (unsigned long long)end);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+bool lab_run_confined(const struct lab_run *r, const struct image *img, uint64_t piece, char *why,
+		      size_t len)
+{
+	struct vm *vm = lab_vm(r, img);
+	uint64_t max = r->max_steps ? r->max_steps : LAB_MAX_STEPS;
+	bool ok = true;
+
+	*why = 0;
+	while (ok && vm_retired(vm) < max) {
+		enum cpu_stop s = vm_run(vm, piece);
+		ok = real_table_confined(vm, why, len);
+		if (s != STOP_LIMIT)
+			break;
+	}
+	if (ok && !vm_vmm_intact(vm)) {
+		snprintf(why, len, "the monitor's own memory was written");
+		ok = false;
+	}
+	vm_destroy(vm);
+	return ok;
+}
+
+void lab_expect_guest_equivalent(const struct lab_run *r, enum vmm_mode mode)
+{
+	struct lab_run run = *r;
+	const char *kernel = r->kernel ? r->kernel : "guest/kernel.elf";
+	struct image img;
+	char disk[4096];
+	char *why = NULL;
+
+	snprintf(disk, sizeof disk, "%s", r->disk ? r->disk : lab_build_path("guest/disk.img"));
+	run.disk = disk;
+	lab_read_image(lab_build_path(kernel), &img);
+	cr_expect(lab_equivalent(&run, &img, MODE_BARE, mode, &why),
+		  "Popek and Goldberg's equivalence fails: %s under %s%s%s is not the bare machine "
+		  "to its guest:\n%s", kernel, vmm_mode_name(mode), r->nonvirt ? " --nonvirt=" : "",
+		  r->nonvirt ? r->nonvirt : "", why ? why : "");
+	free(why);
+	image_free(&img);
+}
+
 void lab_expect_program(const char *path, enum vmm_mode mode, const struct lab_run *r)
 {
-	static const char *const inc[] = { "guest-os/include", NULL };
 	struct lab_run run = { 0 };
 	struct lab_result bare, virt;
 	struct image img;
@@ -273,7 +365,7 @@ void lab_expect_program(const char *path, enum vmm_mode mode, const struct lab_r
 
 	if (r)
 		run = *r;
-	lab_assemble_file(path, inc, &img);
+	lab_assemble_file(path, program_include, &img);
 	run.mode = MODE_BARE;
 	lab_run_image(&run, &img, &bare);
 	cr_assert(bare.halted && bare.code == 0,
@@ -380,6 +472,20 @@ char *lab_sh(const char *cmd, int *status)
 	n = pclose(p);
 	*status = (n != -1 && WIFEXITED(n)) ? WEXITSTATUS(n) : -1;
 	return out;
+}
+
+void lab_first_difference(const char *a, const char *b, const char *name_a, const char *name_b,
+			  char *buf, size_t len)
+{
+	size_t i = 0, line = 0;
+
+	while (a[i] && a[i] == b[i]) {
+		if (a[i] == '\n')
+			line = i + 1;
+		i++;
+	}
+	snprintf(buf, len, "%s:  %.*s\n%s:  %.*s", name_a, (int)strcspn(a + line, "\n"), a + line,
+		 name_b, (int)strcspn(b + line, "\n"), b + line);
 }
 
 const char *lab_tail(const char *text, size_t n)

@@ -4,8 +4,9 @@
  *       program from a file or from text; running an image or the guest OS
  *       in a mode and keeping what it printed and how it stopped; comparing
  *       two modes with the equivalence diff and saying where they part;
- *       running a command of the tree; assertions whose messages tell a
- *       student what was expected and what came instead.
+ *       checking that the tables a monitor runs a paged guest on map only
+ *       its region; running a command of the tree; assertions whose
+ *       messages tell a student what was expected and what came instead.
  * Not:  any lab's checks (labs/labN/tests, labs/labN/hidden).
  *
  * The tests run from the top of the tree being graded (the grader's
@@ -91,12 +92,33 @@ bool lab_load_image(void *ctx, struct vm *vm, char *err, size_t errlen);
 bool lab_equivalent(const struct lab_run *r, const struct image *img, enum vmm_mode a,
 		    enum vmm_mode b, char **why);
 
+/* Boot the guest OS (r->kernel under BUILD, or guest/kernel.elf; r->disk,
+ * or BUILD/guest/disk.img) bare and under mode with r's options, step by
+ * step, and fail the test with the first difference unless the guest can
+ * tell nothing apart (Popek and Goldberg's equivalence). */
+void lab_expect_guest_equivalent(const struct lab_run *r, enum vmm_mode mode);
+
 /* The check every lab's test programs share: assemble path (a program that
  * checks itself and halts with 0 when every check passed, or with the number
  * of the check that failed: its comments say which), run it bare and under
  * mode with r's options; fail unless both halt with 0 and the guest sees no
  * difference. r may be NULL. */
 void lab_expect_program(const char *path, enum vmm_mode mode, const struct lab_run *r);
+
+/* Assemble the program at path (guest-os/include on the include path, and
+ * its own directory for .include) and run it as r says. */
+void lab_run_program(const char *path, const struct lab_run *r, struct lab_result *out);
+
+/* Resource control for a monitor that runs a paged guest on page tables of
+ * its own (shadow paging): run img as r says, in pieces of `piece` guest
+ * instructions, and after each piece look at the table the real processor
+ * runs on (its ptb, when paging is on there): every table of it must lie
+ * outside the VM's region, where the guest cannot write it, and every page
+ * it maps must lie inside the region, whole. True when that held after
+ * every piece and the monitor's own memory is untouched (vm_vmm_intact);
+ * else false, with the first stray entry in why (len bytes). */
+bool lab_run_confined(const struct lab_run *r, const struct image *img, uint64_t piece, char *why,
+		      size_t len);
 
 /* A disk for the guest OS holding user programs: each entry of progs (NULL
  * terminated) is "NAME=FILE.s", assembled with guest-os/include and
@@ -112,6 +134,11 @@ void lab_boot_programs(const struct lab_run *r, const char *const *progs, struct
  * /dev/null; its standard output and error in a malloc'd string, its exit
  * status in *status (-1 if it did not exit). */
 char *lab_sh(const char *cmd, int *status);
+
+/* The first line where two console transcripts a and b part, for a
+ * message: "NAME_A: line\nNAME_B: line" in buf. */
+void lab_first_difference(const char *a, const char *b, const char *name_a, const char *name_b,
+			  char *buf, size_t len);
 
 /* Fail the test unless text contains line (a substring), showing text. */
 void lab_expect_output(const char *text, const char *want, const char *what);

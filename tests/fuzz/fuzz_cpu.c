@@ -6,14 +6,20 @@
  *       machine never writes outside its memory (guard zones around it stay
  *       as filled); a user-mode program confined by base and limit, under a
  *       small fixed kernel, changes nothing outside its window but the
- *       kernel's trap counter, whatever --nonvirt takes away; and three
- *       ways to run it agree exactly: the computed-goto loop, the switch
- *       loop, and single steps (cpu_step promises cpu_run's semantics).
+ *       kernel's trap counter, whatever --nonvirt takes away; a paged user
+ *       program, on random page tables it cannot write, changes nothing
+ *       but the pages they let it write, their entries' accessed and dirty
+ *       bits and that counter; and four ways to run it agree exactly: the
+ *       computed-goto loops, the switch loops (each the plain build and the
+ *       paged one, handing over as cpu_run does), and single steps through
+ *       each (cpu_step promises cpu_run's semantics; the TLB is invisible).
  * Not:  any VMM (fuzz_vmm.c).
  *
  * Input: a header of configuration bytes (read_setup), console input,
- * then the program, one instruction per few bytes (fuzz_insn).
+ * page tables when paged (fuzz_page_tables), then the program, one
+ * instruction per few bytes (fuzz_insn).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +41,10 @@ struct setup {
 	uint32_t mem_size;
 	bool user;              /* confined: user mode under the fixed kernel */
 	uint32_t base, limit;   /* the user window */
+	bool paged;             /* user mode on page tables instead of the window */
+	bool exposed;           /* and the tables let it write them */
+	uint32_t ptb;
+	uint8_t tables[FUZZ_PT_MEM]; /* paged: memory with the tables in it */
 	uint32_t psw;           /* the starting psw */
 	unsigned nonvirt;
 	uint32_t timer;
@@ -79,7 +89,14 @@ static void read_setup(struct fuzz_in *in, struct setup *s)
 	s->timer = flags & 0x10 ? timer : 0;
 	s->disk_sectors = flags & 0x20 ? 1u + (nv & 3) : 0;
 	s->input = fuzz_bytes(in, ninput, &s->input_len);
-	while (in->n && s->nprog < MAX_WORDS)
+	/* Paged: the program at virtual 0 (physical FUZZ_PT_CODE), one page. */
+	s->paged = s->user && (flags & 0x40);
+	if (s->paged) {
+		s->exposed = flags & 0x80;
+		s->mem_size = FUZZ_PT_MEM + FUZZ_PT_TAIL * ((size >> 2) & 3); /* a partial page? */
+		s->ptb = fuzz_page_tables(in, s->tables, s->exposed);
+	}
+	while (in->n && s->nprog < (s->paged ? PAGE_SIZE / 4 : MAX_WORDS))
 		s->prog[s->nprog++] = fuzz_insn(in);
 }
 
@@ -104,6 +121,9 @@ static void rig_init(struct rig *g, const struct setup *s)
 		dev_disk_set(&g->d, disk, s->disk_sectors * DISK_SECTOR_SIZE);
 	/* cpu_init, but with memory that is a window of the guarded buffer. */
 	g->c.mem = mem_view(&g->host, GUARD, s->mem_size);
+	FUZZ_CHECK(H, cpu_tlb_init(&g->c), "out of host memory");
+	if (s->paged) /* the directory and the two tables; the rest is zero */
+		mem_write(&g->c.mem, FUZZ_PT_DIR, s->tables + FUZZ_PT_DIR, FUZZ_PT_CODE - FUZZ_PT_DIR);
 	g->c.dev = &g->d;
 	g->c.psw = s->psw;
 	g->c.nonvirt = s->nonvirt;
@@ -111,33 +131,64 @@ static void rig_init(struct rig *g, const struct setup *s)
 	if (s->user) {
 		/* The kernel's boot code is not run: the state is set here. */
 		uint32_t k[FUZZ_K_END / 4];
-		fuzz_kernel(k, s->base, s->limit, (uint16_t)s->timer, s->psw & PSW_IE);
+		fuzz_kernel(k, s->base, s->limit, s->ptb, (uint16_t)s->timer, s->psw & PSW_IE);
 		mem_write(&g->c.mem, 0, k, sizeof k);
 		g->c.sr[SR_tvec] = FUZZ_K_TVEC;
 		g->c.sr[SR_base] = s->base;
 		g->c.sr[SR_limit] = s->limit;
+		g->c.sr[SR_ptb] = s->ptb;
 	}
-	mem_write(&g->c.mem, s->user ? s->base : 0, s->prog,
-	          (uint32_t)(s->nprog * 4 < s->mem_size - (s->user ? s->base : 0)
-	                             ? s->nprog * 4
-	                             : s->mem_size - (s->user ? s->base : 0)));
+	{
+		uint32_t at = s->paged ? FUZZ_PT_CODE : s->user ? s->base : 0;
+		uint32_t room = s->mem_size - at;
+		mem_write(&g->c.mem, at, s->prog, (uint32_t)(s->nprog * 4 < room ? s->nprog * 4 : room));
+	}
 }
 
 static void rig_free(struct rig *g)
 {
+	cpu_tlb_free(&g->c);
 	mem_free(&g->host);
 	dev_free(&g->d);
 }
 
 typedef enum cpu_stop (*engine_fn)(struct cpu *c, uint64_t max, bool step);
 
+/* A build of the dispatch loop: its plain and paged halves. */
+static const struct engine {
+	engine_fn plain, paged;
+	const char *name;
+} engines[] = {
+	{ cpu_exec_goto, cpu_exec_paged_goto, "goto loops" },
+	{ cpu_exec_switch, cpu_exec_paged_switch, "switch loops" },
+};
+
+/* Run one build as cpu_run runs the default one: each half hands over to
+ * the other (EXEC_SWITCH) when the mode needs it. */
+static enum cpu_stop run_engine(struct cpu *c, const struct engine *e, uint64_t max, bool step)
+{
+	const uint64_t end = c->retired + max;
+
+	for (uint64_t n = 0;; n++) {
+		enum cpu_stop s;
+		if (c->retired >= end)
+			return STOP_LIMIT;
+		FUZZ_CHECK(H, n < 4 * max + 16, "%s: no progress at pc 0x%x", e->name, c->pc);
+		s = cpu_paging(c) ? e->paged(c, end - c->retired, step)
+		                  : e->plain(c, end - c->retired, step);
+		if ((int)s != EXEC_SWITCH)
+			return s;
+	}
+}
+
 /* Single steps, as a debugger makes them, to the same instruction count. */
-static enum cpu_stop run_stepping(struct cpu *c, uint64_t max)
+static enum cpu_stop run_stepping(struct cpu *c, const struct engine *e, uint64_t max)
 {
 	enum cpu_stop s = STOP_LIMIT;
 	for (uint64_t n = 0; c->retired < max && s == STOP_LIMIT; n++) {
-		FUZZ_CHECK(H, n < 4 * max + 16, "cpu_step makes no progress at pc 0x%x", c->pc);
-		s = cpu_exec_goto(c, 1, true);
+		FUZZ_CHECK(H, n < 4 * max + 16, "%s: a step makes no progress at pc 0x%x", e->name,
+		           c->pc);
+		s = run_engine(c, e, 1, true);
 	}
 	return s;
 }
@@ -165,8 +216,19 @@ static void check_run(const struct rig *g, const struct setup *s, enum cpu_stop 
 		           "%s: the machine wrote outside its memory, %u bytes %s it", how,
 		           g->host.bytes[i] != guard_byte(i) ? GUARD - i : i + 1,
 		           g->host.bytes[i] != guard_byte(i) ? "below" : "above");
-	if (!s->user)
+	if (!s->user || s->exposed)
 		return;
+	if (s->paged) {
+		/* Resource control by paging: tables the user cannot write. */
+		static uint8_t may[FUZZ_PT_MEM]; /* test-only scratch, one harness per process */
+		fuzz_user_may_change(before, may);
+		memset(may + FUZZ_K_COUNT, 0xFF, 4);
+		for (uint32_t a = 0; a < s->mem_size; a++)
+			FUZZ_CHECK(H, ((c->mem.bytes[a] ^ before[a]) & ~(a < FUZZ_PT_MEM ? may[a] : 0)) == 0,
+			           "%s: a paged user program (nonvirt 0x%x) changed physical 0x%x from "
+			           "0x%02x to 0x%02x", how, s->nonvirt, a, before[a], c->mem.bytes[a]);
+		return;
+	}
 	/* Resource control on the bare machine: base and limit confine user mode. */
 	for (uint32_t a = 0; a < s->mem_size; a++) {
 		bool in_window = a >= s->base && a - s->base < s->limit;
@@ -216,37 +278,38 @@ static void compare(const struct rig *a, const struct rig *b, const char *how)
 
 int fuzz_cpu(const uint8_t *data, size_t size)
 {
-	static const struct {
-		engine_fn engine;
-		const char *name;
-	} engines[] = { { cpu_exec_goto, "goto loop" }, { cpu_exec_switch, "switch loop" } };
+	enum { RUNS = 4 };
+	static const char *const how[RUNS] = { "goto loops", "switch loops",
+	                                       "single steps (goto)", "single steps (switch)" };
 	struct fuzz_in in = { data, size };
 	struct setup *s = malloc(sizeof *s);
-	struct rig *g = malloc(3 * sizeof *g);
+	struct rig *g = malloc(RUNS * sizeof *g);
 	uint8_t *before;
-	enum cpu_stop stop[3];
+	enum cpu_stop stop[RUNS];
 	uint64_t ran = 0;
 
 	FUZZ_CHECK(H, s && g, "out of host memory");
 	read_setup(&in, s);
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < RUNS; k++) {
+		const struct engine *e = &engines[k % 2];
 		rig_init(&g[k], s);
 		before = malloc(s->mem_size);
 		FUZZ_CHECK(H, before, "out of host memory");
 		memcpy(before, g[k].c.mem.bytes, s->mem_size);
-		stop[k] = k < 2 ? engines[k].engine(&g[k].c, MAX_STEPS, false)
-		                : run_stepping(&g[k].c, MAX_STEPS);
-		check_run(&g[k], s, stop[k], before, k < 2 ? engines[k].name : "single steps");
+		stop[k] = k < 2 ? run_engine(&g[k].c, e, MAX_STEPS, false)
+		                : run_stepping(&g[k].c, e, MAX_STEPS);
+		check_run(&g[k], s, stop[k], before, how[k]);
 		ran += g[k].c.retired;
 		free(before);
 	}
-	FUZZ_CHECK(H, stop[0] == stop[1], "goto loop stopped with %d, switch loop with %d",
-	           (int)stop[0], (int)stop[1]);
-	compare(&g[0], &g[1], "goto and switch loops");
-	FUZZ_CHECK(H, stop[0] == stop[2], "a run stopped with %d, single steps with %d", (int)stop[0],
-	           (int)stop[2]);
-	compare(&g[0], &g[2], "a run and single steps");
-	for (int k = 0; k < 3; k++)
+	for (int k = 1; k < RUNS; k++) {
+		char pair[96];
+		snprintf(pair, sizeof pair, "%s and %s", how[0], how[k]);
+		FUZZ_CHECK(H, stop[0] == stop[k], "%s stopped with %d, %s with %d", how[0],
+		           (int)stop[0], how[k], (int)stop[k]);
+		compare(&g[0], &g[k], pair);
+	}
+	for (int k = 0; k < RUNS; k++)
 		rig_free(&g[k]);
 	free(g);
 	free(s);

@@ -51,7 +51,7 @@ static void make_guest(struct fuzz_in *in, struct guest *g, int i)
 	g->o.cap = cap < 0xC0 ? 0 : cap % 101;
 	if (how & 0x80) {
 		uint32_t base = 0x400 + (uint32_t)(how & 7) * 0x100;
-		fuzz_kernel(g->words, base, 64 + (uint32_t)((how >> 3) & 7) * 128,
+		fuzz_kernel(g->words, base, 64 + (uint32_t)((how >> 3) & 7) * 128, 0,
 			    how & 0x40 ? 50 : 0, how & 1);
 		at = base;
 	}

@@ -13,8 +13,12 @@
  * Not:  the bare CPU's own invariants (fuzz_cpu.c).
  *
  * Input: a header (read_setup), console input, how the guest starts
- * (place_program), then the guest program (fuzz_insn), placed at
- * guest-physical 0 or in a user window above fuzz_kernel.
+ * (place_program: with the header's bit 7, a paged user start, whose page
+ * tables come next, fuzz_page_tables), then the guest program (fuzz_insn),
+ * placed at guest-physical 0, in a user window above fuzz_kernel, or in the
+ * page mapped at virtual 0. Paged guests, under every monitor, meet shadow
+ * paging (trap, hybrid, patch, bt, pv, hw --cpu early: the harness's
+ * default processor is the toy, so hw pages nested; see claims below).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,22 +41,28 @@ enum start { START_KERNEL, START_USER, START_USER_WILD_KERNEL };
 struct setup {
 	struct vm_options opt;
 	enum start start;
+	bool paged;                  /* a user start on page tables (fuzz_page_tables) */
 	uint32_t image[MAX_MEM / 4]; /* guest-physical memory from 0 */
 	uint32_t nimage;             /* words of it to load */
 	uint8_t disk[DISK_BYTES];
 	size_t disk_len;
 	uint64_t pieces_seed;
-	enum vmm_mode pieces_mode;
+	int pieces_run;              /* which of runs[] is made again in pieces */
 };
 
-/* What the guest saw: the observation, how the run stopped, and a digest of
- * every trap it was delivered (cause, detail, epc and when). */
-struct seen {
-	struct vmm_observation o;
-	enum cpu_stop stop;
-	uint64_t ntraps, trap_hash;
-	uint64_t hcalls; /* hypercalls the guest was delivered */
+/* The runs made of every guest: bare, each monitor, and hw on each
+ * processor (toy and modern page with nested tables, early with shadows,
+ * and they differ in which instructions and traps exit). */
+static const struct run {
+	enum vmm_mode mode;
+	enum vmm_cpu cpu;
+} runs[] = {
+	{ MODE_BARE, VMM_CPU_TOY }, { MODE_EMULATE, VMM_CPU_TOY }, { MODE_TRAP, VMM_CPU_TOY },
+	{ MODE_HYBRID, VMM_CPU_TOY }, { MODE_PATCH, VMM_CPU_TOY }, { MODE_BT, VMM_CPU_TOY },
+	{ MODE_HW, VMM_CPU_TOY }, { MODE_HW, VMM_CPU_EARLY }, { MODE_HW, VMM_CPU_MODERN },
+	{ MODE_PV, VMM_CPU_TOY },
 };
+enum { NRUNS = sizeof runs / sizeof runs[0] };
 
 /*
  * P&G's claims, one row per technique (each file's header says what it
@@ -83,25 +93,36 @@ static bool claims_equivalence(enum vmm_mode m, unsigned nonvirt, uint64_t bare_
 	}
 }
 
-/* The program: at 0, or in a user window above the kernel. */
-static void place_program(struct fuzz_in *in, struct setup *s)
+/* The program: at 0, or in a user window above the kernel, or paged: at
+ * virtual 0 on page tables the guest has in its memory (the user may be
+ * let write them: window's bit 0; bits 1 and 2 give the memory a partial
+ * last page), which the kernel's boot turns on. */
+static void place_program(struct fuzz_in *in, struct setup *s, bool paged)
 {
 	uint8_t how = fuzz_byte(in), window = fuzz_byte(in), timer = fuzz_byte(in);
-	uint32_t at = 0, n = 0;
+	uint32_t at = 0, n = 0, max = MAX_WORDS;
 
 	s->start = how < 0x80 ? START_KERNEL : how < 0xC0 ? START_USER : START_USER_WILD_KERNEL;
 	if (s->start != START_KERNEL) {
 		uint32_t base = 0x400 + (uint32_t)(window & 7) * 0x100;
 		uint32_t limit = 64 + (uint32_t)(window >> 3) * 128; /* may pass the end: clamped */
+		uint32_t ptb = 0;
 		if (s->opt.mem_size < 4096)
 			s->opt.mem_size = 4096;
-		fuzz_kernel(s->image, base, limit, timer & 0x80 ? timer & 0x7F : 0, how & 1);
+		if (paged) {
+			s->paged = true;
+			s->opt.mem_size = FUZZ_PT_MEM + FUZZ_PT_TAIL * ((window >> 1) & 3);
+			ptb = fuzz_page_tables(in, (uint8_t *)s->image, window & 1);
+			base = FUZZ_PT_CODE;
+			max = 1024; /* one page: the program's */
+		}
+		fuzz_kernel(s->image, base, limit, ptb, timer & 0x80 ? timer & 0x7F : 0, how & 1);
 		if (s->start == START_USER_WILD_KERNEL)
 			for (uint32_t a = FUZZ_K_TVEC; a < FUZZ_K_END; a += 4)
 				s->image[a / 4] = fuzz_insn(in);
 		at = base;
 	}
-	while (in->n && n < MAX_WORDS && at + 4 * n < s->opt.mem_size)
+	while (in->n && n < max && at + 4 * n < s->opt.mem_size)
 		s->image[at / 4 + n++] = fuzz_insn(in);
 	s->nimage = at / 4 + n;
 	if (s->start != START_KERNEL && s->nimage < FUZZ_K_END / 4)
@@ -135,8 +156,8 @@ static void read_setup(struct fuzz_in *in, struct setup *s)
 	for (size_t i = 0; i < s->disk_len; i++)
 		s->disk[i] = (uint8_t)(i * 31 + (i >> 9));
 	s->pieces_seed = (uint64_t)nv << 8 | flags | 1;
-	s->pieces_mode = (enum vmm_mode)((nv ^ flags) % MODE_COUNT);
-	place_program(in, s);
+	s->pieces_run = (nv ^ flags) % NRUNS;
+	place_program(in, s, flags & 0x80);
 }
 
 /* The equivalence diff's loader: the program and the disk. */
@@ -154,42 +175,30 @@ static bool load(void *ctx, struct vm *vm, char *err, size_t errlen)
 	return true;
 }
 
-static void record(void *ctx, const struct vm *vm, const struct vm_event *e)
-{
-	struct seen *w = ctx;
-	const uint64_t v[] = { e->index, (uint64_t)e->cause, e->detail, e->epc };
-	(void)vm;
-	if (e->action != VM_DELIVERED && e->action != VM_REFLECTED && e->action != VM_INJECTED)
-		return; /* the monitor's own business, invisible to the guest */
-	w->ntraps++;
-	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-		w->trap_hash = (w->trap_hash ^ v[i]) * 0x100000001b3u;
-}
-
-static struct vm *make_vm(const struct setup *s, enum vmm_mode m, struct seen *w)
+static struct vm *make_vm(const struct setup *s, const struct run *r, struct fuzz_seen *w)
 {
 	struct vm_options o = s->opt;
 	struct vm *vm;
 	char err[256];
 
-	o.mode = m;
-	FUZZ_CHECK(H, vm_create(&vm, &o, err, sizeof err), "%s: vm_create: %s", vmm_mode_name(m),
-	           err);
-	FUZZ_CHECK(H, load((void *)s, vm, err, sizeof err), "%s: %s", vmm_mode_name(m), err);
-	memset(w, 0, sizeof *w);
-	w->trap_hash = 0xcbf29ce484222325u;
-	vm_set_event_hook(vm, record, w);
+	o.mode = r->mode;
+	o.cpu = r->cpu;
+	FUZZ_CHECK(H, vm_create(&vm, &o, err, sizeof err), "%s: vm_create: %s",
+	           vmm_mode_name(r->mode), err);
+	FUZZ_CHECK(H, load((void *)s, vm, err, sizeof err), "%s: %s", vmm_mode_name(r->mode), err);
+	fuzz_seen_start(vm, w);
 	return vm;
 }
 
 /* The run is over: check how it ended, then take what the guest saw. */
-static void finish(struct vm *vm, const struct setup *s, enum cpu_stop stop, struct seen *w,
+static void finish(struct vm *vm, const struct setup *s, enum cpu_stop stop, struct fuzz_seen *w,
                    const char *how)
 {
-	const char *mode = vmm_mode_name(vm_mode(vm));
 	uint64_t n = vm_retired(vm);
-	struct vm_stats st;
+	char mode[48];
 
+	snprintf(mode, sizeof mode, "%s --cpu %s", vmm_mode_name(vm_mode(vm)),
+	         vmm_cpu_name(vm_cpu(vm)));
 	FUZZ_CHECK(H, stop == STOP_HALT || stop == STOP_IDLE || stop == STOP_FAULT ||
 	                      (stop == STOP_LIMIT && vm_at_step_limit(vm)),
 	           "%s, %s: the run ended with %s (%d) after %llu instructions", mode, how,
@@ -203,58 +212,42 @@ static void finish(struct vm *vm, const struct setup *s, enum cpu_stop stop, str
 	FUZZ_CHECK(H, vm_vmm_intact(vm),
 	           "%s, %s: resource control: the guest changed the VMM's own memory", mode, how);
 	FUZZ_CHECK(H, vm_reg(vm, 0) == 0, "%s, %s: r0 is 0x%x", mode, how, vm_reg(vm, 0));
-	vmm_observe(vm, &w->o);
-	w->stop = stop;
-	vm_get_stats(vm, &st);
-	w->hcalls = st.guest_traps[CAUSE_HYPERCALL];
+	fuzz_seen_finish(vm, stop, w);
 	FUZZ_CHECK(H, w->o.console_len <= MAX_OUTPUT, "%s, %s: %zu console bytes kept, limit %d",
 	           mode, how, w->o.console_len, MAX_OUTPUT);
 }
 
-/* The first thing two guests saw differently, or NULL. */
-static const char *differs(const struct seen *a, const struct seen *b)
-{
-	if (a->stop != b->stop || a->o.halted != b->o.halted || a->o.halt_code != b->o.halt_code)
-		return "how it stopped";
-	if (a->o.retired != b->o.retired)
-		return "instructions retired";
-	if (a->o.pc != b->o.pc || a->o.psw != b->o.psw)
-		return "pc or psw";
-	if (memcmp(a->o.r, b->o.r, sizeof a->o.r))
-		return "registers";
-	if (memcmp(a->o.sr, b->o.sr, sizeof a->o.sr))
-		return "special registers";
-	if (a->ntraps != b->ntraps || a->trap_hash != b->trap_hash)
-		return "traps delivered";
-	if (a->o.console_len != b->o.console_len ||
-	    memcmp(a->o.console, b->o.console, a->o.console_len))
-		return "console output";
-	if (a->o.mem_hash != b->o.mem_hash)
-		return "memory";
-	return NULL;
-}
-
-/* Bare and mode m ended differently: ask the equivalence diff where they
+/* Bare and run r ended differently: ask the equivalence diff where they
  * part, forgiving a reading of the clock as P&G do. */
-static void explain(const struct setup *s, enum vmm_mode m, const char *what)
+static void explain(const struct setup *s, const struct run *r, const char *what)
 {
 	struct vmm_equiv_spec spec = { .options = s->opt, .load = load, .load_ctx = (void *)s };
 	struct vmm_divergence d;
 	char err[256], text[64] = "?";
+	const char *m = vmm_mode_name(r->mode), *cpu = vmm_cpu_name(r->cpu);
 
-	FUZZ_CHECK(H, vmm_equiv_compare(&spec, MODE_BARE, m, &d, err, sizeof err),
-	           "bare and %s: %s differ, and the diff could not run: %s", vmm_mode_name(m), what,
+	spec.options.cpu = r->cpu;
+	FUZZ_CHECK(H, vmm_equiv_compare(&spec, MODE_BARE, r->mode, &d, err, sizeof err),
+	           "bare and %s --cpu %s: %s differ, and the diff could not run: %s", m, cpu, what,
 	           err);
 	if (d.equivalent) {
+		uint64_t clock = d.npermitted;
 		vmm_divergence_free(&d);
-		return; /* only the clock differed: the permitted exception */
+		/* Only the clock differed: the permitted exception. With no
+		 * reading of it, the whole runs differed where runs of one
+		 * instruction at a time do not: the monitor depends on how a
+		 * run is cut (a paged one once did, on a VM entry). */
+		FUZZ_CHECK(H, clock, "equivalence: bare and %s --cpu %s (nonvirt 0x%x, %u bytes of "
+		           "memory%s) end with other %s, but agree step by step", m, cpu,
+		           s->opt.nonvirt, s->opt.mem_size, s->paged ? ", paged" : "", what);
+		return;
 	}
 	if (d.have_word)
 		dis_word(d.word, d.pc, text, sizeof text);
-	fuzz_fail(H, "equivalence: bare and %s (nonvirt 0x%x, %u bytes of memory) differ in %s "
-	             "after %llu instructions, at pc 0x%08x: 0x%08x %s",
-	          vmm_mode_name(m), s->opt.nonvirt, s->opt.mem_size, d.what ? d.what : what,
-	          (unsigned long long)d.index, d.pc, d.word, text);
+	fuzz_fail(H, "equivalence: bare and %s --cpu %s (nonvirt 0x%x, %u bytes of memory%s) differ "
+	             "in %s after %llu instructions, at pc 0x%08x: 0x%08x %s",
+	          m, cpu, s->opt.nonvirt, s->opt.mem_size, s->paged ? ", paged" : "",
+	          d.what ? d.what : what, (unsigned long long)d.index, d.pc, d.word, text);
 }
 
 static uint32_t xorshift(uint64_t *x)
@@ -298,12 +291,13 @@ static void check_bystander(void)
 }
 
 /* The same guest again in random pieces and single steps. */
-static void check_pieces(const struct setup *s, const struct seen *whole)
+static void check_pieces(const struct setup *s, const struct fuzz_seen *whole)
 {
-	enum vmm_mode m = s->pieces_mode;
+	const struct run *run = &runs[s->pieces_run];
+	enum vmm_mode m = run->mode;
 	uint64_t x = s->pieces_seed;
-	struct seen w;
-	struct vm *vm = make_vm(s, m, &w);
+	struct fuzz_seen w;
+	struct vm *vm = make_vm(s, run, &w);
 	enum cpu_stop stop = STOP_LIMIT;
 	const char *what;
 
@@ -314,7 +308,7 @@ static void check_pieces(const struct setup *s, const struct seen *whole)
 		stop = r & 1 ? vm_step(vm) : vm_run(vm, 1 + (r >> 1) % 97);
 	}
 	finish(vm, s, stop, &w, "in pieces");
-	what = differs(whole, &w);
+	what = fuzz_seen_differs(whole, &w);
 	FUZZ_CHECK(H, !what, "%s: a run in pieces ends with other %s than one run",
 	           vmm_mode_name(m), what);
 	vmm_observation_free(&w.o);
@@ -325,27 +319,27 @@ int fuzz_vmm(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	struct setup *s = malloc(sizeof *s);
-	struct seen w[MODE_COUNT];
+	struct fuzz_seen w[NRUNS];
 	uint64_t ran = 0;
 
 	FUZZ_CHECK(H, s, "out of host memory");
 	check_bystander();
 	read_setup(&in, s);
-	for (int m = 0; m < MODE_COUNT; m++) {
-		struct vm *vm = make_vm(s, (enum vmm_mode)m, &w[m]);
-		finish(vm, s, vm_run(vm, UINT64_MAX), &w[m], "one run");
+	for (int k = 0; k < NRUNS; k++) {
+		struct vm *vm = make_vm(s, &runs[k], &w[k]);
+		finish(vm, s, vm_run(vm, UINT64_MAX), &w[k], "one run");
 		ran += vm_retired(vm);
 		vm_destroy(vm);
 	}
-	for (int m = 1; m < MODE_COUNT; m++) {
-		const char *what = differs(&w[MODE_BARE], &w[m]);
-		if (what && claims_equivalence((enum vmm_mode)m, s->opt.nonvirt, w[MODE_BARE].hcalls))
-			explain(s, (enum vmm_mode)m, what);
+	for (int k = 1; k < NRUNS; k++) {
+		const char *what = fuzz_seen_differs(&w[0], &w[k]);
+		if (what && claims_equivalence(runs[k].mode, s->opt.nonvirt, w[0].hcalls))
+			explain(s, &runs[k], what);
 	}
-	check_pieces(s, &w[s->pieces_mode]);
+	check_pieces(s, &w[s->pieces_run]);
 	check_bystander();
-	for (int m = 0; m < MODE_COUNT; m++)
-		vmm_observation_free(&w[m].o);
+	for (int k = 0; k < NRUNS; k++)
+		vmm_observation_free(&w[k].o);
 	free(s);
 	fuzz_tally(H, ran);
 	return 0;

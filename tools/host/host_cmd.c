@@ -15,16 +15,16 @@
 #include <string.h>
 
 #include "commands.h"
+#include "exitcode.h"
 #include "host_config.h"
 #include "host_report.h"
 #include "host_session.h"
-
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_LIMIT = 124 };
+#include "runopts.h"
 
 static const char usage_line[] =
 	"usage: trapeze host [--vm KEY=VALUE,...]... [--mem BYTES] [--slice CYCLES] [--period N]\n"
 	"                    [--overcommit] [--max-cycles N] [--report] [--consolidation]\n"
-	"                    [--csv FILE] [--chart FILE] [CONFIG]\n";
+	"                    [--timeout SECONDS] [--csv FILE] [--chart FILE] [CONFIG]\n";
 
 static void help(void)
 {
@@ -44,6 +44,7 @@ static void help(void)
 	      "  --period N          slices per accounting period (default 3)\n"
 	      "  --overcommit        VMs that do not fit wait; pv balloons are asked for memory\n"
 	      "  --max-cycles N      stop the host after N cycles of its clock\n"
+	      "  --timeout SECONDS   stop after this much wall-clock time (exit status 123)\n"
 	      "  --report            per VM: instructions, share against weight, exits by\n"
 	      "                      cause, cycles in guest and VMM, memory; the host's\n"
 	      "                      utilisation; memory over time (on standard error)\n"
@@ -67,9 +68,11 @@ static void help(void)
 	      "                      line 'NAME| ...'), input = FILE, nonvirt = x86,\n"
 	      "                      cpu = toy, max-steps = N, max-output = BYTES, tc-size\n\n"
 	      "Exit status: 0 when every VM ran to its end (halt, idle for ever, triple\n"
-	      "fault or its step limit: the report says which); 1 for an error; 2 for a\n"
-	      "usage or config error (nothing is started); 124 when --max-cycles stopped\n"
-	      "the host first.\n", stdout);
+	      "fault or its step limit: the report says which); 1 when a file cannot be\n"
+	      "read (the config, a kernel, an input, a disk) or is not an image; 2 for a\n"
+	      "usage or config error (nothing is started); 120 when an output file cannot\n"
+	      "be written; 123 when --timeout ran out; 124 when --max-cycles stopped the\n"
+	      "host first.\n", stdout);
 }
 
 struct host_args {
@@ -78,6 +81,7 @@ struct host_args {
 	bool report, consolidation;
 	const char *csv, *chart;
 	int nvm_opts;
+	struct runopts ro;        /* --timeout, and the command's name */
 };
 
 static int usage_error(const char *fmt, const char *a)
@@ -142,6 +146,14 @@ static int parse(int argc, char **argv, struct host_args *a)
 			a->nvm_opts++;
 			if (!hostcfg_add_vm(&a->s->cfg, v, a->nvm_opts, err, sizeof err)) {
 				fprintf(stderr, "trapeze: host: %s\n", err);
+				fputs(usage_line, stderr);
+				return EXIT_USAGE;
+			}
+			continue;
+		}
+		if ((v = value("--timeout", argc, argv, &i, &missing))) {
+			if (runopt_timeout_value(&a->ro, v) != 1) {
+				fputs(usage_line, stderr);
 				return EXIT_USAGE;
 			}
 			continue;
@@ -172,7 +184,7 @@ static int parse(int argc, char **argv, struct host_args *a)
 	}
 	if (a->config && !hostcfg_load(&a->s->cfg, a->config, err, sizeof err)) {
 		fprintf(stderr, "trapeze: host: %s\n", err);
-		return EXIT_USAGE;
+		return a->s->cfg.unreadable ? EXIT_INPUT : EXIT_USAGE;
 	}
 	for (int k = 0; k < 4; k++)
 		if (later[k] && !hostcfg_set_host(&a->s->cfg, host_opts[k][1], later[k], err, sizeof err)) {
@@ -194,12 +206,23 @@ static int finish(const struct host_args *a, struct host *h, struct host_session
 	struct host_alone alone[HOST_MAX_VMS];
 	struct host_guest hg[HOST_MAX_VMS];
 	char err[1200];
-	int n = host_nvms(h), status = more ? EXIT_LIMIT : EXIT_OK;
+	int n = host_nvms(h), status = more ? EXIT_STEPS : EXIT_OK;
 
 	/* Every console's last line out before anything is said about them. */
 	for (int i = 0; i < n; i++)
 		fflush(g->console[i]);
 	fflush(stdout);
+	if (more && runopt_timed_out()) {
+		struct host_info hi;
+		char where[64];
+		host_info(h, &hi);
+		snprintf(where, sizeof where, "at host time %llu cycles", (unsigned long long)hi.now);
+		/* What ran is reported as usual; the consolidation is not run. */
+		status = runopt_timeout_exit(&a->ro, where);
+		if (a->report)
+			host_report(stderr, h);
+		return status;
+	}
 	if (more)
 		fprintf(stderr, "trapeze: host: stopped at --max-cycles: host time %llu cycles\n",
 			(unsigned long long)a->s->cfg.max_cycles);
@@ -207,18 +230,18 @@ static int finish(const struct host_args *a, struct host *h, struct host_session
 		host_report(stderr, h);
 	if (!a->consolidation)
 		return a->csv && !host_write_csv(a->csv, h, NULL)
-		       ? (fprintf(stderr, "trapeze: host: error: cannot write %s\n", a->csv), EXIT_ERROR)
+		       ? (fprintf(stderr, "trapeze: host: error: cannot write %s\n", a->csv), EXIT_HOST)
 		       : status;
 	for (int i = 0; i < n; i++)
 		hg[i] = (struct host_guest){ &g->vimg[i], &g->o[i], g->input[i], g->input_len[i] };
 	if (!host_run_alone(hg, n, h, alone, err, sizeof err)) {
 		fprintf(stderr, "trapeze: host: error: %s\n", err);
-		return EXIT_ERROR;
+		return EXIT_HOST;
 	}
 	host_racks_table(stderr, h, alone);
 	if (a->csv && !host_write_csv(a->csv, h, alone)) {
 		fprintf(stderr, "trapeze: host: error: cannot write %s\n", a->csv);
-		return EXIT_ERROR;
+		return EXIT_HOST;
 	}
 	if (a->chart) {
 		if (host_chart(a->chart, h, alone, err, sizeof err))
@@ -239,6 +262,7 @@ int cmd_host(int argc, char **argv)
 	memset(&s, 0, sizeof s);
 	memset(&a, 0, sizeof a);
 	a.s = &s;
+	runopt_init(&a.ro, "host");
 	hostcfg_init(&s.cfg);
 	status = parse(argc, argv, &a);
 	if (status == -1) {
@@ -249,9 +273,12 @@ int cmd_host(int argc, char **argv)
 		return status;
 	status = host_session_open(&s, "host", a.consolidation ? HOST_CONSOLES_CAPTURE : HOST_CONSOLES_OUT);
 	if (!status) {
+		host_set_stop(s.h, runopt_timed_out);
+		runopt_start_timeout(&a.ro);
 		more = host_run(s.h, s.cfg.max_cycles ? s.cfg.max_cycles : UINT64_MAX);
 		status = finish(&a, s.h, &s, more);
 	}
 	host_session_close(&s);
+	runopt_free(&a.ro);
 	return status;
 }

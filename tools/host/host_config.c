@@ -419,6 +419,7 @@ bool hostcfg_load(struct host_config *c, const char *path, char *err, size_t err
 	size_t n;
 	bool ok;
 
+	c->unreadable = true; /* until the text is read */
 	if (!f)
 		return failf(err, errlen, "%s: error: cannot open: %s", path, strerror(errno));
 	buf = malloc(MAX_CONFIG + 1);
@@ -434,6 +435,7 @@ bool hostcfg_load(struct host_config *c, const char *path, char *err, size_t err
 		return failf(err, errlen, "%s: error: %s", path, ok ? "larger than 1 MiB: not a config"
 								 : "read error");
 	}
+	c->unreadable = false;
 	ok = hostcfg_parse(c, path, buf, n, err, errlen);
 	free(buf);
 	return ok;

@@ -64,6 +64,7 @@ struct host_config {
 	const char *file;           /* the config file, or NULL */
 	char dir[HOSTCFG_PATH_MAX]; /* its folder, for relative paths */
 	int host_line[8];           /* the line of each [host] key */
+	bool unreadable;            /* hostcfg_load failed to read the file (not its text) */
 };
 
 /* An empty config: the host's defaults, no VM. */

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "host_session.h"
-
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
 /* ---- each VM's console: a file, or lines prefixed on stdout ------------- */
 
@@ -53,13 +52,16 @@ static int key_of_message(const char *msg)
 	return -1;
 }
 
-static int vm_error(const struct host_config *c, const char *cmd, int i, int key, const char *msg)
+/* Says what is wrong with VM i (where its config said it) and returns
+ * status. */
+static int vm_error(const struct host_config *c, const char *cmd, int i, int key, const char *msg,
+		    int status)
 {
 	char where[HOSTCFG_PATH_MAX + 64];
 
 	hostcfg_where(c, i, key, where, sizeof where);
 	fprintf(stderr, "trapeze: %s: %s%s\n", cmd, where, msg);
-	return EXIT_USAGE;
+	return status;
 }
 
 static bool read_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
@@ -109,14 +111,14 @@ static int prepare(struct host_session *g, const char *cmd, enum host_consoles h
 		g->o[i] = m->o;
 		if (!image_read(m->kernel, &g->img[i], err, sizeof err) ||
 		    !image_vm_form(&g->img[i], &g->vimg[i], &g->segs[i], err, sizeof err))
-			return vm_error(c, cmd, i, KEY_KERNEL, err);
+			return vm_error(c, cmd, i, KEY_KERNEL, err, EXIT_INPUT);
 		g->vimg[i].name = m->kernel;
 		g->o[i].image = &g->vimg[i];
 		g->o[i].vm.disk_path = m->disk[0] ? m->disk : NULL;
 		g->o[i].vm.capture = how != HOST_CONSOLES_OUT;
 		if (m->input[0]) {
 			if (!read_file(m->input, &g->input[i], &g->input_len[i], err, sizeof err))
-				return vm_error(c, cmd, i, KEY_INPUT, err);
+				return vm_error(c, cmd, i, KEY_INPUT, err, EXIT_INPUT);
 			g->o[i].vm.input = g->input[i];
 			g->o[i].vm.input_len = g->input_len[i];
 		}
@@ -126,7 +128,7 @@ static int prepare(struct host_session *g, const char *cmd, enum host_consoles h
 			g->console[i] = fopen(m->console, "w");
 			if (!g->console[i]) {
 				snprintf(err, sizeof err, "console '%s': %s", m->console, strerror(errno));
-				return vm_error(c, cmd, i, KEY_CONSOLE, err);
+				return vm_error(c, cmd, i, KEY_CONSOLE, err, EXIT_HOST);
 			}
 		} else {
 			cookie_io_functions_t fns = { .write = prefix_write, .close = prefix_close };
@@ -134,7 +136,7 @@ static int prepare(struct host_session *g, const char *cmd, enum host_consoles h
 			g->console[i] = fopencookie(&g->prefix[i], "w", fns);
 			if (!g->console[i]) {
 				fprintf(stderr, "trapeze: %s: error: out of memory\n", cmd);
-				return EXIT_ERROR;
+				return EXIT_HOST;
 			}
 			/* A line at a time: the VMs' lines interleave as the
 			 * schedule ran them, whole. */
@@ -154,13 +156,17 @@ int host_session_open(struct host_session *s, const char *cmd, enum host_console
 		return status;
 	if (host_create(&s->h, &s->cfg.host, s->o, s->cfg.nvms, err, sizeof err, &culprit))
 		return 0;
-	if (culprit >= 0)
-		return vm_error(&s->cfg, cmd, culprit, key_of_message(err), err);
+	if (culprit >= 0) {
+		int key = key_of_message(err);
+		/* A disk image that cannot be read is an input error; the rest
+		 * (does not fit, overlaps, a bad setting) is the config's. */
+		return vm_error(&s->cfg, cmd, culprit, key, err, key == KEY_DISK ? EXIT_INPUT : EXIT_USAGE);
+	}
 	if (s->cfg.file)
 		fprintf(stderr, "trapeze: %s: %s: error: %s\n", cmd, s->cfg.file, err);
 	else
 		fprintf(stderr, "trapeze: %s: error: %s\n", cmd, err);
-	return 2;
+	return EXIT_USAGE;
 }
 
 int host_session_start(struct host_session *s, const char *path, const char *cmd, enum host_consoles how)
@@ -171,7 +177,7 @@ int host_session_start(struct host_session *s, const char *path, const char *cmd
 	hostcfg_init(&s->cfg);
 	if (!hostcfg_load(&s->cfg, path, err, sizeof err) || !hostcfg_check(&s->cfg, err, sizeof err)) {
 		fprintf(stderr, "trapeze: %s: %s\n", cmd, err);
-		return EXIT_USAGE;
+		return s->cfg.unreadable ? EXIT_INPUT : EXIT_USAGE;
 	}
 	return host_session_open(s, cmd, how);
 }

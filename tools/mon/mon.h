@@ -204,6 +204,10 @@ void mon_show_breaks(const struct mon *m, FILE *out);
 void mon_show_stats(const struct mon *m, FILE *out);
 /* info vms: the host's VMs, the selected one marked '*'. */
 void mon_show_vms(const struct mon *m, FILE *out);
+/* info pagetable VA: the walk, the guest's and the real processor's. */
+void mon_show_pagetable(const struct mon *m, uint32_t va, FILE *out);
+/* info tlb: the real processor's TLB and its counters. */
+void mon_show_tlb(const struct mon *m, FILE *out);
 /* x/NFMT: count units of size ('b', 'h', 'w') in format fmt (x d u c s i). */
 bool mon_examine(struct mon *m, uint32_t va, unsigned count, char fmt, char size, FILE *out);
 /* count instructions from va, the pc marked "=>". */

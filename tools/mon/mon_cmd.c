@@ -296,12 +296,13 @@ static enum mon_status info_registers(struct call *c, const char *names)
 
 static enum mon_status do_info(struct call *c)
 {
-	static const char *const what[] = { "registers", "exits", "breakpoints", "vms" };
-	char word[32] = "";
+	static const char *const what[] = { "registers", "exits", "breakpoints", "tlb", "pagetable", "vms" };
+	char word[32] = "", err[128];
 	int n = 0, found = -1;
+	uint32_t va;
 
 	sscanf(c->args, "%31s%n", word, &n);
-	for (int i = 0; i < 4 && word[0]; i++) {
+	for (int i = 0; i < 6 && word[0]; i++) {
 		if (!strncmp(what[i], word, strlen(word))) {
 			if (found >= 0)
 				return error(c, "ambiguous 'info %s'", word);
@@ -309,13 +310,21 @@ static enum mon_status do_info(struct call *c)
 		}
 	}
 	if (found < 0)
-		return error(c, "%s", "info what? registers, exits, breakpoints or vms");
+		return error(c, "%s", "info what? registers, exits, breakpoints, tlb, pagetable or vms");
 	if (found == 0)
 		return info_registers(c, c->args + n);
+	if (found == 4) {
+		if (!mon_eval(c->m, c->args + n, &va, err, sizeof err))
+			return error(c, "info pagetable ADDR: %s", err);
+		mon_show_pagetable(c->m, va, c->out);
+		return MON_OK;
+	}
 	if (found == 1)
 		mon_show_exits(c->m, c->out);
 	else if (found == 2)
 		mon_show_breaks(c->m, c->out);
+	else if (found == 3)
+		mon_show_tlb(c->m, c->out);
 	else if (!c->m->host)
 		return error(c, "%s", "no host: one VM only (trapeze mon --host CONFIG runs several)");
 	else
@@ -480,9 +489,13 @@ static const struct command commands[] = {
 	  "Stop when the pc reaches ADDR (default: the pc): a number, a symbol,\n"
 	  "a $register, or sums of them (kprintf+8)." },
 	{ "delete", "d", do_delete, "delete [N]", "Delete breakpoint N, or all of them." },
-	{ "info", "i", do_info, "info registers [NAME...] | exits | breakpoints | vms",
+	{ "info", "i", do_info, "info registers [NAME...] | exits | breakpoints | tlb | pagetable ADDR | vms",
 	  "registers: the guest's virtual CPU and the real CPU beside it.\n"
 	  "exits: VM exits by reason and the last traps and exits, with what the VMM did.\n"
+	  "tlb: the real processor's TLB: its context, counters and entries.\n"
+	  "pagetable ADDR: the user address's walk, each level's entry: through the guest's\n"
+	  "tables (guest virtual to guest physical to machine physical), and through\n"
+	  "what the real processor walks: the shadow, or nested paging's two tables.\n"
 	  "vms: on a host, every VM: its state, share of the processor, exits." },
 	{ "x", NULL, do_examine, "x/NFMT [ADDR]",
 	  "Examine memory: N units in format x (hex), d, u (decimal), c (chars),\n"

@@ -55,6 +55,35 @@ static void print_translation(const struct vm_stats *s)
 			(unsigned long long)p->hits, (unsigned long long)p->rewritten);
 }
 
+/* Memory virtualisation (vmm/shadow.c, hwassist.c, pv_paging.c): the page
+ * faults by kind, and the monitor's tables. */
+static void print_paging(const struct vm_stats *s)
+{
+	const struct vm_mmu_stats *m = &s->mmu;
+
+	if (m->hidden || m->true_faults || m->tracing)
+		fprintf(stderr, "  %-22s %llu hidden (the shadow lacked it), %llu true (the guest's "
+			"own), %llu tracing (writes to its page tables)\n", "page faults",
+			(unsigned long long)m->hidden, (unsigned long long)m->true_faults,
+			(unsigned long long)m->tracing);
+	if (m->spaces)
+		fprintf(stderr, "  %-22s %llu address spaces shadowed, %llu switches, %llu entries "
+			"resynced, %llu evicted; pool %llu of %llu pages (at most %llu)\n", "shadow tables",
+			(unsigned long long)m->spaces, (unsigned long long)m->switches,
+			(unsigned long long)m->resyncs, (unsigned long long)m->evictions,
+			(unsigned long long)m->pool_pages, (unsigned long long)m->pool_size,
+			(unsigned long long)m->pool_peak);
+	if (m->nested_refs)
+		fprintf(stderr, "  %-22s %llu references to the nested table in TLB misses' walks\n",
+			"nested paging", (unsigned long long)m->nested_refs);
+	if (m->updates || m->refused)
+		fprintf(stderr, "  %-22s %llu page-table updates checked and made, %llu refused\n",
+			"direct paging", (unsigned long long)m->updates, (unsigned long long)m->refused);
+	if (s->bt.adaptive)
+		fprintf(stderr, "  %-22s %llu stores retranslated as callouts (they wrote page "
+			"tables)\n", "adaptive translation", (unsigned long long)s->bt.adaptive);
+}
+
 void runopt_print_stats(const struct runopts *o, const struct vm *vm)
 {
 	struct vm_stats s;
@@ -80,6 +109,7 @@ void runopt_print_stats(const struct runopts *o, const struct vm *vm)
 	fprintf(stderr, "  %-22s %.1f%% of guest instructions ran natively\n", "efficiency",
 		vm_efficiency(&s));
 	print_translation(&s);
+	print_paging(&s);
 	fprintf(stderr, "  %-22s %llu (reflected %llu, injected %llu)\n", "VM exits",
 		(unsigned long long)s.exits, (unsigned long long)s.reflected,
 		(unsigned long long)s.injected);

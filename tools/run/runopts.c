@@ -207,7 +207,7 @@ static int count_value(const struct runopts *o, const char *opt, const char *v, 
 }
 
 /* --timeout's seconds: a positive decimal, fractions allowed. */
-static int timeout_value(struct runopts *o, const char *v)
+int runopt_timeout_value(struct runopts *o, const char *v)
 {
 	char *end;
 	double t;
@@ -256,7 +256,7 @@ int runopt_parse(struct runopts *o, int argc, char **argv, int *i)
 		if (r == 1)
 			o->vm.step_limit = n;
 	} else if (!o->interactive && (v = value_of("--timeout", argc, argv, i, &lacking))) {
-		r = timeout_value(o, v);
+		r = runopt_timeout_value(o, v);
 	} else if ((v = value_of("--mem", argc, argv, i, &lacking))) {
 		r = count_value(o, "--mem", v, VM_MAX_MEM, &n, MEM_SIZE);
 		if (r == 1 && (n < 64 || n % 4))

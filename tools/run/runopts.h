@@ -108,6 +108,9 @@ int runopt_exit_status(const struct runopts *o, struct vm *vm, enum cpu_stop s, 
 
 /* ---- --timeout (timeout.c) ---------------------------------------------- */
 
+/* --timeout VALUE, checked into o->timeout: 1, or 2 after a one-line
+ * usage error (commands with options of their own, like host, use it). */
+int runopt_timeout_value(struct runopts *o, const char *v);
 /* Start the wall clock of o->timeout, if one was given: from now on
  * runopt_timed_out turns true once it has run out. */
 void runopt_start_timeout(const struct runopts *o);

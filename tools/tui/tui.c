@@ -433,6 +433,7 @@ static bool key(struct tui *t, int ch)
 	case 'b': toggle_break(t); break;
 	case 'g': go_to(t); break;
 	case 'm': memory_view(t); break;
+	case 'p': t->show_pages = !t->show_pages; t->mem_scroll = 0; break;
 	case 'r': restart(t); break;
 	case 'v': case 'V':
 		if (t->m->host)

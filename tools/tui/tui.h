@@ -39,6 +39,7 @@ struct tui {
 	bool cursor_on_pc;         /* the cursor follows the pc after each run */
 	uint32_t code_top;         /* first address the code pane shows */
 	char mem_expr[128];        /* memory pane: what it follows ("$sp", "msg") */
+	bool show_pages;           /* memory pane: the page tables instead (p) */
 	int mem_scroll;            /* lines scrolled from it */
 	int console_scroll;        /* console lines scrolled back */
 	char line[128];            /* what is typed for the guest, sent on Enter */
@@ -87,6 +88,8 @@ void tui_say(struct tui *t, int attr, const char *fmt, ...) __attribute__((forma
 void tui_draw_code(struct tui *t);
 void tui_draw_cpu(struct tui *t);
 void tui_draw_memory(struct tui *t);
+/* The memory pane as the page tables of the guest's address space (p). */
+void tui_draw_pages(struct tui *t);
 void tui_draw_console(struct tui *t);
 void tui_draw_events(struct tui *t);
 void tui_draw_stats(struct tui *t);

@@ -244,6 +244,8 @@ static void draw_help(const struct tui *t)
 		"  b        toggle a breakpoint at the code cursor (B in the code pane)",
 		"  g        go to an address or symbol: moves the code cursor",
 		"  m        what the memory pane follows: address, symbol or $register",
+		"  p        the memory pane shows the page tables: each user page, the",
+		"           guest's entry beside the one the real processor walks",
 		"  .        code cursor back to the pc",
 		"  arrows, PgUp, PgDn   move the cursor or scroll the focused pane",
 		"  Tab      next pane (Shift-Tab previous); in the console pane typing goes",
@@ -277,7 +279,10 @@ void tui_draw(struct tui *t)
 		draw_title(t);
 		mvvline(1, t->split_x, t->ascii_lines ? '|' : ACS_VLINE, LINES - 3);
 		tui_draw_code(t);
-		tui_draw_memory(t);
+		if (t->show_pages)
+			tui_draw_pages(t);
+		else
+			tui_draw_memory(t);
 		tui_draw_console(t);
 		tui_draw_cpu(t);
 		tui_draw_events(t);

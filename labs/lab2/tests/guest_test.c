@@ -10,20 +10,6 @@
 
 #include "labtest.h"
 
-/* The first line where two console transcripts part, for the message. */
-static void first_difference(const char *a, const char *b, char *buf, size_t len)
-{
-	size_t i = 0, line = 0;
-
-	while (a[i] && a[i] == b[i]) {
-		if (a[i] == '\n')
-			line = i + 1;
-		i++;
-	}
-	snprintf(buf, len, "bare:  %.*s\ntrap:  %.*s", (int)strcspn(a + line, "\n"), a + line,
-		 (int)strcspn(b + line, "\n"), b + line);
-}
-
 Test(lab2_guest, boots_and_prints_what_it_prints_bare, .timeout = LAB_TIMEOUT)
 {
 	struct lab_run r = { .mode = MODE_BARE };
@@ -34,7 +20,7 @@ Test(lab2_guest, boots_and_prints_what_it_prints_bare, .timeout = LAB_TIMEOUT)
 	cr_assert(bare.halted && bare.code == 0, "the guest OS does not boot bare: a broken test");
 	r.mode = MODE_TRAP;
 	lab_boot(&r, &virt);
-	first_difference(bare.console, virt.console, diff, sizeof diff);
+	lab_first_difference(bare.console, virt.console, "bare", "trap", diff, sizeof diff);
 	cr_expect(!strcmp(bare.console, virt.console),
 		  "the guest OS prints something else under trap-and-emulate; the first line that "
 		  "differs:\n%s", diff);
@@ -48,17 +34,8 @@ Test(lab2_guest, boots_and_prints_what_it_prints_bare, .timeout = LAB_TIMEOUT)
 Test(lab2_guest, cannot_tell_it_is_virtualised, .timeout = LAB_TIMEOUT)
 {
 	struct lab_run r = { .disk = NULL };
-	struct image img;
-	char disk[4096];
-	char *why = NULL;
 
-	snprintf(disk, sizeof disk, "%s", lab_build_path("guest/disk.img"));
-	r.disk = disk;
-	lab_read_image(lab_build_path("guest/kernel.elf"), &img);
-	cr_expect(lab_equivalent(&r, &img, MODE_BARE, MODE_TRAP, &why),
-		  "Popek and Goldberg's equivalence fails on the guest OS:\n%s", why ? why : "");
-	free(why);
-	image_free(&img);
+	lab_expect_guest_equivalent(&r, MODE_TRAP);
 }
 
 Test(lab2_guest, runs_almost_every_instruction_natively, .timeout = LAB_TIMEOUT)

@@ -55,15 +55,6 @@ Test(lab4_guest, boots_with_nonvirt_as_on_the_bare_machine, .timeout = LAB_TIMEO
 Test(lab4_guest, is_equivalent_with_the_pdp10_like_set, .timeout = LAB_TIMEOUT)
 {
 	struct lab_run r = { .nonvirt = "pdp10" };
-	struct image img;
-	char disk[4096];
-	char *why = NULL;
 
-	snprintf(disk, sizeof disk, "%s", lab_build_path("guest/disk.img"));
-	r.disk = disk;
-	lab_read_image(lab_build_path("guest/kernel.elf"), &img);
-	cr_expect(lab_equivalent(&r, &img, MODE_BARE, MODE_BT, &why),
-		  "the guest OS under bt --nonvirt=pdp10 is not equivalent:\n%s", why ? why : "");
-	free(why);
-	image_free(&img);
+	lab_expect_guest_equivalent(&r, MODE_BT);
 }

@@ -12,13 +12,9 @@
 
 static void stats_of(const char *path, enum vmm_mode mode, const char *nonvirt, struct lab_result *res)
 {
-	static const char *const inc[] = { "guest-os/include", NULL };
 	struct lab_run r = { .mode = mode, .nonvirt = nonvirt, .max_steps = 1000000 };
-	struct image img;
 
-	lab_assemble_file(path, inc, &img);
-	lab_run_image(&r, &img, res);
-	image_free(&img);
+	lab_run_program(path, &r, res);
 }
 
 Test(lab4_translate, kernel_code_runs_from_the_translation_cache, .timeout = LAB_TIMEOUT)

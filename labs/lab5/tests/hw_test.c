@@ -12,29 +12,16 @@
 
 static void run(const char *path, enum vmm_mode mode, struct lab_result *res)
 {
-	static const char *const inc[] = { "guest-os/include", NULL };
 	struct lab_run r = { .mode = mode, .max_steps = 1000000 };
-	struct image img;
 
-	lab_assemble_file(path, inc, &img);
-	lab_run_image(&r, &img, res);
-	image_free(&img);
+	lab_run_program(path, &r, res);
 }
 
 Test(lab5_hw, the_guest_os_is_equivalent_under_hw, .timeout = LAB_TIMEOUT)
 {
 	struct lab_run r = { 0 };
-	struct image img;
-	char disk[4096];
-	char *why = NULL;
 
-	snprintf(disk, sizeof disk, "%s", lab_build_path("guest/disk.img"));
-	r.disk = disk;
-	lab_read_image(lab_build_path("guest/kernel.elf"), &img);
-	cr_expect(lab_equivalent(&r, &img, MODE_BARE, MODE_HW, &why),
-		  "the guest OS under hw is not equivalent to bare:\n%s", why ? why : "");
-	free(why);
-	image_free(&img);
+	lab_expect_guest_equivalent(&r, MODE_HW);
 }
 
 Test(lab5_hw, with_nonvirt_the_red_pill_finds_nothing, .timeout = LAB_TIMEOUT)

@@ -6,10 +6,10 @@
 _start:
 	la	r1, vector
 	mtsr	tvec, r1
-	li	r9, 1			; check 1: mfsr of register 11 traps ILLEGAL
+	li	r9, 1			; check 1: mfsr of register 65535 traps ILLEGAL
 	la	r10, part2
 no_such:
-	.word	0x6010000b		; mfsr r1, 11: there is no special register 11
+	.word	0x6010ffff		; mfsr r1, 65535: there is no such special register
 	b	fail			; not reached
 part2:
 	li	r9, 2			; check 2: mtsr to memsize (read only) traps ILLEGAL
