@@ -172,8 +172,14 @@ static void enter(struct vm *vm, struct vmcb *b)
 	copy_accounting(c, v);
 	/* The processor's TLB has no tags (VT-x before VPID): an entry
 	 * empties it, so nothing the monitor wrote while the guest was out
-	 * (an interpreted store, a debugger's) is seen stale. */
-	cpu_tlb_flush(c);
+	 * (an interpreted store, a debugger's) is seen stale. Not after the
+	 * host merely took the processor back because a run's budget ran out
+	 * (VMX_EXIT_HOST): that is no exit of the guest's, the monitor did
+	 * nothing meanwhile (a debugger's store flushes in vm_load), and a run
+	 * stopped there and resumed, or saved there and restored, must cost
+	 * what the run that never stopped costs (docs/SNAPSHOT.md). */
+	if (b->exit_reason != VMX_EXIT_HOST)
+		cpu_tlb_flush(c);
 	vmx_enter(c, b);
 }
 
