@@ -169,8 +169,8 @@ static void migrate_guest(const char *mode, const char *options, const char *ker
 	pid_t t;
 
 	dir_make(&d);
-	snprintf(guest, sizeof guest, "--mode %s %s --disk %s %s", mode, options, st_path("disk.img"),
-		 st_path(kernel));
+	snprintf(guest, sizeof guest, "--mode %s %s --disk %s %s", mode, options,
+		 st_path(strstr(kernel, "paged") ? "paged.img" : "disk.img"), st_path(kernel));
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "migrate --listen 127.0.0.1:%u", port);
 	t = spawn(args, d.f[B], d.f[BERR]);
@@ -200,6 +200,20 @@ Test(migrate_cli, a_migrated_guest_os_prints_what_it_prints_unmigrated_in_every_
 	migrate_guest("hw", "--nonvirt --cpu early", "kernel.elf", 1100000, "");
 	migrate_guest("pv", "", "kernel-pv.elf", 1200000, "");
 	migrate_guest("trap", "", "kernel.elf", 300000, "--bandwidth 50 --stop-pages 4");
+}
+
+/* The paged guest OS (issue 14): what the monitor keeps for its tables
+ * (shadows, the nested table, direct paging's page types) moves too. */
+Test(migrate_cli, a_migrated_paged_guest_os_prints_what_it_prints_unmigrated, .timeout = 600)
+{
+	migrate_guest("bare", "", "kernel-paged.elf", 900000, "");
+	migrate_guest("trap", "", "kernel-paged.elf", 1000000, "");
+	migrate_guest("hybrid", "", "kernel-paged.elf", 1100000, "");
+	migrate_guest("bt", "--nonvirt", "kernel-paged.elf", 1200000, "");
+	migrate_guest("hw", "--nonvirt --cpu early", "kernel-paged.elf", 1300000, "");
+	migrate_guest("hw", "--cpu modern", "kernel-paged.elf", 1400000, "");
+	migrate_guest("pv", "", "kernel-pv-paged.elf", 1500000, "");
+	migrate_guest("trap", "", "kernel-paged.elf", 700000, "--bandwidth 20 --max-rounds 3");
 }
 
 /* ---- faults ----------------------------------------------------------------- */
@@ -240,7 +254,8 @@ Test(migrate_cli, a_port_in_use_or_nothing_listening_is_one_line, .timeout = 120
 	dir_remove(&d);
 }
 
-/* A fake target: takes the connection, reads some bytes, hangs up. */
+/* A fake target: takes the connection, reads some bytes (or all, until
+ * the peer hangs up), hangs up. */
 static void *fake_target(int lfd, size_t bytes)
 {
 	int fd = accept(lfd, NULL, NULL);
@@ -335,6 +350,86 @@ Test(migrate_cli, a_truncated_or_junk_stream_is_discarded_with_one_line, .timeou
 	cr_expect_eq(system(args), 0);
 }
 
+/* A peer that connects, sends bytes (the first n of file, or nothing), and
+ * then says nothing more for seconds: the listener must give up on it. */
+static void stall_listener(const char *cmd, const char *file, size_t n, const char *what)
+{
+	struct dir d;
+	char args[4000], *err, *out;
+	uint16_t port = loopback_port(NULL);
+	int status;
+	pid_t t;
+
+	dir_make(&d);
+	snprintf(args, sizeof args, "%s --listen 127.0.0.1:%u --net-timeout 1", cmd, port);
+	t = spawn(args, d.f[B], d.f[BERR]);
+	cr_assert(wait_for_text(d.f[BERR], "listen", 30));
+	snprintf(args, sizeof args, "bash -c \"exec 3<>/dev/tcp/127.0.0.1/%u; head -c %zu '%s' >&3; "
+		 "sleep 4\" 2>/dev/null", port, n, file);
+	cr_expect_eq(system(args), 0);
+	status = reap(t, 30);
+	err = slurp(d.f[BERR]);
+	out = slurp(d.f[B]);
+	cr_expect(status == 1 || status == 120, "%s: exits %d:\n%s", cmd, status, err);
+	cr_expect(strstr(err, what) && strstr(err, "said nothing for 1 s"), "%s: wanted '%s' in:\n%s",
+		  cmd, what, err);
+	cr_expect_str_eq(out, "", "%s ran something", cmd);
+	free(err);
+	free(out);
+	dir_remove(&d);
+}
+
+/* A peer that takes the connection and reads all it is sent, but never
+ * answers: the sender gives up after --net-timeout and runs its guest on
+ * alone, the user's output whole. */
+static void stall_receiver(const char *cmd, const char *guest, const char *what)
+{
+	struct dir d;
+	char args[4000];
+	int lfd, status, full;
+	uint16_t port = loopback_port(&lfd);
+	pid_t src;
+
+	dir_make(&d);
+	full = whole_run(&d, guest);
+	snprintf(args, sizeof args, "%s --to 127.0.0.1:%u --net-timeout 1 %s %s", cmd, port,
+		 strcmp(cmd, "failover") ? "--at 300000" : "--epoch 100000", guest);
+	src = spawn(args, d.f[A], d.f[AERR]);
+	fake_target(lfd, (size_t)-1); /* until the sender hangs up */
+	status = reap(src, 60);
+	close(lfd);
+	cr_expect_eq(status, full, "%s: %s", cmd, slurp(d.f[AERR]));
+	cr_expect(wait_for_text(d.f[AERR], what, 1) && wait_for_text(d.f[AERR], "said nothing for 1 s", 1),
+		  "%s: wanted '%s' in:\n%s", cmd, what, slurp(d.f[AERR]));
+	cr_expect_str_eq(slurp(d.f[A]), slurp(d.f[FULL]), "%s: the guest's output is not whole", cmd);
+	dir_remove(&d);
+}
+
+Test(migrate_cli, every_network_wait_ends_a_peer_that_stalls, .timeout = 180)
+{
+	char dir[] = "/tmp/trapeze-migstall-XXXXXX", snap[200], args[2000], guest[1500];
+	int status;
+
+	cr_assert(mkdtemp(dir));
+	snprintf(snap, sizeof snap, "%s/vm.snap", dir);
+	snprintf(args, sizeof args, "run --mode trap --disk %s --save-at 400000 %s %s", st_path("disk.img"),
+		 snap, st_path("kernel.elf"));
+	free(vt_trapeze(args, VT_BOTH, &status));
+	cr_assert_eq(status, 0);
+	/* The receivers: a source or primary that stops in the middle of a
+	 * stream, or never starts one. */
+	stall_listener("migrate", snap, 20000, "discarded");
+	stall_listener("migrate", snap, 0, "discarded");
+	stall_listener("failover", snap, 20000, "nothing to take over");
+	/* The senders: a target that never says "ready", a backup that never
+	 * acknowledges. */
+	snprintf(guest, sizeof guest, "--mode trap --disk %s %s", st_path("disk.img"), st_path("kernel.elf"));
+	stall_receiver("migrate", guest, "the VM runs on here");
+	stall_receiver("failover", guest, "runs on unprotected");
+	snprintf(args, sizeof args, "rm -rf '%s'", dir);
+	cr_expect_eq(system(args), 0);
+}
+
 /* ---- failover ---------------------------------------------------------------- */
 
 /* Run the guest OS under failover, kill -9 the primary after ms
@@ -390,4 +485,31 @@ Test(migrate_cli, a_backup_takes_over_when_the_primary_is_killed_and_nothing_is_
 	snprintf(guest, sizeof guest, "--mode pv --disk %s %s", st_path("disk.img"),
 		 st_path("kernel-pv.elf"));
 	kill_primary(guest, 1000, 60);
+}
+
+/* Every mode, the guest OS and the paged guest OS: the primary killed a
+ * moment into its run (it runs for more than half a second), the backup
+ * takes over. */
+Test(migrate_cli, failover_takes_over_the_guest_os_in_every_mode, .timeout = 900)
+{
+	static const struct {
+		const char *options, *kernel, *disk;
+	} runs[] = {
+		{ "--mode bare", "kernel.elf", "disk.img" },
+		{ "--mode emulate", "kernel.elf", "disk.img" },
+		{ "--mode hybrid --nonvirt=pdp10", "kernel.elf", "disk.img" },
+		{ "--mode patch --nonvirt", "kernel.elf", "disk.img" },
+		{ "--mode hw --nonvirt --cpu early", "kernel.elf", "disk.img" },
+		{ "--mode trap", "kernel-paged.elf", "paged.img" },
+		{ "--mode bt --nonvirt", "kernel-paged.elf", "paged.img" },
+		{ "--mode hw --cpu modern", "kernel-paged.elf", "paged.img" },
+		{ "--mode pv", "kernel-pv-paged.elf", "paged.img" },
+	};
+	char guest[1500];
+
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		snprintf(guest, sizeof guest, "%s --disk %s %s", runs[i].options, st_path(runs[i].disk),
+			 st_path(runs[i].kernel));
+		cr_expect(kill_primary(guest, 1000, 100), "%s: the backup never took over", guest);
+	}
 }

@@ -13,7 +13,7 @@
  * fuzzer's changes reach every section. The seeds
  * (tests/fuzz/corpus/fuzz_migrate) are the streams a source and a primary
  * sent for tests/vmm/everything.s (a 64 KiB guest) in several modes: a
- * pre-copy of several rounds, and three checkpoints.
+ * pre-copy of several rounds, and a few checkpoints (tests/fuzz/seeds.sh).
  */
 #include <stdlib.h>
 #include <string.h>
