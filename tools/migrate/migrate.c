@@ -5,8 +5,8 @@
  *       take it, run it on) and the source (--to: run a VM, migrate it at a
  *       chosen instruction, stop); the rounds printed as they go, with a
  *       progress bar on a terminal; the report.
- * Not:  the rounds (vmm/precopy.c); receiving (migstream.c); sockets
- *       (net.c); how a run ends (tools/run/outcome.c).
+ * Not:  the rounds (vmm/precopy.c); sending (migsend.c); receiving
+ *       (migstream.c); sockets (net.c); how a run ends (tools/run/outcome.c).
  *
  * The console is standard output on both sides: the source's holds what
  * the guest printed before it stopped there, the target's what it printed
@@ -19,6 +19,7 @@
 
 #include "commands.h"
 #include "migopts.h"
+#include "migsend.h"
 #include "migstream.h"
 #include "net.h"
 
@@ -73,62 +74,18 @@ static void help(const struct runopts *o)
 
 /* ---- the source --------------------------------------------------------- */
 
-struct link_ctx {
-	int fd, timeout_ms;
-	char err[512];
+struct show_ctx {
 	bool progress_bar;
 };
 
-static bool link_send(void *ctx, const uint8_t *p, size_t n)
-{
-	struct link_ctx *k = ctx;
-	return net_send(k->fd, p, n, k->timeout_ms, k->err, sizeof k->err);
-}
-
-/* Clark's commitment: the target holds a consistent image; we commit. */
-static bool link_commit(void *ctx)
-{
-	struct link_ctx *k = ctx;
-	char line[160];
-
-	if (net_recv_line(k->fd, line, sizeof line, k->timeout_ms, k->err, sizeof k->err) != 1) {
-		if (!k->err[0])
-			snprintf(k->err, sizeof k->err, "the target went away before it was ready");
-		return false;
-	}
-	if (strcmp(line, "ready")) {
-		snprintf(k->err, sizeof k->err, "the target %s", line);
-		return false;
-	}
-	return net_send(k->fd, "commit\n", 7, k->timeout_ms, k->err, sizeof k->err);
-}
-
-static bool link_refused(void *ctx)
-{
-	struct link_ctx *k = ctx;
-	char line[160];
-
-	if (!net_poll_line(k->fd, line, sizeof line))
-		return false;
-	snprintf(k->err, sizeof k->err, "the target %s", line);
-	return true;
-}
-
 static void show_round(void *ctx, const struct precopy_result *r, bool stop)
 {
-	const struct link_ctx *k = ctx;
-	const struct precopy_round *x = &r->round[stop ? r->rounds : r->rounds - 1];
+	const struct show_ctx *k = ctx;
 
 	if (k->progress_bar)
 		fputs("\r\033[K", stderr);
-	if (stop)
-		fprintf(stderr, "trapeze: migrate: stop-and-copy: %u pages and the state, %llu bytes, "
-			"%.3f ms: the downtime\n", x->pages, (unsigned long long)x->bytes,
-			(double)x->cycles / 1e6);
-	else
-		fprintf(stderr, "trapeze: migrate: round %u: %u pages, %llu bytes, %.3f ms; the guest ran "
-			"%llu instructions meanwhile\n", r->rounds, x->pages, (unsigned long long)x->bytes,
-			(double)x->cycles / 1e6, (unsigned long long)x->insns);
+	fputs("trapeze: migrate: ", stderr);
+	mig_round_line(stderr, r, stop);
 	if (k->progress_bar && !stop)
 		mig_progress_bar(stderr, r);
 	fflush(stderr);
@@ -138,9 +95,9 @@ static void show_round(void *ctx, const struct precopy_result *r, bool stop)
 static int source(struct mig_args *a, struct vm *vm)
 {
 	static struct precopy_result res; /* large: off the stack */
-	struct link_ctx k = { .timeout_ms = a->net_timeout_ms, .progress_bar = isatty(STDERR_FILENO) };
-	struct mig_link link = { &k, link_send, link_commit, link_refused };
+	struct show_ctx k = { .progress_bar = isatty(STDERR_FILENO) };
 	enum cpu_stop s = STOP_LIMIT;
+	char err[512];
 
 	if (a->at > vm_retired(vm))
 		s = runopt_run(&a->o, vm, a->at - vm_retired(vm));
@@ -151,19 +108,16 @@ static int source(struct mig_args *a, struct vm *vm)
 		return mig_finish(a, vm, s);
 	}
 	fflush(stdout);
-	k.fd = net_connect(a->peer, a->net_timeout_ms, k.err, sizeof k.err);
-	if (k.fd >= 0 && precopy_migrate(vm, &a->pre, &link, show_round, &k, &res)) {
-		close(k.fd);
+	if (mig_send_vm(vm, a->peer, &a->pre, a->net_timeout_ms, show_round, &k, &res, err,
+			sizeof err)) {
 		mig_report(stderr, a->peer, &res);
 		if (a->o.vm.step_limit && a->stats)
 			runopt_print_stats(&a->o, vm);
 		return EXIT_OK;
 	}
-	if (k.fd >= 0)
-		close(k.fd);
 	/* The source is unharmed: its VM runs on here, as if never asked. */
 	fprintf(stderr, "trapeze: migrate: error: migration to %s failed: %s; the VM runs on here\n",
-		a->peer, k.err[0] ? k.err : "the link broke");
+		a->peer, err);
 	return mig_finish(a, vm, runopt_run(&a->o, vm, UINT64_MAX));
 }
 

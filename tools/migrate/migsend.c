@@ -1,0 +1,83 @@
+/*
+ * tools/migrate/migsend.c: sending a running VM to a target over TCP.
+ * Owns: the source's side of the protocol: the stream over the socket,
+ *       the target's "ready" (or its refusal, seen between rounds), then
+ *       "commit" (Clark et al.'s commitment: until then the VM is ours).
+ * Not:  the rounds (vmm/precopy.c); printing a whole report (migopts.c).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "migsend.h"
+#include "net.h"
+
+struct link_ctx {
+	int fd, timeout_ms;
+	char err[512];
+};
+
+static bool link_send(void *ctx, const uint8_t *p, size_t n)
+{
+	struct link_ctx *k = ctx;
+	return net_send(k->fd, p, n, k->timeout_ms, k->err, sizeof k->err);
+}
+
+/* Clark's commitment: the target holds a consistent image; we commit. */
+static bool link_commit(void *ctx)
+{
+	struct link_ctx *k = ctx;
+	char line[160];
+
+	if (net_recv_line(k->fd, line, sizeof line, k->timeout_ms, k->err, sizeof k->err) != 1) {
+		if (!k->err[0])
+			snprintf(k->err, sizeof k->err, "the target went away before it was ready");
+		return false;
+	}
+	if (strcmp(line, "ready")) {
+		snprintf(k->err, sizeof k->err, "the target %s", line);
+		return false;
+	}
+	return net_send(k->fd, "commit\n", 7, k->timeout_ms, k->err, sizeof k->err);
+}
+
+static bool link_refused(void *ctx)
+{
+	struct link_ctx *k = ctx;
+	char line[160];
+
+	if (!net_poll_line(k->fd, line, sizeof line))
+		return false;
+	snprintf(k->err, sizeof k->err, "the target %s", line);
+	return true;
+}
+
+bool mig_send_vm(struct vm *vm, const char *peer, const struct precopy_opts *po, int timeout_ms,
+		 mig_round_fn progress, void *ctx, struct precopy_result *res, char *err,
+		 size_t errlen)
+{
+	struct link_ctx k = { .timeout_ms = timeout_ms };
+	struct mig_link link = { &k, link_send, link_commit, link_refused };
+	bool ok;
+
+	k.fd = net_connect(peer, timeout_ms, k.err, sizeof k.err);
+	ok = k.fd >= 0 && precopy_migrate(vm, po, &link, progress, ctx, res);
+	if (k.fd >= 0)
+		close(k.fd);
+	if (!ok)
+		snprintf(err, errlen, "%s", k.err[0] ? k.err : "the link broke");
+	return ok;
+}
+
+void mig_round_line(FILE *f, const struct precopy_result *r, bool stop)
+{
+	const struct precopy_round *x = &r->round[stop ? r->rounds : r->rounds - 1];
+
+	if (stop)
+		fprintf(f, "stop-and-copy: %u pages and the state, %llu bytes, %.3f ms: the downtime\n",
+			x->pages, (unsigned long long)x->bytes, (double)x->cycles / 1e6);
+	else
+		fprintf(f, "round %u: %u pages, %llu bytes, %.3f ms; the guest ran %llu instructions "
+			"meanwhile\n", r->rounds, x->pages, (unsigned long long)x->bytes,
+			(double)x->cycles / 1e6, (unsigned long long)x->insns);
+}
