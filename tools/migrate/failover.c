@@ -27,6 +27,7 @@
 
 #include "commands.h"
 #include "migopts.h"
+#include "migsend.h"
 #include "migstream.h"
 #include "net.h"
 
@@ -73,21 +74,9 @@ static void help(const struct runopts *o)
 
 /* ---- the primary ----------------------------------------------------------- */
 
-struct link_ctx {
-	int fd, timeout_ms;
-	uint64_t acked;
-	char err[512];
-};
-
-static bool link_send(void *ctx, const uint8_t *p, size_t n)
-{
-	struct link_ctx *k = ctx;
-	return net_send(k->fd, p, n, k->timeout_ms, k->err, sizeof k->err);
-}
-
 static bool link_commit(void *ctx)
 {
-	struct link_ctx *k = ctx;
+	struct mig_sock *k = ctx;
 	char line[64], want[64];
 
 	snprintf(want, sizeof want, "ack %llu", (unsigned long long)k->acked + 1);
@@ -117,8 +106,8 @@ static void report(const struct mig_args *a, const struct checkpointer *c)
 /* Epoch after epoch, a checkpoint after each; the output held meanwhile. */
 static int primary(struct mig_args *a, struct vm *vm)
 {
-	struct link_ctx k = { .timeout_ms = a->net_timeout_ms };
-	struct mig_link link = { &k, link_send, link_commit, NULL };
+	struct mig_sock k = { .timeout_ms = a->net_timeout_ms };
+	struct mig_link link = { &k, mig_sock_send, link_commit, NULL };
 	struct checkpointer c;
 	enum cpu_stop s = STOP_LIMIT;
 	size_t released = 0, len;

@@ -12,21 +12,16 @@
 #include "migsend.h"
 #include "net.h"
 
-struct link_ctx {
-	int fd, timeout_ms;
-	char err[512];
-};
-
-static bool link_send(void *ctx, const uint8_t *p, size_t n)
+bool mig_sock_send(void *ctx, const uint8_t *p, size_t n)
 {
-	struct link_ctx *k = ctx;
+	struct mig_sock *k = ctx;
 	return net_send(k->fd, p, n, k->timeout_ms, k->err, sizeof k->err);
 }
 
 /* Clark's commitment: the target holds a consistent image; we commit. */
 static bool link_commit(void *ctx)
 {
-	struct link_ctx *k = ctx;
+	struct mig_sock *k = ctx;
 	char line[160];
 
 	if (net_recv_line(k->fd, line, sizeof line, k->timeout_ms, k->err, sizeof k->err) != 1) {
@@ -43,7 +38,7 @@ static bool link_commit(void *ctx)
 
 static bool link_refused(void *ctx)
 {
-	struct link_ctx *k = ctx;
+	struct mig_sock *k = ctx;
 	char line[160];
 
 	if (!net_poll_line(k->fd, line, sizeof line))
@@ -56,8 +51,8 @@ bool mig_send_vm(struct vm *vm, const char *peer, const struct precopy_opts *po,
 		 mig_round_fn progress, void *ctx, struct precopy_result *res, char *err,
 		 size_t errlen)
 {
-	struct link_ctx k = { .timeout_ms = timeout_ms };
-	struct mig_link link = { &k, link_send, link_commit, link_refused };
+	struct mig_sock k = { .timeout_ms = timeout_ms };
+	struct mig_link link = { &k, mig_sock_send, link_commit, link_refused };
 	bool ok;
 
 	k.fd = net_connect(peer, timeout_ms, k.err, sizeof k.err);

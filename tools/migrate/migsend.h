@@ -11,9 +11,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "migrate.h"
+
+/* A link's socket side, for the links of migrate and failover alike:
+ * mig_sock_send sends on it (a struct mig_link's send), every wait at most
+ * timeout_ms, why it failed in err. */
+struct mig_sock {
+	int fd, timeout_ms;
+	uint64_t acked;             /* failover: checkpoints the backup acknowledged */
+	char err[512];
+};
+bool mig_sock_send(void *ctx, const uint8_t *p, size_t n);
 
 /* Told of each round as it ends (stop: the stop-and-copy). */
 typedef void (*mig_round_fn)(void *ctx, const struct precopy_result *r, bool stop);
