@@ -513,3 +513,36 @@ Test(migrate_cli, failover_takes_over_the_guest_os_in_every_mode, .timeout = 900
 		cr_expect(kill_primary(guest, 1000, 100), "%s: the backup never took over", guest);
 	}
 }
+
+/* An epoch longer, on the wall clock, than --net-timeout: the backup would
+ * take the silent primary for dead and run the VM too. The primary sends
+ * a checkpoint before half the timeout has passed instead, and the backup
+ * waits for the end. (The fast writer runs 50 million instructions:
+ * several seconds interpreted.) */
+Test(migrate_cli, an_epoch_longer_than_the_net_timeout_keeps_the_backup_waiting, .timeout = 180)
+{
+	struct dir d;
+	char args[4000], guest[1500];
+	uint16_t port = loopback_port(NULL);
+	int full, primary_status, backup_status;
+	pid_t b;
+
+	dir_make(&d);
+	snprintf(guest, sizeof guest, "--mode emulate %s/bench/mig_dirty.elf",
+		 getenv("BUILD") ? getenv("BUILD") : "build");
+	full = whole_run(&d, guest);
+	snprintf(args, sizeof args, "failover --listen 127.0.0.1:%u --net-timeout 1", port);
+	b = spawn(args, d.f[B], d.f[BERR]);
+	cr_assert(wait_for_text(d.f[BERR], "listens", 30), "the backup never listened");
+	snprintf(args, sizeof args, "failover --to 127.0.0.1:%u --net-timeout 1 --epoch 1000000000 %s",
+		 port, guest);
+	primary_status = reap(spawn(args, d.f[A], d.f[AERR]), 120);
+	backup_status = reap(b, 60);
+	cr_expect_eq(primary_status, full, "the primary: %s", slurp(d.f[AERR]));
+	cr_expect_eq(backup_status, full, "the backup: %s", slurp(d.f[BERR]));
+	cr_expect(wait_for_text(d.f[AERR], "went before their epoch's end", 1), "%s", slurp(d.f[AERR]));
+	cr_expect(wait_for_text(d.f[BERR], "the primary finished", 1) &&
+		  !wait_for_text(d.f[BERR], "taking over", 1), "the backup took over a live primary:\n%s",
+		  slurp(d.f[BERR]));
+	dir_remove(&d);
+}

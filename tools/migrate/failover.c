@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -103,6 +104,39 @@ static void report(const struct mig_args *a, const struct checkpointer *c)
 		(double)s->guest_cycles / 1e6);
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* Run on in the epoch (*left instructions of it), in slices. It ends
+ * early (*early) once half of --net-timeout has passed on the wall clock
+ * since the last checkpoint (since): the backup takes a primary silent
+ * for --net-timeout for dead, so a long epoch on a slow machine sends a
+ * checkpoint before then. The guest runs the same however its run is
+ * split (vm_run); only when the checkpoints go depends on the machine. */
+static enum cpu_stop run_epoch(const struct mig_args *a, struct vm *vm, uint64_t *left,
+			       uint64_t since, bool *early)
+{
+	enum { SLICE = 1 << 20 };
+	enum cpu_stop s = STOP_LIMIT;
+
+	*early = false;
+	while (*left && s == STOP_LIMIT && !vm_at_step_limit(vm) && !runopt_timed_out()) {
+		uint64_t n = *left < SLICE ? *left : SLICE, r0 = vm_retired(vm);
+		s = runopt_run(&a->o, vm, n);
+		*left -= vm_retired(vm) - r0 < *left ? vm_retired(vm) - r0 : *left;
+		if (*left && now_ms() - since >= (uint64_t)a->net_timeout_ms / 2) {
+			*early = true;
+			break;
+		}
+	}
+	return s;
+}
+
 /* Epoch after epoch, a checkpoint after each; the output held meanwhile. */
 static int primary(struct mig_args *a, struct vm *vm)
 {
@@ -113,6 +147,7 @@ static int primary(struct mig_args *a, struct vm *vm)
 	size_t released = 0, len;
 	const char *out;
 	bool protected;
+	uint64_t left = a->epoch, since, early_ones = 0;
 
 	k.fd = net_connect(a->peer, a->net_timeout_ms, k.err, sizeof k.err);
 	if (k.fd < 0) {
@@ -127,13 +162,24 @@ static int primary(struct mig_args *a, struct vm *vm)
 	/* The first checkpoint before the first instruction: from then on the
 	 * backup always has a VM to take over. */
 	protected = checkpoint_send(&c, NULL, 0, &link);
+	since = now_ms();
 	while (protected && s == STOP_LIMIT && !vm_at_step_limit(vm) && !runopt_timed_out()) {
-		s = runopt_run(&a->o, vm, a->epoch);
+		bool early;
+		s = run_epoch(a, vm, &left, since, &early);
 		out = vm_console(vm, &len);
 		protected = checkpoint_send(&c, (const uint8_t *)out + released, len - released, &link);
+		since = now_ms();
 		if (protected)
 			released = len;
+		if (early)
+			early_ones++;
+		else
+			left = a->epoch;
 	}
+	if (early_ones)
+		fprintf(stderr, "trapeze: failover: %llu checkpoints went before their epoch's end: an "
+			"epoch outlasted half of --net-timeout on this machine\n",
+			(unsigned long long)early_ones);
 	out = vm_console(vm, &len);
 	if (!protected) {
 		/* The backup is gone: what it never had goes out here, and so does
