@@ -26,67 +26,11 @@
 #include "snap/snaptest.h"
 #include "vmm/vmtest.h"
 
-static const char *trapeze(void)
-{
-	const char *t = getenv("TRAPEZE");
-	return t && *t ? t : "build/trapeze";
-}
-
-/* A port on 127.0.0.1 nobody listens on (free a moment ago), or, keep set,
- * one this process holds (a port in use). */
-static uint16_t loopback_port(int *keep)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-	cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-	if (keep) {
-		cr_assert(listen(fd, 1) == 0);
-		*keep = fd;
-	} else {
-		close(fd);
-	}
-	return ntohs(a.sin_port);
-}
-
-/* `trapeze ARGS` started in the background, stdout and stderr to files. */
-static pid_t spawn(const char *args, const char *out, const char *err)
-{
-	char cmd[4096];
-	pid_t pid;
-
-	snprintf(cmd, sizeof cmd, "exec '%s' %s </dev/null >'%s' 2>'%s'", trapeze(), args, out, err);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *b = calloc(1, 1 << 20);
-	size_t n = 0;
-
-	cr_assert(b);
-	if (f) {
-		n = fread(b, 1, (1 << 20) - 1, f);
-		fclose(f);
-	}
-	b[n] = 0;
-	return b;
-}
-
 /* Wait (at most seconds) until file holds what. */
 static bool wait_for_text(const char *file, const char *what, int seconds)
 {
 	for (int i = 0; i < seconds * 100; i++) {
-		char *t = slurp(file);
+		char *t = vt_slurp(file);
 		bool found = strstr(t, what) != NULL;
 		free(t);
 		if (found)
@@ -147,7 +91,7 @@ static int whole_run(struct dir *d, const char *guest)
 
 static void expect_joined(struct dir *d, const char *ctx)
 {
-	char *whole = slurp(d->f[FULL]), *a = slurp(d->f[A]), *b = slurp(d->f[B]);
+	char *whole = vt_slurp(d->f[FULL]), *a = vt_slurp(d->f[A]), *b = vt_slurp(d->f[B]);
 	size_t la = strlen(a);
 
 	cr_expect(strlen(whole) > 100, "%s: the run printed too little to tell", ctx);
@@ -164,7 +108,7 @@ static void migrate_guest(const char *mode, const char *options, const char *ker
 {
 	struct dir d;
 	char guest[1500], args[4000], ctx[200];
-	uint16_t port = loopback_port(NULL);
+	uint16_t port = vt_loopback_port(NULL);
 	int full, src, dst;
 	pid_t t;
 
@@ -173,16 +117,16 @@ static void migrate_guest(const char *mode, const char *options, const char *ker
 		 st_path(strstr(kernel, "paged") ? "paged.img" : "disk.img"), st_path(kernel));
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "migrate --listen 127.0.0.1:%u", port);
-	t = spawn(args, d.f[B], d.f[BERR]);
+	t = vt_spawn(args, d.f[B], d.f[BERR]);
 	cr_assert(wait_for_text(d.f[BERR], "listening", 30), "the target never listened");
 	snprintf(args, sizeof args, "migrate --to 127.0.0.1:%u --at %llu %s %s", port,
 		 (unsigned long long)at, link, guest);
-	src = reap(spawn(args, d.f[A], d.f[AERR]), 60);
+	src = reap(vt_spawn(args, d.f[A], d.f[AERR]), 60);
 	dst = reap(t, 60);
 	snprintf(ctx, sizeof ctx, "%s %s migrated at %llu", mode, options, (unsigned long long)at);
-	cr_expect_eq(src, 0, "%s: the source exits %d:\n%s", ctx, src, slurp(d.f[AERR]));
+	cr_expect_eq(src, 0, "%s: the source exits %d:\n%s", ctx, src, vt_slurp(d.f[AERR]));
 	cr_expect_eq(dst, full, "%s: the target exits %d, the whole run %d:\n%s", ctx, dst, full,
-		     slurp(d.f[BERR]));
+		     vt_slurp(d.f[BERR]));
 	cr_expect(wait_for_text(d.f[AERR], "downtime", 1), "%s: no report", ctx);
 	cr_expect(wait_for_text(d.f[BERR], "resumed at instruction", 1), "%s", ctx);
 	expect_joined(&d, ctx);
@@ -223,7 +167,7 @@ Test(migrate_cli, a_port_in_use_or_nothing_listening_is_one_line, .timeout = 120
 	struct dir d;
 	char args[4000], guest[1500], *out;
 	int held, status, full;
-	uint16_t port = loopback_port(&held);
+	uint16_t port = vt_loopback_port(&held);
 
 	dir_make(&d);
 	snprintf(args, sizeof args, "migrate --listen 127.0.0.1:%u", port);
@@ -237,15 +181,15 @@ Test(migrate_cli, a_port_in_use_or_nothing_listening_is_one_line, .timeout = 120
 	free(out);
 	close(held);
 	/* Nothing listens: the source says so and runs its guest on. */
-	port = loopback_port(NULL);
+	port = vt_loopback_port(NULL);
 	snprintf(guest, sizeof guest, "--mode trap --disk %s %s", st_path("disk.img"),
 		 st_path("kernel.elf"));
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "migrate --to 127.0.0.1:%u --at 100000 %s", port, guest);
-	status = reap(spawn(args, d.f[A], d.f[AERR]), 60);
+	status = reap(vt_spawn(args, d.f[A], d.f[AERR]), 60);
 	cr_expect_eq(status, full);
-	cr_expect(wait_for_text(d.f[AERR], "nothing listens", 1), "%s", slurp(d.f[AERR]));
-	cr_expect_str_eq(slurp(d.f[A]), slurp(d.f[FULL]), "the source did not run on unharmed");
+	cr_expect(wait_for_text(d.f[AERR], "nothing listens", 1), "%s", vt_slurp(d.f[AERR]));
+	cr_expect_str_eq(vt_slurp(d.f[A]), vt_slurp(d.f[FULL]), "the source did not run on unharmed");
 	/* A backup nobody connects to stops waiting. */
 	snprintf(args, sizeof args, "failover --listen 127.0.0.1:%u --wait 1", port);
 	out = vt_trapeze(args, VT_STDERR, &status);
@@ -278,7 +222,7 @@ Test(migrate_cli, a_connection_lost_mid_stream_leaves_the_source_running_unharme
 	struct dir d;
 	char args[4000], guest[1500];
 	int lfd, status, full;
-	uint16_t port = loopback_port(&lfd);
+	uint16_t port = vt_loopback_port(&lfd);
 	pid_t src;
 
 	dir_make(&d);
@@ -286,13 +230,13 @@ Test(migrate_cli, a_connection_lost_mid_stream_leaves_the_source_running_unharme
 		 st_path("kernel.elf"));
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "migrate --to 127.0.0.1:%u --at 700000 %s", port, guest);
-	src = spawn(args, d.f[A], d.f[AERR]);
+	src = vt_spawn(args, d.f[A], d.f[AERR]);
 	fake_target(lfd, 30000);
 	status = reap(src, 60);
 	close(lfd);
-	cr_expect_eq(status, full, "%s", slurp(d.f[AERR]));
-	cr_expect(wait_for_text(d.f[AERR], "the VM runs on here", 1), "%s", slurp(d.f[AERR]));
-	cr_expect_str_eq(slurp(d.f[A]), slurp(d.f[FULL]), "the source did not run on unharmed");
+	cr_expect_eq(status, full, "%s", vt_slurp(d.f[AERR]));
+	cr_expect(wait_for_text(d.f[AERR], "the VM runs on here", 1), "%s", vt_slurp(d.f[AERR]));
+	cr_expect_str_eq(vt_slurp(d.f[A]), vt_slurp(d.f[FULL]), "the source did not run on unharmed");
 	dir_remove(&d);
 }
 
@@ -302,13 +246,13 @@ static void feed_target(const char *bytes_file, const char *what)
 {
 	struct dir d;
 	char args[4000], *err, *out;
-	uint16_t port = loopback_port(NULL);
+	uint16_t port = vt_loopback_port(NULL);
 	int status;
 	pid_t t;
 
 	dir_make(&d);
 	snprintf(args, sizeof args, "migrate --listen 127.0.0.1:%u --net-timeout 2", port);
-	t = spawn(args, d.f[B], d.f[BERR]);
+	t = vt_spawn(args, d.f[B], d.f[BERR]);
 	cr_assert(wait_for_text(d.f[BERR], "listening", 30));
 	snprintf(args, sizeof args, "exec 3<>/dev/tcp/127.0.0.1/%u; cat '%s' >&3; sleep 0.3", port,
 		 bytes_file);
@@ -318,8 +262,8 @@ static void feed_target(const char *bytes_file, const char *what)
 		cr_expect_eq(system(cmd), 0);
 	}
 	status = reap(t, 30);
-	err = slurp(d.f[BERR]);
-	out = slurp(d.f[B]);
+	err = vt_slurp(d.f[BERR]);
+	out = vt_slurp(d.f[B]);
 	cr_expect_eq(status, 1, "%s", err);
 	cr_expect(strstr(err, what) && strstr(err, "discarded"), "wanted '%s' in:\n%s", what, err);
 	cr_expect_str_eq(out, "", "the target ran something");
@@ -356,20 +300,20 @@ static void stall_listener(const char *cmd, const char *file, size_t n, const ch
 {
 	struct dir d;
 	char args[4000], *err, *out;
-	uint16_t port = loopback_port(NULL);
+	uint16_t port = vt_loopback_port(NULL);
 	int status;
 	pid_t t;
 
 	dir_make(&d);
 	snprintf(args, sizeof args, "%s --listen 127.0.0.1:%u --net-timeout 1", cmd, port);
-	t = spawn(args, d.f[B], d.f[BERR]);
+	t = vt_spawn(args, d.f[B], d.f[BERR]);
 	cr_assert(wait_for_text(d.f[BERR], "listen", 30));
 	snprintf(args, sizeof args, "bash -c \"exec 3<>/dev/tcp/127.0.0.1/%u; head -c %zu '%s' >&3; "
 		 "sleep 4\" 2>/dev/null", port, n, file);
 	cr_expect_eq(system(args), 0);
 	status = reap(t, 30);
-	err = slurp(d.f[BERR]);
-	out = slurp(d.f[B]);
+	err = vt_slurp(d.f[BERR]);
+	out = vt_slurp(d.f[B]);
 	cr_expect(status == 1 || status == 120, "%s: exits %d:\n%s", cmd, status, err);
 	cr_expect(strstr(err, what) && strstr(err, "said nothing for 1 s"), "%s: wanted '%s' in:\n%s",
 		  cmd, what, err);
@@ -387,21 +331,21 @@ static void stall_receiver(const char *cmd, const char *guest, const char *what)
 	struct dir d;
 	char args[4000];
 	int lfd, status, full;
-	uint16_t port = loopback_port(&lfd);
+	uint16_t port = vt_loopback_port(&lfd);
 	pid_t src;
 
 	dir_make(&d);
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "%s --to 127.0.0.1:%u --net-timeout 1 %s %s", cmd, port,
 		 strcmp(cmd, "failover") ? "--at 300000" : "--epoch 100000", guest);
-	src = spawn(args, d.f[A], d.f[AERR]);
+	src = vt_spawn(args, d.f[A], d.f[AERR]);
 	fake_target(lfd, (size_t)-1); /* until the sender hangs up */
 	status = reap(src, 60);
 	close(lfd);
-	cr_expect_eq(status, full, "%s: %s", cmd, slurp(d.f[AERR]));
+	cr_expect_eq(status, full, "%s: %s", cmd, vt_slurp(d.f[AERR]));
 	cr_expect(wait_for_text(d.f[AERR], what, 1) && wait_for_text(d.f[AERR], "said nothing for 1 s", 1),
-		  "%s: wanted '%s' in:\n%s", cmd, what, slurp(d.f[AERR]));
-	cr_expect_str_eq(slurp(d.f[A]), slurp(d.f[FULL]), "%s: the guest's output is not whole", cmd);
+		  "%s: wanted '%s' in:\n%s", cmd, what, vt_slurp(d.f[AERR]));
+	cr_expect_str_eq(vt_slurp(d.f[A]), vt_slurp(d.f[FULL]), "%s: the guest's output is not whole", cmd);
 	dir_remove(&d);
 }
 
@@ -439,7 +383,7 @@ static bool kill_primary(const char *guest, uint64_t epoch, int ms)
 {
 	struct dir d;
 	char args[4000], ctx[100];
-	uint16_t port = loopback_port(NULL);
+	uint16_t port = vt_loopback_port(NULL);
 	pid_t b, p;
 	int status, full;
 	bool took_over;
@@ -447,11 +391,11 @@ static bool kill_primary(const char *guest, uint64_t epoch, int ms)
 	dir_make(&d);
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "failover --listen 127.0.0.1:%u", port);
-	b = spawn(args, d.f[B], d.f[BERR]);
+	b = vt_spawn(args, d.f[B], d.f[BERR]);
 	cr_assert(wait_for_text(d.f[BERR], "listens", 30), "the backup never listened");
 	snprintf(args, sizeof args, "failover --to 127.0.0.1:%u --epoch %llu %s", port,
 		 (unsigned long long)epoch, guest);
-	p = spawn(args, d.f[A], d.f[AERR]);
+	p = vt_spawn(args, d.f[A], d.f[AERR]);
 	/* From the first checkpoint on the VM is protected: a moment after it. */
 	cr_expect(wait_for_text(d.f[BERR], "holding the VM", 60), "no checkpoint came");
 	usleep((useconds_t)ms * 1000);
@@ -459,7 +403,7 @@ static bool kill_primary(const char *guest, uint64_t epoch, int ms)
 	reap(p, 30);
 	status = reap(b, 120);
 	snprintf(ctx, sizeof ctx, "primary killed after %d ms", ms);
-	cr_expect_eq(status, full, "%s: the backup exits %d:\n%s", ctx, status, slurp(d.f[BERR]));
+	cr_expect_eq(status, full, "%s: the backup exits %d:\n%s", ctx, status, vt_slurp(d.f[BERR]));
 	expect_joined(&d, ctx);
 	took_over = wait_for_text(d.f[BERR], "taking over", 1);
 	dir_remove(&d);
@@ -523,7 +467,7 @@ Test(migrate_cli, an_epoch_longer_than_the_net_timeout_keeps_the_backup_waiting,
 {
 	struct dir d;
 	char args[4000], guest[1500];
-	uint16_t port = loopback_port(NULL);
+	uint16_t port = vt_loopback_port(NULL);
 	int full, primary_status, backup_status;
 	pid_t b;
 
@@ -532,17 +476,17 @@ Test(migrate_cli, an_epoch_longer_than_the_net_timeout_keeps_the_backup_waiting,
 		 getenv("BUILD") ? getenv("BUILD") : "build");
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "failover --listen 127.0.0.1:%u --net-timeout 1", port);
-	b = spawn(args, d.f[B], d.f[BERR]);
+	b = vt_spawn(args, d.f[B], d.f[BERR]);
 	cr_assert(wait_for_text(d.f[BERR], "listens", 30), "the backup never listened");
 	snprintf(args, sizeof args, "failover --to 127.0.0.1:%u --net-timeout 1 --epoch 1000000000 %s",
 		 port, guest);
-	primary_status = reap(spawn(args, d.f[A], d.f[AERR]), 120);
+	primary_status = reap(vt_spawn(args, d.f[A], d.f[AERR]), 120);
 	backup_status = reap(b, 60);
-	cr_expect_eq(primary_status, full, "the primary: %s", slurp(d.f[AERR]));
-	cr_expect_eq(backup_status, full, "the backup: %s", slurp(d.f[BERR]));
-	cr_expect(wait_for_text(d.f[AERR], "went before their epoch's end", 1), "%s", slurp(d.f[AERR]));
+	cr_expect_eq(primary_status, full, "the primary: %s", vt_slurp(d.f[AERR]));
+	cr_expect_eq(backup_status, full, "the backup: %s", vt_slurp(d.f[BERR]));
+	cr_expect(wait_for_text(d.f[AERR], "went before their epoch's end", 1), "%s", vt_slurp(d.f[AERR]));
 	cr_expect(wait_for_text(d.f[BERR], "the primary finished", 1) &&
 		  !wait_for_text(d.f[BERR], "taking over", 1), "the backup took over a live primary:\n%s",
-		  slurp(d.f[BERR]));
+		  vt_slurp(d.f[BERR]));
 	dir_remove(&d);
 }

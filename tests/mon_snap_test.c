@@ -148,40 +148,13 @@ Test(mon_snap, a_bad_or_foreign_snapshot_is_refused_and_the_vm_untouched)
 	unlink(other);
 }
 
-static uint16_t free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-	cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *b = calloc(1, 1 << 20);
-	size_t n = 0;
-
-	cr_assert(b);
-	if (f) {
-		n = fread(b, 1, (1 << 20) - 1, f);
-		fclose(f);
-	}
-	b[n] = 0;
-	return b;
-}
-
 Test(mon_snap, migrate_prints_its_rounds_and_the_target_runs_the_guest_on, .timeout = 120)
 {
 	struct session s;
 	char dir[] = "/tmp/trapeze-monmig-XXXXXX", cmd[2000], line[100], out[100], err[100];
 	char *full, *after, *got;
-	const char *before, *t = getenv("TRAPEZE");
-	uint16_t port = free_port();
+	const char *before;
+	uint16_t port = vt_loopback_port(NULL);
 	enum mon_status st;
 	size_t n;
 	int status = 0;
@@ -198,16 +171,10 @@ Test(mon_snap, migrate_prints_its_rounds_and_the_target_runs_the_guest_on, .time
 	snprintf(line, sizeof line, "migrate 127.0.0.1:%u", port);
 	expect(s.m, line, MON_ERROR, "the VM is here, unharmed");
 	expect(s.m, "step 700000", MON_OK, "=>");
-	snprintf(cmd, sizeof cmd, "exec '%s' migrate --listen 127.0.0.1:%u --wait 30 >%s 2>%s",
-		 t && *t ? t : "build/trapeze", port, out, err);
-	target = fork();
-	cr_assert(target >= 0);
-	if (target == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
+	snprintf(cmd, sizeof cmd, "migrate --listen 127.0.0.1:%u --wait 30", port);
+	target = vt_spawn(cmd, out, err);
 	for (int i = 0; i < 300; i++) {
-		char *e = slurp(err);
+		char *e = vt_slurp(err);
 		bool up = strstr(e, "listening") != NULL;
 		free(e);
 		if (up)
@@ -222,7 +189,7 @@ Test(mon_snap, migrate_prints_its_rounds_and_the_target_runs_the_guest_on, .time
 	for (int i = 0; i < 6000 && waitpid(target, &status, WNOHANG) != target; i++)
 		usleep(10000);
 	cr_expect(WIFEXITED(status), "the target did not end");
-	after = slurp(out);
+	after = vt_slurp(out);
 	before = vm_console(s.m->vm, &n);
 	cr_expect(n + strlen(after) == strlen(full) && !strncmp(full, before, n) &&
 		  !strcmp(full + n, after), "the monitor's console (%zu bytes) and the target's (%zu) "
