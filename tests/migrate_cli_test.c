@@ -63,10 +63,12 @@ struct dir {
 static void dir_make(struct dir *d)
 {
 	static const char *const names[] = { "full", "a", "b", "aerr", "berr", "x", "y", "z" };
-	strcpy(d->path, "/tmp/trapeze-migcli-XXXXXX");
-	cr_assert(mkdtemp(d->path));
+	char base[sizeof d->path] = "/tmp/trapeze-migcli-XXXXXX";
+
+	cr_assert(mkdtemp(base));
+	strcpy(d->path, base);
 	for (int i = 0; i < 8; i++)
-		snprintf(d->f[i], sizeof d->f[i], "%s/%s", d->path, names[i]);
+		snprintf(d->f[i], sizeof d->f[i], "%s/%s", base, names[i]);
 }
 
 static void dir_remove(struct dir *d)

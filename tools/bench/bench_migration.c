@@ -242,7 +242,7 @@ static bool write_csvs(const char *dir, const struct mig_row *m, const struct ck
 /* Downtime and rounds per workload; failover's overhead by epoch. */
 static void chart(const char *dir)
 {
-	char cmd[3000];
+	char cmd[8192];
 
 	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
 		printf("chart: gnuplot is not installed: the tables and the CSV files have it all\n");

@@ -209,7 +209,8 @@ static void held(void *ctx, uint64_t n, const struct vm *vm, const uint8_t *out,
 			(unsigned long long)vm_retired(vm));
 		fflush(stderr);
 	}
-	fwrite(out, 1, len, stdout);
+	if (len)
+		fwrite(out, 1, len, stdout); /* out is NULL when the epoch printed nothing */
 	fflush(stdout);
 }
 
