@@ -149,8 +149,11 @@ include labs/labs.mk
 # The benchmark's guests and their native C twins (tools/bench/workloads/).
 BENCH_DIR := $(BUILD)/bench
 BENCH_WORK := sieve checksum
+# The guests of `trapeze bench --migration`: idle, compute-bound, and one
+# that writes memory fast (the guest OS is the fourth).
+BENCH_MIG := mig_idle mig_compute mig_dirty
 BENCH_FILES := $(foreach w,$(BENCH_WORK),$(BENCH_DIR)/$(w).elf $(BENCH_DIR)/$(w)-native) \
-	       $(BENCH_DIR)/sieve-paged.elf
+	       $(BENCH_DIR)/sieve-paged.elf $(BENCH_MIG:%=$(BENCH_DIR)/%.elf)
 $(BENCH_DIR)/sieve-paged.elf: tools/bench/workloads/sieve.s
 $(BENCH_DIR)/%.elf: tools/bench/workloads/%.s $(TRAPEZE)
 	@mkdir -p $(@D)
@@ -184,6 +187,7 @@ bench: all $(BENCH_FILES) | deps-bench
 	$(Q)$(TRAPEZE) bench --techniques --cpu early --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --techniques --cpu modern --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) bench --host --build $(BUILD)
+	$(Q)$(TRAPEZE) bench --migration --build $(BUILD) --dir $(BENCH_DIR)
 	$(Q)$(TRAPEZE) host --consolidation --chart $(BENCH_DIR)/racks.svg --csv $(BENCH_DIR)/racks.csv \
 		$(foreach v,web db mail dns,--vm name=$(v),kernel=$(BUILD)/guest/kernel.elf,disk=$(BUILD)/guest/bench/light.img,console=/dev/null)
 

@@ -28,6 +28,7 @@ LAB_NEEDS_4 := $(TRAPEZE) guest
 LAB_NEEDS_5 := $(TRAPEZE) guest
 LAB_NEEDS_6 := $(TRAPEZE) guest
 LAB_NEEDS_7 := $(TRAPEZE) guest
+LAB_NEEDS_8 := $(TRAPEZE) guest
 
 # Lab N's test binary: its visible and hidden tests, the shared helpers,
 # linked against the library like the project's own tests.

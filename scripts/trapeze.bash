@@ -30,7 +30,9 @@ _trapeze()
 		COMPREPLY=($(compgen -W "con2" -- "$cur")); return ;;
 	--nonvirt=*|--max-steps|--mem|--max-output|--tc-size|--balloon|--timeout|--seed|--samples|--runs)
 		return ;;
-	--disk|--input|-o|-l)
+	--to|--listen|--at|--epoch|--bandwidth|--max-rounds|--stop-pages|--net-timeout|--wait|--save-at)
+		return ;;
+	--disk|--input|--restore|-o|-l)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	-I|--build|--dir)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;

@@ -148,3 +148,8 @@ Test(fuzz_replay, dap_corpus_and_regressions)
 {
 	replay(fuzz_dap, "fuzz_dap");
 }
+
+Test(fuzz_replay, migration_stream_corpus_and_regressions)
+{
+	replay(fuzz_migrate, "fuzz_migrate");
+}

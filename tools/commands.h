@@ -17,6 +17,8 @@ int cmd_tui(int argc, char **argv);
 int cmd_mon(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_host(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_failover(int argc, char **argv);
 int cmd_isadoc(int argc, char **argv);
 int cmd_dap(int argc, char **argv);
 

@@ -32,6 +32,8 @@ static const struct subcommand subcommands[] = {
 	{ "dap", cmd_dap, "a Debug Adapter Protocol server (VS Code) on stdin and stdout" },
 	{ "bench", cmd_bench, "measure guest MIPS against native C, per mode" },
 	{ "host", cmd_host, "several VMs on one machine: scheduled, isolated, accounted" },
+	{ "migrate", cmd_migrate, "move a running VM to another trapeze over TCP (live migration)" },
+	{ "failover", cmd_failover, "keep a VM on a backup that takes over when it dies (Remus)" },
 	{ "isadoc", cmd_isadoc, "print or refresh ISA.md's tables from isa-spec/isa.def" },
 };
 enum { NSUB = sizeof subcommands / sizeof subcommands[0] };

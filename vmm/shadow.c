@@ -614,6 +614,7 @@ void vmm_shadow_save(const struct vm *vm, struct snap_buf *b)
 		snap_put_u32(b, sp->groot);
 		snap_put_u32(b, sp->dir);
 		snap_put_u64(b, sp->used_at);
+		snap_put_u32(b, sp->victim);
 		/* The slots with a table: the others have nothing to keep. */
 		n = 0;
 		for (int slot = 0; slot < SLOTS; slot++)
@@ -645,6 +646,7 @@ static bool load_space(const struct vm *vm, struct shadow *s, struct space *sp, 
 	sp->groot = snap_get_u32(r);
 	sp->dir = snap_get_u32(r);
 	sp->used_at = snap_get_u64(r);
+	sp->victim = snap_get_u32(r);
 	memset(sp->pt, 0, sizeof sp->pt);
 	memset(sp->gpt, 0, sizeof sp->gpt);
 	memset(sp->next, 0, sizeof sp->next);

@@ -170,10 +170,11 @@ static const struct kind {
 	{ SNAP_TAG('P', 'V', 'M', 'M'), "direct paging's page types" },
 	{ SNAP_TAG('H', 'W', 'V', 'M'), "the VM control block" },
 	{ SNAP_TAG('N', 'E', 'T', 'C'), "the network card" },
+	{ SNAP_TAG('O', 'U', 'T', 'P'), "console output to release" },
 	{ SNAP_TAG('E', 'N', 'D', ' '), "the end and checksum" },
 };
 enum { K_MACH, K_CPUR, K_CPUV, K_DEVS, K_VMST, K_POOL, K_MEMP, K_BTTC, K_PTCH, K_SHDW, K_PVIF,
-       K_PVMM, K_HWVM, K_NETC, K_END, K_COUNT };
+       K_PVMM, K_HWVM, K_NETC, K_OUTP, K_END, K_COUNT };
 
 static int kind_of(uint32_t tag)
 {
@@ -234,6 +235,7 @@ static uint64_t max_len(const struct snap_machine *m, int k)
 	case K_PVMM: return 8 * pages + 64;
 	/* Registers, both queues full of the longest frames, counts, a ring. */
 	case K_NETC: return 256 + (uint64_t)(NET_RX_QUEUE + NET_TX_QUEUE) * (12 + NET_FRAME_MAX);
+	case K_OUTP: return 64u << 20;
 	/* Console queues, input not yet queued, history, the disk. */
 	case K_DEVS: return 512u << 20;
 	default: return 0;
@@ -412,6 +414,14 @@ static bool get_machine(struct snap_rd *r, struct snap_machine *m, char *err, si
 	return true;
 }
 
+bool snap_parse_machine(const uint8_t *payload, size_t len, struct snap_machine *m, char *err,
+			size_t errlen)
+{
+	struct snap_rd r = { payload, len, false };
+
+	return get_machine(&r, m, err, errlen);
+}
+
 /* Say the first way the machine differs, or nothing. */
 static bool differs(char *err, size_t errlen, const struct snap_machine *m, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -506,6 +516,14 @@ void vm_snapshot_put_state(const struct vm *vm, struct snap_buf *b, unsigned fla
 		section(b, K_HWVM, vm, vmm_hw_save);
 	if (vm->dev.net.present)
 		section(b, K_NETC, vm, vmm_snap_put_net);
+}
+
+void snap_put_output(struct snap_buf *b, const uint8_t *p, size_t n)
+{
+	size_t at = snap_begin_section(b, kinds[K_OUTP].tag);
+
+	snap_put_bytes(b, p, n);
+	snap_end_section(b, at);
 }
 
 static bool all_zero(const uint8_t *p, uint32_t len)
@@ -685,6 +703,7 @@ void snap_loader_free(struct snap_loader *l)
 	if (l->made)
 		vm_destroy(l->vm);
 	free(l->covered);
+	snap_buf_free(&l->output);
 	memset(l, 0, sizeof *l);
 }
 
@@ -856,6 +875,11 @@ bool snap_load_section(struct snap_loader *l, const uint8_t *head, const uint8_t
 		return true;
 	}
 	l->crc = crc_of(l->crc, payload, len);
+	if (k == K_OUTP) {
+		/* Not the VM's state: the caller's, to release (failover). */
+		snap_put_bytes(&l->output, payload, len);
+		return !l->output.failed;
+	}
 	if (k != K_MEMP && (l->seen & 1u << k)) {
 		snprintf(err, errlen, "snapshot: a second section '%s'", name);
 		return false;
@@ -984,21 +1008,35 @@ bool snap_peek_machine(const void *data, size_t len, struct snap_machine *m, cha
 	return precheck(data, len, m, err, errlen);
 }
 
-bool vm_snapshot_restore(struct vm *vm, const void *data, size_t len, char *err, size_t errlen)
+bool snap_tag_known(uint32_t tag)
+{
+	return kind_of(tag) >= 0;
+}
+
+bool snap_load_all(struct snap_loader *l, const void *data, size_t len, char *err, size_t errlen)
 {
 	struct snap_machine m;
+
+	if (!precheck(data, len, &m, err, errlen) || (l->vm && !snap_machine_fits(&m, l->vm, err, errlen)))
+		return false;
+	if (!each_section(l, data, len, err, errlen))
+		return false;
+	if (!l->made) {
+		/* Into a VM that was there: its limits become the snapshot's too. */
+		l->vm->opt.step_limit = m.step_limit;
+		l->vm->opt.max_output = m.max_output;
+		l->vm->dev.con.out_limit = m.max_output;
+	}
+	return true;
+}
+
+bool vm_snapshot_restore(struct vm *vm, const void *data, size_t len, char *err, size_t errlen)
+{
 	struct snap_loader l;
 	bool ok;
 
-	if (!precheck(data, len, &m, err, errlen) || !snap_machine_fits(&m, vm, err, errlen))
-		return false;
 	snap_loader_init(&l, vm, NULL, NULL);
-	ok = each_section(&l, data, len, err, errlen);
-	if (ok) {
-		vm->opt.step_limit = m.step_limit;
-		vm->opt.max_output = m.max_output;
-		vm->dev.con.out_limit = m.max_output;
-	}
+	ok = snap_load_all(&l, data, len, err, errlen);
 	snap_loader_free(&l);
 	return ok;
 }
@@ -1049,18 +1087,20 @@ static bool make_from(void *ctx, const struct snap_machine *m, struct vm **out, 
 	return true;
 }
 
+void snap_loader_init_env(struct snap_loader *l, const struct snap_env *env)
+{
+	snap_loader_init(l, NULL, make_from, (void *)env);
+}
+
 bool vm_snapshot_restore_new(struct vm **out, const void *data, size_t len, const struct snap_env *env,
 			     char *err, size_t errlen)
 {
-	struct snap_machine m;
 	struct snap_loader l;
 	bool ok;
 
 	*out = NULL;
-	if (!precheck(data, len, &m, err, errlen))
-		return false;
-	snap_loader_init(&l, NULL, make_from, (void *)env);
-	ok = each_section(&l, data, len, err, errlen);
+	snap_loader_init_env(&l, env);
+	ok = snap_load_all(&l, data, len, err, errlen);
 	if (ok)
 		*out = snap_loader_take(&l);
 	snap_loader_free(&l);

@@ -150,6 +150,9 @@ void vm_snapshot_machine(const struct vm *vm, struct snap_machine *m);
 void snap_machine_options(const struct snap_machine *m, struct vm_options *o);
 /* Does vm fit machine m? False with "snapshot: made for ..." in err. */
 bool snap_machine_fits(const struct snap_machine *m, const struct vm *vm, char *err, size_t errlen);
+/* A MACH section's payload into m, checked. */
+bool snap_parse_machine(const uint8_t *payload, size_t len, struct snap_machine *m, char *err,
+			size_t errlen);
 /* One line describing m ("trap mode, 1048576 bytes, at instruction 500000, ..."). */
 void snap_machine_describe(const struct snap_machine *m, char *out, size_t outlen);
 
@@ -205,6 +208,10 @@ void vm_snapshot_put_machine(const struct vm *vm, struct snap_buf *b);
 void vm_snapshot_put_state(const struct vm *vm, struct snap_buf *b, unsigned flags);
 void vm_snapshot_put_pages(const struct vm *vm, struct snap_buf *b, const uint32_t *pages,
 			   uint32_t n);
+/* Failover's output commit: console output held until the checkpoint that
+ * produced it is safe, sent with it (an OUTP section: not the VM's state;
+ * a loader keeps it in its output for the caller to release). */
+void snap_put_output(struct snap_buf *b, const uint8_t *p, size_t n);
 /* The END section: the CRC of everything before its payload. */
 void snap_writer_end(struct snap_writer *w);
 /* What was written since the last take, to send: counted into the CRC and
@@ -238,6 +245,7 @@ struct snap_loader {
 	uint8_t *covered;           /* real pages loaded (a whole snapshot needs them all) */
 	uint32_t npages;
 	uint64_t pages_loaded;
+	struct snap_buf output;     /* OUTP sections' bytes, for the caller */
 };
 /* A loader into vm (checked against the stream's machine), or, vm NULL,
  * into the VM make builds for it. */
@@ -255,6 +263,14 @@ bool snap_load_section(struct snap_loader *l, const uint8_t *head, const uint8_t
 /* True once END was read and checked: every section the machine needs seen,
  * every page of a whole snapshot loaded, the CRC right. */
 bool snap_loader_done(const struct snap_loader *l);
+/* A loader that makes its VM as vm_snapshot_restore_new does, with env
+ * (which must outlive it). */
+void snap_loader_init_env(struct snap_loader *l, const struct snap_env *env);
+/* A whole stream in memory through l: the checks that change nothing
+ * first (header, framing, CRC, the machine), then every section. */
+bool snap_load_all(struct snap_loader *l, const void *data, size_t len, char *err, size_t errlen);
+/* Is tag a section this format has? */
+bool snap_tag_known(uint32_t tag);
 /* The VM, now the caller's (NULL unless done). */
 struct vm *snap_loader_take(struct snap_loader *l);
 void snap_loader_free(struct snap_loader *l);

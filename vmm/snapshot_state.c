@@ -634,12 +634,14 @@ uint32_t vm_snapshot_page_set(const struct vm *vm, uint32_t *pages, uint32_t max
 	uint32_t r0, r1, p0, p1, n = 0;
 
 	page_ranges(vm, &r0, &r1, &p0, &p1);
-	for (uint32_t p = r0; p < r1; p++, n++)
-		if (pages && n < max)
-			pages[n] = p;
-	for (uint32_t p = p0; p < p1; p++, n++)
-		if (pages && n < max)
-			pages[n] = p;
+	/* In ascending order: a host puts the pool below the region. */
+	for (int pass = 0; pass < 2; pass++) {
+		bool region = (pass == 0) == (r0 <= p0);
+		uint32_t a = region ? r0 : p0, b = region ? r1 : p1;
+		for (uint32_t p = a; p < b; p++, n++)
+			if (pages && n < max)
+				pages[n] = p;
+	}
 	return n;
 }
 

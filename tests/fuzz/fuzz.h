@@ -33,6 +33,7 @@ int fuzz_hostcfg(const uint8_t *data, size_t size);
 int fuzz_host(const uint8_t *data, size_t size);
 int fuzz_snapshot(const uint8_t *data, size_t size);
 int fuzz_dap(const uint8_t *data, size_t size);
+int fuzz_migrate(const uint8_t *data, size_t size);
 
 /* The fuzzer's bytes, read front to back; past the end every read is 0. */
 struct fuzz_in {

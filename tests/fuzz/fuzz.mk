@@ -21,7 +21,7 @@ FUZZ_SECONDS   ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR       := build/fuzz
 FUZZ_HARNESSES := fuzz_asm fuzz_image fuzz_cpu fuzz_vmm fuzz_mon fuzz_hostcfg fuzz_host fuzz_snapshot \
-                  fuzz_dap
+                  fuzz_dap fuzz_migrate
 FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # Warnings are shown but not errors here: gcc's -Werror build is the gate,
 # and clang's opinions on style must not stop a fuzzing session.

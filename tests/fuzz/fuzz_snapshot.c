@@ -14,10 +14,10 @@
  * checksum into every section); bit 1: load it into a VM already made for
  * the machine it names (as a debugger going back does) instead of a VM
  * made for it. The seed corpus (tests/fuzz/corpus/fuzz_snapshot) holds
- * snapshots of tests/vmm/everything.s, paging.s and pvpaging.s in every
- * mode, a 64 KiB guest with a disk of its own:
+ * snapshots of tests/vmm/everything.s, paging.s, pvpaging.s and smc.s in
+ * every mode, 64 KiB guests:
  *   trapeze run --mode M --mem 64K --max-steps N --save-at K FILE IMAGE
- * with how = 1 in front.
+ * with how in front, made by tests/fuzz/seeds.sh.
  */
 #include <stdlib.h>
 #include <string.h>

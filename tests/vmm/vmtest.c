@@ -3,10 +3,13 @@
  */
 #include "vmtest.h"
 
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -220,4 +223,55 @@ char *vt_guest_os(const char *options, int *status)
 void vt_has(const char *out, const char *what)
 {
 	cr_expect(strstr(out, what), "expected \"%s\" in:\n%s", what, out);
+}
+
+pid_t vt_spawn(const char *args, const char *out, const char *err)
+{
+	const char *bin = getenv("TRAPEZE");
+	char cmd[4096];
+	pid_t pid;
+
+	snprintf(cmd, sizeof cmd, "exec '%s' %s </dev/null >'%s' 2>'%s'",
+		 bin && *bin ? bin : "build/trapeze", args, out, err);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+char *vt_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = calloc(1, 1 << 20);
+	size_t n = 0;
+
+	cr_assert(b);
+	if (f) {
+		n = fread(b, 1, (1 << 20) - 1, f);
+		fclose(f);
+	}
+	b[n] = 0;
+	return b;
+}
+
+/* A port on 127.0.0.1 nobody listens on (free a moment ago), or, keep set,
+ * one this process holds (a port in use). */
+uint16_t vt_loopback_port(int *keep)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+	cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+	if (keep) {
+		cr_assert(listen(fd, 1) == 0);
+		*keep = fd;
+	} else {
+		close(fd);
+	}
+	return ntohs(a.sin_port);
 }

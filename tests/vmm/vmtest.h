@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "equiv.h"
 #include "image.h"
@@ -65,6 +66,15 @@ enum vt_streams { VT_STDOUT, VT_BOTH, VT_STDERR };
 /* Run `$TRAPEZE ARGS` (build/trapeze when TRAPEZE is not set) with stdin from /dev/null; what it wrote on the
  * chosen streams in a malloc'd string, its exit status in *status. */
 char *vt_trapeze(const char *args, enum vt_streams which, int *status);
+/* `$TRAPEZE ARGS` started in the background, stdin from /dev/null, stdout
+ * and stderr into the files out and err: its process. */
+pid_t vt_spawn(const char *args, const char *out, const char *err);
+/* A port on 127.0.0.1 nobody listens on (free a moment ago), or, keep
+ * set, one this process holds listening (a port in use) in *keep. */
+uint16_t vt_loopback_port(int *keep);
+/* A file's bytes (at most 1 MiB) as a malloc'd string ("" when it cannot
+ * be read: not yet written). */
+char *vt_slurp(const char *path);
 /* `trapeze OPTIONS --disk BUILD/guest/disk.img BUILD/guest/kernel.elf`,
  * stdout and stderr together (BUILD from the environment). */
 char *vt_guest_os(const char *options, int *status);

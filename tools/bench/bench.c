@@ -171,7 +171,9 @@ static void chart(const char *dir, const char *csv)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: trapeze bench [--build DIR] [--dir DIR] [--runs N] [--modes LIST]\n"
-		   "       trapeze bench --techniques [--cpu NAME] [--modes LIST] [--build DIR] [--dir DIR]\n");
+		   "       trapeze bench --techniques [--cpu NAME] [--modes LIST] [--build DIR] [--dir DIR]\n"
+		   "       trapeze bench --host [--build DIR]\n"
+		   "       trapeze bench --migration [--mode MODE] [--bandwidth MBIT] [--build DIR] [--dir DIR]\n");
 }
 
 int cmd_bench(int argc, char **argv)
@@ -181,6 +183,8 @@ int cmd_bench(int argc, char **argv)
 			return bench_techniques_main(argc, argv); /* tools/bench/bench_report.c */
 		else if (!strcmp(argv[i], "--host"))
 			return bench_host_main(argc, argv); /* tools/bench/bench_host.c */
+		else if (!strcmp(argv[i], "--migration"))
+			return bench_migration_main(argc, argv); /* tools/bench/bench_migration.c */
 	const char *dir = "build/bench", *modes = "bare,trap,patch,hw,pv,bt,hybrid,emulate";
 	const char *build = NULL;
 	char root[1024];

@@ -99,5 +99,7 @@ void bench_data_dir(char *out, size_t len);
 int bench_techniques_main(int argc, char **argv);
 /* `trapeze bench --host [--build DIR]` (tools/bench/bench_host.c): the exit status. */
 int bench_host_main(int argc, char **argv);
+/* `trapeze bench --migration ...` (tools/bench/bench_migration.c): the exit status. */
+int bench_migration_main(int argc, char **argv);
 
 #endif

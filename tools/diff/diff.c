@@ -16,6 +16,7 @@
 #include "dis.h"
 #include "equiv.h"
 #include "matrix.h"
+#include "resume.h"
 #include "runopts.h"
 
 enum { MAX_MODES = MODE_COUNT * 2 };
@@ -24,7 +25,8 @@ static const char usage_line[] =
 	"usage: trapeze diff [--modes MODE,MODE[,...] | --matrix] [--nonvirt[=LIST]] [--max-steps N]\n"
 	"                    [--timeout SECONDS] [--mem BYTES] [--disk FILE] [--input FILE]\n"
 	"                    [--max-output BYTES] [--cpu NAME] [--tc-size BYTES] [--passthrough con2]\n"
-	"                    [--balloon PAGES] IMAGE\n";
+	"                    [--balloon PAGES] IMAGE\n"
+	"       trapeze diff --restore FILE [--disk FILE] [--input FILE] [--timeout SECONDS] IMAGE\n";
 
 static void help(const struct runopts *o)
 {
@@ -47,7 +49,14 @@ static void help(const struct runopts *o)
 	       "                      --nonvirt=pdp10, each cell equivalent, traces (the guest\n"
 	       "                      read code the monitor patched) or diverges, with the\n"
 	       "                      mode's efficiency; the first differences below it. Exits\n"
-	       "                      0 when the matrix could be made\n", vmm_mode_names());
+	       "                      0 when the matrix could be made\n"
+	       "  --restore FILE      instead: the run resumed from the snapshot FILE (trapeze\n"
+	       "                      run --save-at) against a fresh run of IMAGE on the same\n"
+	       "                      machine, their whole states (both CPUs, memory, devices,\n"
+	       "                      the monitor's state and statistics) compared every 20000\n"
+	       "                      instructions to the end: 'same', or the first instruction\n"
+	       "                      after which they part (exit 121). Give the --input the\n"
+	       "                      saved run had\n", vmm_mode_names());
 	runopt_print_help(o, stdout);
 	fputs("  --help              show this help\n\n"
 	      "Exit status: 0 equivalent; 121 the modes diverge or leave traces; 1 an input\n"
@@ -59,7 +68,7 @@ struct diff_args {
 	enum vmm_mode modes[MAX_MODES];
 	int nmodes;
 	bool modes_given, matrix;
-	const char *image;
+	const char *image, *restore;
 };
 
 /* 0, or 2 after a usage error. */
@@ -100,6 +109,8 @@ static int parse(int argc, char **argv, struct diff_args *a)
 			return 1;
 		if (!strcmp(arg, "--matrix")) {
 			a->matrix = true;
+		} else if ((v = runopt_value("--restore", argc, argv, &i, &missing))) {
+			a->restore = v;
 		} else if ((v = runopt_value("--modes", argc, argv, &i, &missing))) {
 			if ((r = parse_modes(a, v)) != 0)
 				return r;
@@ -115,6 +126,11 @@ static int parse(int argc, char **argv, struct diff_args *a)
 				    "give it neither --modes nor --nonvirt");
 	if (!a->image)
 		return runopt_usage(&a->o, "no IMAGE given");
+	if (a->restore && (a->matrix || a->modes_given))
+		return runopt_usage(&a->o, "--restore compares a resumed run with a fresh one, in the "
+				    "snapshot's mode: give it neither --modes nor --matrix");
+	if (a->restore)
+		return 0;
 	for (int k = 0; k < a->nmodes; k++)
 		mask |= 1u << a->modes[k];
 	return runopt_check_modes(&a->o, a->matrix ? ~0u : mask);
@@ -285,6 +301,10 @@ int cmd_diff(int argc, char **argv)
 	if (a.o.timeout > 0)
 		spec.stop = out_of_time;
 	runopt_start_timeout(&a.o);
+	if (a.restore) {
+		status = diff_resume(&a.o, a.restore, &img, a.image);
+		goto out;
+	}
 	if (a.matrix) {
 		status = matrix_report(&spec, &img, a.image);
 		if (status != EXIT_OK && runopt_timed_out())

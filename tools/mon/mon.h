@@ -24,6 +24,7 @@
 #include <stdio.h>
 
 #include "image.h"
+#include "migsend.h"
 #include "vmm.h"
 
 enum {
@@ -347,6 +348,22 @@ bool mon_disassemble(const struct mon *m, uint32_t va, unsigned count, FILE *out
 /* The extent of the function around va, for "disassemble" with no count:
  * from its symbol to the next (at most 64 instructions). */
 unsigned mon_function_extent(const struct mon *m, uint32_t va, uint32_t *start);
+
+/* ---- saving, restoring, migrating (mon_snap.c) ------------------------ */
+
+/* Save the VM where it stands to path (a snapshot, docs/SNAPSHOT.md). */
+bool mon_save(struct mon *m, const char *path, char *err, size_t errlen);
+/* Put the VM back as path saved it; breakpoints stay, the event log and
+ * the console view start there. False with a one-line reason (a snapshot
+ * of another machine, a corrupt one): the VM as it was, or, if the
+ * snapshot was found wrong half loaded, started again from its image. */
+bool mon_restore(struct mon *m, const char *path, char *err, size_t errlen);
+/* Migrate the VM to the target at peer (trapeze migrate --listen), each
+ * round told to progress. True: the target runs it now, and this VM must
+ * not run again (the caller leaves). False: the VM is here, unharmed. */
+bool mon_migrate(struct mon *m, const char *peer, const struct precopy_opts *po,
+		 mig_round_fn progress, void *ctx, struct precopy_result *res, char *err,
+		 size_t errlen);
 
 /* ---- the commands' options (mon.c) ------------------------------------- */
 

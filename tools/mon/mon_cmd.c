@@ -712,6 +712,68 @@ static enum mon_status do_restart(struct call *c)
 	return MON_OK;
 }
 
+static enum mon_status do_save(struct call *c)
+{
+	char err[600];
+
+	if (!*c->args)
+		return error(c, "%s", "save FILE: where to save the VM");
+	if (!mon_save(c->m, c->args, err, sizeof err))
+		return error(c, "%s", err);
+	fprintf(c->out, "saved at instruction %llu to %s\n", (unsigned long long)vm_retired(c->m->vm),
+		c->args);
+	return MON_OK;
+}
+
+static enum mon_status do_restore(struct call *c)
+{
+	char err[700];
+
+	if (!*c->args)
+		return error(c, "%s", "restore FILE: a snapshot (save, or trapeze run --save-at)");
+	if (!mon_restore(c->m, c->args, err, sizeof err))
+		return error(c, "%s", err);
+	fprintf(c->out, "restored %s: instruction %llu (%s mode); breakpoints kept\n", c->args,
+		(unsigned long long)vm_retired(c->m->vm), vmm_mode_name(vm_mode(c->m->vm)));
+	mon_show_location(c->m, c->out);
+	return MON_OK;
+}
+
+static void show_round(void *ctx, const struct precopy_result *r, bool stop)
+{
+	FILE *out = ctx;
+
+	fputs("  ", out);
+	mig_round_line(out, r, stop);
+	fflush(out);
+}
+
+static enum mon_status do_migrate(struct call *c)
+{
+	static struct precopy_result res; /* large: off the stack */
+	struct precopy_opts po = { .bandwidth = MIG_DEFAULT_BANDWIDTH };
+	char err[700];
+
+	if (!*c->args || strchr(c->args, ' '))
+		return error(c, "%s", "migrate HOST:PORT: where trapeze migrate --listen waits");
+	fprintf(c->out, "migrating to %s at instruction %llu\n", c->args,
+		(unsigned long long)vm_retired(c->m->vm));
+	fflush(c->out);
+	if (!mon_migrate(c->m, c->args, &po, show_round, c->out, &res, err, sizeof err)) {
+		fprintf(c->out, "error: migration to %s failed: %s; the VM is here, unharmed\n", c->args,
+			err);
+		return MON_ERROR;
+	}
+	fprintf(c->out, "migrated at instruction %llu: %u rounds (%s), %llu pages, %llu bytes; total "
+		"%.3f ms, downtime %.3f ms (%llu guest instructions)\n",
+		(unsigned long long)res.retired_stop, res.rounds, precopy_end_name(res.end),
+		(unsigned long long)res.pages, (unsigned long long)res.bytes,
+		(double)res.total_cycles / 1e6, (double)res.downtime_cycles / 1e6,
+		(unsigned long long)res.downtime_insns);
+	fprintf(c->out, "the VM runs at %s now: nothing is left to run here\n", c->args);
+	return MON_QUIT;
+}
+
 static enum mon_status do_help(struct call *c);
 
 static enum mon_status do_quit(struct call *c)
@@ -795,6 +857,16 @@ static const struct command commands[] = {
 	{ "stats", NULL, do_stats, "stats",
 	  "Instructions retired, native and emulated, VM exits by reason, cycles." },
 	{ "restart", NULL, do_restart, "restart", "Start the guest again from its entry point." },
+	{ "save", NULL, do_save, "save FILE",
+	  "Save the VM where it stands: CPUs, monitor, devices, memory, disk writes\n"
+	  "(a snapshot: trapeze run --restore FILE resumes it, or restore here)." },
+	{ "restore", NULL, do_restore, "restore FILE",
+	  "Put the VM back exactly as FILE saved it (save, trapeze run --save-at).\n"
+	  "A snapshot of another machine is refused. Breakpoints stay." },
+	{ "migrate", NULL, do_migrate, "migrate HOST:PORT",
+	  "Live-migrate the VM (pre-copy, Clark et al.) to a trapeze migrate --listen\n"
+	  "target, each round printed as it ends; then the target runs it and the\n"
+	  "monitor ends. If the link fails the VM stays here, unharmed." },
 	{ "vm", NULL, do_vm, "vm [N|NAME]",
 	  "On a host (trapeze mon --host CONFIG): the VM the other commands act on;\n"
 	  "step, continue and the rest run it alone, the others standing still." },

@@ -18,13 +18,16 @@
 #include "cost.h"
 #include "dis.h"
 #include "runopts.h"
+#include "snapshot.h"
 
 static const char usage_line[] =
 	"usage: trapeze run [--mode MODE] [--max-steps N] [--timeout SECONDS] [--trace] [--stats]\n"
 	"                   [--exit-status guest|tool] [--nonvirt[=LIST]] [--mem BYTES] [--disk FILE]\n"
 	"                   [--input FILE] [--max-output BYTES] [--cpu NAME] [--tc-size BYTES]\n"
 	"                   [--passthrough con2|net] [--balloon PAGES] [--net CABLE] [--mac ADDRESS]\n"
-	"                   IMAGE\n";
+	"                   [--save-at N FILE] IMAGE\n"
+	"       trapeze run --restore FILE [--save-at N FILE] [--trace] [--stats] [--disk FILE]\n"
+	"                   [--max-steps N] [--max-output BYTES] [--timeout SECONDS] [IMAGE]\n";
 
 static void help(const struct runopts *o)
 {
@@ -40,7 +43,17 @@ static void help(const struct runopts *o)
 	      "                      emulated instructions, efficiency, VM exits, VMM cycles\n"
 	      "  --exit-status WHAT  guest (the default): a halted guest's code is the exit\n"
 	      "                      status; tool: a halted guest gives 0 (its code is printed on\n"
-	      "                      standard error), so that every other status is the tool's\n",
+	      "                      standard error), so that every other status is the tool's\n"
+	      "  --save-at N FILE    run to guest instruction N, save the whole VM to FILE (a\n"
+	      "                      snapshot: docs/SNAPSHOT.md) and stop there, exit 0; a\n"
+	      "                      guest that stops first ends as ever, nothing saved\n"
+	      "  --restore FILE      resume the VM saved in FILE where it stopped: its mode,\n"
+	      "                      memory and options are the snapshot's (any given must\n"
+	      "                      match), its disk the image the snapshot names (--disk:\n"
+	      "                      another path to the same image), its console input what\n"
+	      "                      was left of it; IMAGE, if given, names symbols for --trace.\n"
+	      "                      A resumed run prints exactly what the uninterrupted run\n"
+	      "                      would have printed from there, and ends in its state\n",
 	      stdout);
 	runopt_print_help(o, stdout);
 	fputs("  --help              show this help\n\n"
@@ -59,6 +72,9 @@ struct run_args {
 	struct runopts o;
 	const char *image;
 	bool trace, stats, tool_status;
+	const char *save_file, *restore;
+	uint64_t save_at;
+	bool given_limits;
 };
 
 /* 0 ok, 1 --help, 2 usage error (printed). */
@@ -80,6 +96,17 @@ static int parse(int argc, char **argv, struct run_args *a)
 				return runopt_usage(&a->o, "--exit-status: '%s' is neither guest nor tool",
 						    v);
 			a->tool_status = !strcmp(v, "tool");
+		} else if (!strcmp(arg, "--save-at")) {
+			if (i + 2 >= argc)
+				return runopt_usage(&a->o, "--save-at needs an instruction count and a FILE");
+			if (runopt_count(argv[i + 1], UINT64_MAX >> 1, &a->save_at) != NUM_OK ||
+			    !a->save_at)
+				return runopt_usage(&a->o, "--save-at: '%s' is no instruction count",
+						    argv[i + 1]);
+			a->save_file = argv[i + 2];
+			i += 2;
+		} else if ((v = runopt_value("--restore", argc, argv, &i, &missing))) {
+			a->restore = v;
 		} else if (missing) {
 			return runopt_usage(&a->o, "option '%s' needs a value", arg);
 		} else if ((r = runopt_parse_mode(&a->o, argc, argv, &i)) != 0) {
@@ -89,8 +116,10 @@ static int parse(int argc, char **argv, struct run_args *a)
 			return r;
 		}
 	}
-	if (!a->image)
+	if (!a->image && !a->restore)
 		return runopt_usage(&a->o, "no IMAGE given");
+	if (a->restore)
+		return 0; /* the machine is the snapshot's: checked against it once read */
 	return runopt_check_modes(&a->o, 1u << a->o.vm.mode);
 }
 
@@ -266,170 +295,102 @@ static enum cpu_stop trace_step(struct vm *vm, struct tracer *t)
 
 /* Counts by trap cause (n = CAUSE_COUNT) or by exit reason (n =
  * VM_EXIT_REASONS, whose first names are the causes'). */
-static void print_counts(const char *title, const uint64_t *count, int n)
-{
-	char text[512];
-
-	vm_counts_text(count, n, text, sizeof text);
-	fprintf(stderr, "  %-22s %s\n", title, text);
-}
-
-static double share(uint64_t part, uint64_t whole)
-{
-	return whole ? 100.0 * (double)part / (double)whole : 0.0;
-}
-
-/* Binary translation's and code patching's own counters, when they ran. */
-static void print_translation(const struct vm_stats *s)
-{
-	const struct vm_bt_stats *b = &s->bt;
-	const struct vm_patch_stats *p = &s->patch;
-
-	if (b->entries) {
-		fprintf(stderr, "  %-22s %llu (%.1f%%): guest kernel code, run from the translation "
-			"cache\n", "translated", (unsigned long long)s->translated,
-			share(s->translated, s->retired));
-		fprintf(stderr, "  %-22s %llu blocks of %llu instructions translated; %llu "
-			"invalidated by writes\n", "translation", (unsigned long long)b->blocks,
-			(unsigned long long)b->words, (unsigned long long)b->invalidated);
-		fprintf(stderr, "  %-22s %llu of %llu bytes in use (at most %llu); %llu flush%s\n",
-			"translation cache", (unsigned long long)b->cache_bytes,
-			(unsigned long long)b->cache_size, (unsigned long long)b->cache_peak,
-			(unsigned long long)b->flushes, b->flushes == 1 ? "" : "es");
-		fprintf(stderr, "  %-22s %llu; hit rate %.2f%%; %llu by chained jumps (%.1f%%)\n",
-			"block entries", (unsigned long long)b->entries, share(b->hits, b->entries),
-			(unsigned long long)b->chained, share(b->chained, b->entries));
-		fprintf(stderr, "  %-22s %llu: sensitive instructions emulated without a trap\n",
-			"callouts", (unsigned long long)b->callouts);
-	}
-	if (p->scanned)
-		fprintf(stderr, "  %-22s %llu kernel words scanned; %llu sensitive and %llu indirect "
-			"jumps patched; %llu patched words run (ILLEGAL exits); %llu rewritten by "
-			"the guest\n", "code patching", (unsigned long long)p->scanned,
-			(unsigned long long)p->patched, (unsigned long long)p->watched,
-			(unsigned long long)p->hits, (unsigned long long)p->rewritten);
-}
-
-/* Memory virtualisation (vmm/shadow.c, hwassist.c, pv_paging.c): the page
- * faults by kind, and the monitor's tables. */
-static void print_paging(const struct vm_stats *s)
-{
-	const struct vm_mmu_stats *m = &s->mmu;
-
-	if (m->hidden || m->true_faults || m->tracing)
-		fprintf(stderr, "  %-22s %llu hidden (the shadow lacked it), %llu true (the guest's "
-			"own), %llu tracing (writes to its page tables)\n", "page faults",
-			(unsigned long long)m->hidden, (unsigned long long)m->true_faults,
-			(unsigned long long)m->tracing);
-	if (m->spaces)
-		fprintf(stderr, "  %-22s %llu address spaces shadowed, %llu switches, %llu entries "
-			"resynced, %llu evicted; pool %llu of %llu pages (at most %llu)\n", "shadow tables",
-			(unsigned long long)m->spaces, (unsigned long long)m->switches,
-			(unsigned long long)m->resyncs, (unsigned long long)m->evictions,
-			(unsigned long long)m->pool_pages, (unsigned long long)m->pool_size,
-			(unsigned long long)m->pool_peak);
-	if (m->nested_refs)
-		fprintf(stderr, "  %-22s %llu references to the nested table in TLB misses' walks\n",
-			"nested paging", (unsigned long long)m->nested_refs);
-	if (m->updates || m->refused)
-		fprintf(stderr, "  %-22s %llu page-table updates checked and made, %llu refused\n",
-			"direct paging", (unsigned long long)m->updates, (unsigned long long)m->refused);
-	if (s->bt.adaptive)
-		fprintf(stderr, "  %-22s %llu stores retranslated as callouts (they wrote page "
-			"tables)\n", "adaptive translation", (unsigned long long)s->bt.adaptive);
-}
-
-static void print_stats(const struct vm *vm)
-{
-	struct vm_stats s;
-	double secs;
-
-	vm_get_stats(vm, &s);
-	secs = (double)s.host_ns / 1e9;
-	fprintf(stderr, "trapeze: run: stats (mode %s)\n", vmm_mode_name(vm_mode(vm)));
-	fprintf(stderr, "  %-22s %llu\n", "guest instructions", (unsigned long long)s.retired);
-	fprintf(stderr, "  %-22s %llu (guest %llu, VMM %llu)\n", "cycles",
-		(unsigned long long)s.cycles, (unsigned long long)s.guest_cycles,
-		(unsigned long long)s.vmm_cycles);
-	if (s.idle_ticks)
-		fprintf(stderr, "  %-22s %llu\n", "idle (wfi) ticks", (unsigned long long)s.idle_ticks);
-	fprintf(stderr, "  %-22s %.3f s, %.2f MIPS (host time: for display only)\n", "host time", secs,
-		secs > 0 ? (double)s.retired / secs / 1e6 : 0.0);
-	print_counts("traps seen by guest", s.guest_traps, CAUSE_COUNT);
-	if (vm_mode(vm) == MODE_BARE)
-		return;
-	fprintf(stderr, "  %-22s %llu native, %llu emulated, %llu interpreted\n", "of which",
-		(unsigned long long)s.native, (unsigned long long)s.emulated,
-		(unsigned long long)s.interpreted);
-	fprintf(stderr, "  %-22s %.1f%% of guest instructions ran natively\n", "efficiency",
-		vm_efficiency(&s));
-	print_translation(&s);
-	print_paging(&s);
-	fprintf(stderr, "  %-22s %llu (reflected %llu, injected %llu)\n", "VM exits",
-		(unsigned long long)s.exits, (unsigned long long)s.reflected,
-		(unsigned long long)s.injected);
-	print_counts("VM exits by reason", s.exits_by_reason, VM_EXIT_REASONS);
-	if (s.io_exits || s.direct_io)
-		fprintf(stderr, "  %-22s %llu exits, %llu straight to assigned devices\n", "port I/O",
-			(unsigned long long)s.io_exits, (unsigned long long)s.direct_io);
-	if (s.pv.hypercalls)
-		fprintf(stderr, "  %-22s %llu; block ring: %llu requests in %llu notifications; "
-			"balloon: %llu pages given back\n", "hypercalls",
-			(unsigned long long)s.pv.hypercalls, (unsigned long long)s.pv.requests,
-			(unsigned long long)s.pv.notifies, (unsigned long long)s.pv.balloon);
-	fprintf(stderr, "  %-22s", "VMM costs (cycles)");
-	for (int r = 0; r < VMM_NCOSTS; r++)
-		fprintf(stderr, " %s %u", vmm_cost_name((enum vmm_cost_row)r),
-			vmm_cpu_cost(vm_cpu(vm), (enum vmm_cost_row)r));
-	fprintf(stderr, " (--cpu %s)\n", vmm_cpu_name(vm_cpu(vm)));
-}
-
 /* ---- the command ------------------------------------------------------- */
 
 /* The exit status of a run that ended as s (exitcode.h). */
 static int finish(const struct run_args *a, struct vm *vm, enum cpu_stop s)
 {
-	uint32_t code = 0;
-	const struct devices *d = vm_devices(vm);
-	int status;
-
 	fflush(stdout);
 	if (a->stats)
-		print_stats(vm);
-	if (s == STOP_LIMIT && !vm_at_step_limit(vm) && runopt_timed_out())
-		return runopt_timeout_exit(&a->o, NULL);
-	switch (s) {
-	case STOP_HALT:
-		vm_halted(vm, &code);
-		status = a->tool_status ? EXIT_OK : (int)(code & 0xFF);
-		if (a->tool_status)
-			fprintf(stderr, "trapeze: run: the guest halted with code %u\n", code & 0xFF);
-		break;
-	case STOP_IDLE:
-		fprintf(stderr, "trapeze: run: idle: waiting for an interrupt that can never come, "
-			"at pc 0x%08x after %llu instruction%s\n", vm_pc(vm),
-			(unsigned long long)vm_retired(vm), vm_retired(vm) == 1 ? "" : "s");
-		status = EXIT_IDLE;
-		break;
-	case STOP_FAULT:
-		fprintf(stderr, "trapeze: run: triple fault: the trap vector 0x%08x faulted three "
-			"times in a row, at pc 0x%08x\n", vm_sreg(vm, SR_tvec), vm_pc(vm));
-		status = EXIT_FAULT;
-		break;
-	default:
-		fprintf(stderr, "trapeze: run: step limit (%llu instruction%s) reached at pc 0x%08x\n",
-			(unsigned long long)vm_retired(vm), vm_retired(vm) == 1 ? "" : "s", vm_pc(vm));
-		status = EXIT_STEPS;
-		break;
+		runopt_print_stats(&a->o, vm);
+	return runopt_exit_status(&a->o, vm, s, a->tool_status);
+}
+
+/* --restore: the options that make a machine, where given, must be the
+ * snapshot's; false after the one-line error. */
+static bool machine_options_fit(const struct run_args *a, int argc, char **argv,
+				const struct snap_machine *m)
+{
+	const struct vm_options *o = &a->o.vm;
+	const char *what = NULL;
+
+	if (runopt_given(argc, argv, "--mode") && o->mode != m->mode)
+		what = "--mode";
+	else if (runopt_given(argc, argv, "--mem") && ((o->mem_size + 3) & ~3u) != m->mem_size)
+		what = "--mem";
+	else if (runopt_given(argc, argv, "--nonvirt") && o->nonvirt != m->nonvirt)
+		what = "--nonvirt";
+	else if (runopt_given(argc, argv, "--cpu") && o->cpu != m->cpu)
+		what = "--cpu";
+	else if (runopt_given(argc, argv, "--tc-size") &&
+		 (o->tc_size > VM_MIN_TC ? o->tc_size : VM_MIN_TC) != m->tc_size)
+		what = "--tc-size";
+	else if (runopt_given(argc, argv, "--passthrough") && o->passthrough != m->passthrough)
+		what = "--passthrough";
+	else if (runopt_given(argc, argv, "--balloon") && o->balloon != m->balloon)
+		what = "--balloon";
+	else if (runopt_given(argc, argv, "--input"))
+		what = "--input (its console input is the snapshot's)";
+	if (what) {
+		char was[400];
+		snap_machine_describe(m, was, sizeof was);
+		runopt_error(&a->o, "%s: %s does not fit the machine it was taken of (%s)", a->restore,
+			     what, was);
+		return false;
 	}
-	/* Resource control: the transcript is incomplete, whatever came after. */
-	if (d->con.out_truncated) {
-		fprintf(stderr, "trapeze: run: resource control: the guest's console output went over "
-			"--max-output (%llu bytes) and was cut there\n",
-			(unsigned long long)d->con.out_limit);
-		status = EXIT_RESOURCE;
+	return true;
+}
+
+/* The VM saved in a->restore, made afresh: false after the one-line error. */
+static bool restore(struct run_args *a, int argc, char **argv, struct vm **vm)
+{
+	struct snap_env env = { .console = stdout };
+	struct snap_machine m;
+	uint8_t *data;
+	size_t len;
+	char err[700];
+	bool ok;
+
+	if (!snap_read_file(a->restore, &data, &len, err, sizeof err)) {
+		runopt_error(&a->o, "%s", err);
+		return false;
 	}
-	return status;
+	env.disk_path = a->o.vm.disk_path;
+	env.keep_limits = runopt_given(argc, argv, "--max-steps") || runopt_given(argc, argv, "--max-output");
+	env.step_limit = runopt_given(argc, argv, "--max-steps") ? a->o.vm.step_limit : 0;
+	env.max_output = runopt_given(argc, argv, "--max-output") ? a->o.vm.max_output : 0;
+	ok = snap_peek_machine(data, len, &m, err, sizeof err);
+	if (ok && env.keep_limits) {
+		/* The one given replaces the snapshot's; the other stays. */
+		if (!runopt_given(argc, argv, "--max-steps"))
+			env.step_limit = m.step_limit;
+		if (!runopt_given(argc, argv, "--max-output"))
+			env.max_output = m.max_output;
+	}
+	if (ok && !machine_options_fit(a, argc, argv, &m)) {
+		free(data);
+		return false;
+	}
+	ok = ok && vm_snapshot_restore_new(vm, data, len, &env, err, sizeof err);
+	if (!ok)
+		runopt_error(&a->o, "%s: %s", a->restore, err);
+	free(data);
+	return ok;
+}
+
+/* The VM as --save-at asked for, when the run got there. */
+static int save(const struct run_args *a, struct vm *vm)
+{
+	char err[700];
+
+	fflush(stdout);
+	if (!vm_snapshot_save_file(vm, a->save_file, 0, err, sizeof err)) {
+		runopt_error(&a->o, "%s", err);
+		return EXIT_HOST;
+	}
+	fprintf(stderr, "trapeze: run: saved at instruction %llu (pc 0x%08x) to %s\n",
+		(unsigned long long)vm_retired(vm), vm_pc(vm), a->save_file);
+	return EXIT_OK;
 }
 
 int cmd_run(int argc, char **argv)
@@ -440,6 +401,7 @@ int cmd_run(int argc, char **argv)
 	struct tracer t = { .img = &img };
 	char err[512];
 	enum cpu_stop s;
+	uint64_t budget = UINT64_MAX;
 	int status = EXIT_INPUT;
 
 	runopt_init(&a.o, "run");
@@ -448,15 +410,31 @@ int cmd_run(int argc, char **argv)
 	case 2: return runopt_usage_exit(&a.o);
 	default: break;
 	}
-	if (!runopt_read_image(&a.o, a.image, &img) || !runopt_read_input(&a.o))
+	if (a.image && !runopt_read_image(&a.o, a.image, &img))
 		goto out;
-	a.o.vm.console = stdout;
-	errno = 0;
-	if (!vm_create(&vm, &a.o.vm, err, sizeof err) || !image_load(vm, &img, err, sizeof err)) {
-		runopt_error(&a.o, "%s", err);
-		if (errno == ENOMEM)
-			status = EXIT_HOST;
-		goto out;
+	if (a.restore) {
+		if (!restore(&a, argc, argv, &vm))
+			goto out;
+	} else {
+		if (!runopt_read_input(&a.o))
+			goto out;
+		a.o.vm.console = stdout;
+		errno = 0;
+		if (!vm_create(&vm, &a.o.vm, err, sizeof err) || !image_load(vm, &img, err, sizeof err)) {
+			runopt_error(&a.o, "%s", err);
+			if (errno == ENOMEM)
+				status = EXIT_HOST;
+			goto out;
+		}
+	}
+	if (a.save_file) {
+		if (a.save_at <= vm_retired(vm)) {
+			runopt_error(&a.o, "--save-at %llu: the VM is at instruction %llu already",
+				     (unsigned long long)a.save_at, (unsigned long long)vm_retired(vm));
+			status = EXIT_USAGE;
+			goto out;
+		}
+		budget = a.save_at - vm_retired(vm);
 	}
 	runopt_attach_terminal(&a.o, vm);
 	runopt_start_timeout(&a.o);
@@ -466,10 +444,19 @@ int cmd_run(int argc, char **argv)
 		vm_set_event_hook(vm, collect, &t);
 		do
 			s = trace_step(vm, &t);
-		while (s == STOP_LIMIT && !vm_at_step_limit(vm) && !runopt_timed_out());
+		while (s == STOP_LIMIT && !vm_at_step_limit(vm) && !runopt_timed_out() &&
+		       (!a.save_file || vm_retired(vm) < a.save_at));
 	} else {
-		s = runopt_run(&a.o, vm, UINT64_MAX);
+		s = runopt_run(&a.o, vm, budget);
 	}
+	if (a.save_file && s == STOP_LIMIT && vm_retired(vm) == a.save_at && !runopt_timed_out()) {
+		status = save(&a, vm);
+		goto out;
+	}
+	if (a.save_file)
+		fprintf(stderr, "trapeze: run: note: the guest stopped at instruction %llu, before %llu: "
+			"nothing saved\n", (unsigned long long)vm_retired(vm),
+			(unsigned long long)a.save_at);
 	status = finish(&a, vm, s);
 out:
 	vm_destroy(vm);

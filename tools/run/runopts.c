@@ -405,6 +405,16 @@ bool runopt_read_input(struct runopts *o)
 	return ok;
 }
 
+bool runopt_given(int argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], name, n) && (argv[i][n] == 0 || argv[i][n] == '='))
+			return true;
+	return false;
+}
+
 void runopt_attach_terminal(const struct runopts *o, struct vm *vm)
 {
 	if (o->input_terminal)

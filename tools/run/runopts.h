@@ -71,6 +71,9 @@ int runopt_check_modes(const struct runopts *o, unsigned mask);
 /* The value of a --name VALUE or --name=VALUE option at argv[*i], or NULL
  * when arg is not that option. *missing is set when the value is absent. */
 const char *runopt_value(const char *name, int argc, char **argv, int *i, bool *missing);
+/* Was option name given on the command line (NAME VALUE, NAME=VALUE, or
+ * bare)? For options whose default cannot tell. */
+bool runopt_given(int argc, char **argv, const char *name);
 /* Read the console input: --input FILE, else all of stdin when it is not a
  * terminal (so runs are deterministic). False after printing an error. */
 bool runopt_read_input(struct runopts *o);
@@ -94,6 +97,15 @@ void runopt_print_help(const struct runopts *o, FILE *f);
 /* The help line of --mode: every mode, one per line, and the default. */
 void runopt_print_mode_help(FILE *f);
 void runopt_free(struct runopts *o);
+
+/* ---- how a run ends (outcome.c) ------------------------------------------ */
+
+/* --stats: "trapeze: CMD: stats (mode M)" and the statistics, on stderr. */
+void runopt_print_stats(const struct runopts *o, const struct vm *vm);
+/* The exit status of a run that stopped as s (the guest's halt code, or
+ * tool_status: 0 for any halt; otherwise exitcode.h's), after the line on
+ * stderr that says why. */
+int runopt_exit_status(const struct runopts *o, struct vm *vm, enum cpu_stop s, bool tool_status);
 
 /* ---- --timeout (timeout.c) ---------------------------------------------- */
 

@@ -412,6 +412,87 @@ static void restart(struct tui *t)
 	tui_say(t, TUI_GOOD, "restarted from the entry point; breakpoints kept");
 }
 
+/* ---- snapshots and live migration (mon_snap.c does the work) ------------ */
+
+static void save_vm(struct tui *t)
+{
+	char err[600];
+
+	if (!ask(t, "save the VM to (file): "))
+		return;
+	if (!mon_save(t->m, t->input, err, sizeof err))
+		tui_say(t, TUI_BAD, "%s", err);
+	else
+		tui_say(t, TUI_GOOD, "saved at instruction %llu to %s",
+			(unsigned long long)vm_retired(t->m->vm), t->input);
+}
+
+static void restore_vm(struct tui *t)
+{
+	char err[700];
+
+	if (!ask(t, "restore the VM from (file): "))
+		return;
+	if (!mon_restore(t->m, t->input, err, sizeof err)) {
+		tui_say(t, TUI_BAD, "%s", err);
+		return;
+	}
+	t->cursor_on_pc = true;
+	t->prev_valid = false;
+	t->console_scroll = t->event_scroll = 0;
+	t->last_why = MON_DONE;
+	tui_say(t, TUI_GOOD, "restored %s: instruction %llu; breakpoints kept", t->input,
+		(unsigned long long)vm_retired(t->m->vm));
+}
+
+/* Each round of pre-copy, as it ends, in the status line with a bar of
+ * what was sent against memory (a migration sends at most three times it). */
+static void show_round(void *ctx, const struct precopy_result *r, bool stop)
+{
+	struct tui *t = ctx;
+	const struct precopy_round *x = &r->round[stop ? r->rounds : r->rounds - 1];
+	uint64_t mem = (uint64_t)r->memory_pages * SNAP_PAGE;
+	int full = mem ? (int)(r->bytes * 20 / (3 * mem)) : 20;
+	char bar[24];
+
+	for (int i = 0; i < 20; i++)
+		bar[i] = i < full ? '#' : '.';
+	bar[20] = 0;
+	if (stop)
+		tui_say(t, TUI_PLAIN, "migrating to %s: stop-and-copy, %u pages [%s] %llu KiB",
+			t->migrating, x->pages, bar, (unsigned long long)(r->bytes >> 10));
+	else
+		tui_say(t, TUI_PLAIN, "migrating to %s: round %u, %u pages, guest ran %llu insns [%s] "
+			"%llu KiB", t->migrating, r->rounds, x->pages, (unsigned long long)x->insns, bar,
+			(unsigned long long)(r->bytes >> 10));
+	tui_draw(t);
+}
+
+static void migrate_vm(struct tui *t)
+{
+	static struct precopy_result res; /* large: off the stack */
+	struct precopy_opts po = { .bandwidth = MIG_DEFAULT_BANDWIDTH };
+	char peer[128], err[700];
+	bool ok;
+
+	if (!ask(t, "migrate to HOST:PORT: "))
+		return;
+	snprintf(peer, sizeof peer, "%s", t->input);
+	t->migrating = peer;
+	tui_say(t, TUI_PLAIN, "migrating to %s: connecting", peer);
+	tui_draw(t);
+	ok = mon_migrate(t->m, peer, &po, show_round, t, &res, err, sizeof err);
+	t->migrating = NULL;
+	if (!ok) {
+		tui_say(t, TUI_BAD, "migration to %s failed: %s; the VM is here, unharmed", peer, err);
+		return;
+	}
+	t->migrated = true;
+	tui_say(t, TUI_GOOD, "migrated to %s: %u rounds (%s), %llu KiB; downtime %.3f ms; it runs "
+		"there now: q quits", peer, res.rounds, precopy_end_name(res.end),
+		(unsigned long long)(res.bytes >> 10), (double)res.downtime_cycles / 1e6);
+}
+
 /* On a host: show VM cur + by (wrapping), skipping those not started. */
 static void next_vm(struct tui *t, int by)
 {
@@ -501,8 +582,20 @@ static bool key(struct tui *t, int ch)
 		console_key(t, ch);
 		return true;
 	}
+	if (t->migrated && ch > 0 && ch < 128 && strchr("snxcrSLMH", ch)) {
+		tui_say(t, TUI_BAD, "the VM was migrated: it runs at the target now; q quits");
+		return true;
+	}
 	switch (ch) {
 	case 'q': case 'Q': return false;
+	case 'W': save_vm(t); break; /* W: write a snapshot (S goes back a step) */
+	case 'L': restore_vm(t); break;
+	case 'M':
+		if (t->m->host)
+			tui_say(t, TUI_BAD, "on a host: migrate one VM with trapeze migrate");
+		else
+			migrate_vm(t);
+		break;
 	case 's': run(t, MON_STEP); break;
 	case 'n': run(t, MON_NEXT); break;
 	case 'c': run(t, MON_CONTINUE); break;

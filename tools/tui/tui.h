@@ -51,6 +51,8 @@ struct tui {
 	bool show_help;            /* the ? screen */
 	char prompt[48], input[128]; /* a question in the status line, and the answer */
 	bool prompting;
+	const char *migrating;     /* a live migration to this peer is going on (M) */
+	bool migrated;             /* the VM runs at the target now: nothing to run here */
 	char status[256];          /* the status line's message */
 	int status_attr;           /* 0, or TUI_GOOD / TUI_BAD */
 };

@@ -170,7 +170,11 @@ static void draw_title(struct tui *t)
 	uint32_t code;
 	char state[64], line[512];
 
-	if (t->running)
+	if (t->migrating)
+		snprintf(state, sizeof state, "MIGRATING");
+	else if (t->migrated)
+		snprintf(state, sizeof state, "MIGRATED");
+	else if (t->running)
 		snprintf(state, sizeof state, "RUNNING");
 	else if (mon_stopped(t->m, &why) && why == MON_HALTED && vm_halted(t->m->vm, &code))
 		snprintf(state, sizeof state, "HALTED (code %u)", code);
@@ -254,6 +258,9 @@ static void draw_help(const struct tui *t)
 		"  Tab      next pane (Shift-Tab previous); in the console pane typing goes",
 		"           to the guest; Esc leaves it",
 		"  r        restart the guest from its entry point (breakpoints stay)",
+		"  W / L    write the VM to a file / load it back from one (a snapshot)",
+		"  M        live-migrate the VM to a trapeze migrate --listen HOST:PORT:",
+		"           the rounds of pre-copy go by in the status line",
 		"  q        quit (Ctrl-C too)      ?  this screen",
 		t->m->host ? "  v / V    host: the next (previous) VM;  H  run every VM by the schedule" : "",
 		"guest: the mode the guest believes it is in (its virtual PSW).",

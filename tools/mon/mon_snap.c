@@ -1,0 +1,91 @@
+/*
+ * tools/mon/mon_snap.c: the monitor's VM saved, restored and migrated.
+ * Owns: save FILE (a snapshot of the VM where it stands, docs/SNAPSHOT.md),
+ *       restore FILE (the VM put back exactly as saved: the monitor's log
+ *       and console view start again there, breakpoints stay), migrate
+ *       HOST:PORT (Clark et al.'s pre-copy to a trapeze migrate --listen
+ *       target, each round told as it ends; once the target commits, the
+ *       VM is the target's and this monitor has nothing left to run).
+ * Not:  the format (vmm/snapshot.c); the rounds (vmm/precopy.c); the
+ *       socket's side (tools/migrate/migsend.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "history.h"
+#include "mon.h"
+#include "tcp.h"
+#include "snapshot.h"
+
+bool mon_save(struct mon *m, const char *path, char *err, size_t errlen)
+{
+	return vm_snapshot_save_file(m->vm, path, SNAP_HISTORY, err, errlen);
+}
+
+bool mon_restore(struct mon *m, const char *path, char *err, size_t errlen)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	bool ok;
+
+	if (m->host) {
+		snprintf(err, errlen, "not on a host: its VMs share its memory and schedule (restore "
+			 "with trapeze run --restore)");
+		return false;
+	}
+	if (!snap_read_file(path, &data, &len, err, errlen))
+		return false;
+	{
+		/* What changes nothing first: the header, the checksum, the
+		 * machine; refused there, the VM is as it was. */
+		struct snap_machine sm;
+		if (!snap_peek_machine(data, len, &sm, err, errlen) ||
+		    !snap_machine_fits(&sm, m->vm, err, errlen)) {
+			free(data);
+			return false;
+		}
+	}
+	/* The past kept for going backwards is another run's now: it is
+	 * given up, and kept again from the restored point on. */
+	if (vm_history_on(m->vm))
+		vm_history_stop(m->vm);
+	ok = vm_snapshot_restore(m->vm, data, len, err, errlen);
+	free(data);
+	if (!ok) {
+		/* The checks that change nothing come first; a snapshot that
+		 * passed them and was still wrong left the VM half loaded. */
+		char why[512];
+		snprintf(why, sizeof why, "%s", err);
+		if (!mon_restart(m, err, errlen))
+			return false;
+		snprintf(err, errlen, "%s (the VM was started again from its image)", why);
+		return false;
+	}
+	if (m->hist_bytes && !mon_history(m, m->hist_bytes, err, errlen))
+		return false;
+	for (int i = 0; i < MON_MAX_WATCHES; i++)
+		m->watch[i].hits = 0;
+	m->nevents = 0;
+	vm_console(m->vm, &m->console_shown);
+	m->x_next = vm_pc(m->vm);
+	for (int i = 0; i < MON_MAX_BREAKS; i++)
+		m->brk[i].hits = 0;
+	return true;
+}
+
+bool mon_migrate(struct mon *m, const char *peer, const struct precopy_opts *po,
+		 mig_round_fn progress, void *ctx, struct precopy_result *res, char *err,
+		 size_t errlen)
+{
+	enum mon_why why;
+
+	if (m->host) {
+		snprintf(err, errlen, "not on a host: migrate one VM with trapeze migrate");
+		return false;
+	}
+	if (mon_stopped(m, &why) && why != MON_IDLE) {
+		snprintf(err, errlen, "the guest has stopped: nothing runs to migrate");
+		return false;
+	}
+	return mig_send_vm(m->vm, peer, po, TCP_DEFAULT_TIMEOUT_MS, progress, ctx, res, err, errlen);
+}
