@@ -122,6 +122,41 @@ Test(mon_snap, save_then_restore_runs_on_exactly_as_before)
 	save_and_restore(MODE_PV, NULL);
 }
 
+/* Restoring puts another run's state in place: the past that reverse
+ * execution kept belongs to the run replaced, so it is given up and kept
+ * again from the restored point (going back stops there, and then runs
+ * the restored run backwards, not the old one). */
+Test(mon_snap, a_restore_keeps_the_reverse_history_from_the_restored_point)
+{
+	struct session s;
+	char path[] = "/tmp/trapeze-monsnap-XXXXXX", line[200], err[256];
+	int fd = mkstemp(path);
+	enum mon_status st;
+	char *before, *after;
+
+	cr_assert(fd >= 0);
+	close(fd);
+	open_os(&s, MODE_TRAP, NULL);
+	cr_assert(mon_history(s.m, 32u << 20, err, sizeof err), "%s", err);
+	expect(s.m, "step 5000", MON_OK, "");
+	snprintf(line, sizeof line, "save %s", path);
+	expect(s.m, line, MON_OK, "saved at instruction 5000");
+	expect(s.m, "step 2", MON_OK, "");
+	before = say(s.m, "info registers pc r1 r2 r3 r4", &st);
+	expect(s.m, "step 3000", MON_OK, "");
+	snprintf(line, sizeof line, "restore %s", path);
+	expect(s.m, line, MON_OK, "restored");
+	expect(s.m, "reverse-step", MON_OK, "at the start of the recorded history (position 5000)");
+	expect(s.m, "step 4", MON_OK, "");
+	expect(s.m, "reverse-step 2", MON_OK, "");
+	after = say(s.m, "info registers pc r1 r2 r3 r4", &st);
+	cr_expect_str_eq(after, before, "two steps past the restored point, then four and two back");
+	free(before);
+	free(after);
+	close_os(&s);
+	unlink(path);
+}
+
 Test(mon_snap, a_bad_or_foreign_snapshot_is_refused_and_the_vm_untouched)
 {
 	struct session s;
