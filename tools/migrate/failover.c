@@ -222,23 +222,12 @@ static int backup(struct mig_args *a)
 	enum cpu_stop s;
 	uint64_t n = 0;
 	char err[700];
-	uint16_t port;
-	int lfd, status;
+	int status;
 
 	mig_limits(a, &env);
-	lfd = tcp_listen(a->peer, &port, err, sizeof err);
-	if (lfd < 0) {
-		runopt_error(&a->o, "%s", err);
+	c.fd = mig_accept_peer(a, "the backup listens on");
+	if (c.fd < 0)
 		return EXIT_HOST;
-	}
-	fprintf(stderr, "trapeze: failover: the backup listens on %s\n", tcp_name(a->peer, port));
-	fflush(stderr);
-	c.fd = tcp_accept(lfd, a->wait_ms, err, sizeof err);
-	close(lfd);
-	if (c.fd < 0) {
-		runopt_error(&a->o, "%s", err);
-		return EXIT_HOST;
-	}
 	vm = mig_backup(&c, &env, held, NULL, &n, err, sizeof err);
 	close(c.fd);
 	if (!vm) {

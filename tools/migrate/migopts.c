@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tcp.h"
 
@@ -164,6 +165,25 @@ void mig_limits(const struct mig_args *a, struct snap_env *env)
 		env->step_limit = a->given_steps ? a->o.vm.step_limit : 0;
 		env->max_output = a->given_output ? a->o.vm.max_output : 0;
 	}
+}
+
+int mig_accept_peer(const struct mig_args *a, const char *listening)
+{
+	char err[700];
+	uint16_t port;
+	int lfd = tcp_listen(a->peer, &port, err, sizeof err), fd;
+
+	if (lfd < 0) {
+		runopt_error(&a->o, "%s", err);
+		return -1;
+	}
+	fprintf(stderr, "trapeze: %s: %s %s\n", a->o.cmd, listening, tcp_name(a->peer, port));
+	fflush(stderr);
+	fd = tcp_accept(lfd, a->wait_ms, err, sizeof err);
+	close(lfd);
+	if (fd < 0)
+		runopt_error(&a->o, "%s", err);
+	return fd;
 }
 
 void mig_report(FILE *f, const char *peer, const struct precopy_result *r)

@@ -43,6 +43,10 @@ int mig_finish(struct mig_args *a, struct vm *vm, enum cpu_stop s);
 /* The receiving side's limits: --max-steps and --max-output if given,
  * else the VM's own. */
 void mig_limits(const struct mig_args *a, struct snap_env *env);
+/* The receiving side's one peer: listen on --listen's address, say so
+ * ("trapeze: CMD: <listening>  HOST:PORT"), accept one connection within
+ * --wait. Its descriptor, or -1 after the error was printed. */
+int mig_accept_peer(const struct mig_args *a, const char *listening);
 /* A migration's report: each round, the totals, the downtime. */
 void mig_report(FILE *f, const char *peer, const struct precopy_result *r);
 /* A progress bar of the bytes sent against the VM's memory. */

@@ -139,23 +139,12 @@ static int target(struct mig_args *a)
 	struct mig_conn c = { .fd = -1, .timeout_ms = a->net_timeout_ms };
 	struct vm *vm = NULL;
 	char err[700];
-	uint16_t port;
-	int lfd, status;
+	int status;
 
 	mig_limits(a, &env);
-	lfd = tcp_listen(a->peer, &port, err, sizeof err);
-	if (lfd < 0) {
-		runopt_error(&a->o, "%s", err);
+	c.fd = mig_accept_peer(a, "listening on");
+	if (c.fd < 0)
 		return EXIT_HOST;
-	}
-	fprintf(stderr, "trapeze: migrate: listening on %s\n", tcp_name(a->peer, port));
-	fflush(stderr);
-	c.fd = tcp_accept(lfd, a->wait_ms, err, sizeof err);
-	close(lfd);
-	if (c.fd < 0) {
-		runopt_error(&a->o, "%s", err);
-		return EXIT_HOST;
-	}
 	vm = mig_receive(&c, &env, &info, err, sizeof err);
 	close(c.fd);
 	if (!vm) {
