@@ -237,9 +237,9 @@ static void put_console(struct snap_buf *b, const struct console *k, const struc
 	uint8_t src = k->in_fd < 0 ? SRC_NONE
 		: vm->input_rest && k->in_fd == fileno(vm->input_rest) ? SRC_REST : SRC_TERMINAL;
 	/* Whether a buffer happens to be there yet (made at the first byte)
-	 * is no part of the state: a capturing console with nothing captured
-	 * sends an empty history. */
-	bool history = (flags & SNAP_HISTORY) && k->capturing;
+	 * is no part of the state, nor whether the tool captures at all when
+	 * nothing was captured: both send no history. */
+	bool history = (flags & SNAP_HISTORY) && k->capturing && k->cap_len;
 
 	snap_put_u32(b, k->in_len);
 	for (uint32_t i = 0; i < k->in_len; i++)
@@ -253,7 +253,7 @@ static void put_console(struct snap_buf *b, const struct console *k, const struc
 		put_rest(b, k->in_fd);
 	snap_put_u64(b, k->capturing ? k->cap_len : 0);
 	snap_put_u8(b, history);
-	if (history && k->cap_len)
+	if (history)
 		snap_put_bytes(b, k->capture, k->cap_len);
 }
 
