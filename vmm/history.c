@@ -138,8 +138,10 @@ static void fit(struct vm_history *h)
 		size_t k = 0;
 		while (k < h->nlog && h->log[k] <= h->ck[0].pos)
 			k++;
-		memmove(h->log, h->log + k, (h->nlog - k) * sizeof *h->log);
-		h->nlog -= k;
+		if (k) { /* (an empty log may have no array yet) */
+			memmove(h->log, h->log + k, (h->nlog - k) * sizeof *h->log);
+			h->nlog -= k;
+		}
 	}
 }
 

@@ -265,7 +265,7 @@ const char *mon_watch_kind_name(enum mon_watch_kind k)
 void mon_watch_hit_text(const struct mon *m, const struct mon_watch_hit *h, char *buf, size_t len)
 {
 	const struct mon_watch *w = h->w;
-	char where[96] = "", who[160], insn[64];
+	char where[96] = "", who[192], insn[64];
 	size_t n;
 
 	if (h->by_guest) {
