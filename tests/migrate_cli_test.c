@@ -194,7 +194,12 @@ Test(migrate_cli, a_port_in_use_or_nothing_listening_is_one_line)
 	status = reap(vt_spawn(args, d.f[A], d.f[AERR]), 60);
 	cr_expect_eq(status, full);
 	cr_expect(wait_for_text(d.f[AERR], "nothing listens", 1), "%s", vt_slurp(d.f[AERR]));
-	cr_expect_str_eq(vt_slurp(d.f[A]), vt_slurp(d.f[FULL]), "the source did not run on unharmed");
+	{
+		char *got = vt_slurp(d.f[A]), *want = vt_slurp(d.f[FULL]);
+		cr_expect_str_eq(got, want, "the source did not run on unharmed");
+		free(got);
+		free(want);
+	}
 	/* A backup nobody connects to stops waiting. */
 	snprintf(args, sizeof args, "failover --listen 127.0.0.1:%u --wait 1", port);
 	out = vt_trapeze(args, VT_STDERR, &status);
@@ -242,7 +247,12 @@ Test(migrate_cli, a_connection_lost_mid_stream_leaves_the_source_running_unharme
 	close(lfd);
 	cr_expect_eq(status, full, "%s", vt_slurp(d.f[AERR]));
 	cr_expect(wait_for_text(d.f[AERR], "the VM runs on here", 1), "%s", vt_slurp(d.f[AERR]));
-	cr_expect_str_eq(vt_slurp(d.f[A]), vt_slurp(d.f[FULL]), "the source did not run on unharmed");
+	{
+		char *got = vt_slurp(d.f[A]), *want = vt_slurp(d.f[FULL]);
+		cr_expect_str_eq(got, want, "the source did not run on unharmed");
+		free(got);
+		free(want);
+	}
 	dir_remove(&d);
 }
 
@@ -352,7 +362,12 @@ static void stall_receiver(const char *cmd, const char *guest, const char *what)
 	cr_expect_eq(status, full, "%s: %s", cmd, vt_slurp(d.f[AERR]));
 	cr_expect(wait_for_text(d.f[AERR], what, 1) && wait_for_text(d.f[AERR], "said nothing for 1 s", 1),
 		  "%s: wanted '%s' in:\n%s", cmd, what, vt_slurp(d.f[AERR]));
-	cr_expect_str_eq(vt_slurp(d.f[A]), vt_slurp(d.f[FULL]), "%s: the guest's output is not whole", cmd);
+	{
+		char *got = vt_slurp(d.f[A]), *want = vt_slurp(d.f[FULL]);
+		cr_expect_str_eq(got, want, "%s: the guest's output is not whole", cmd);
+		free(got);
+		free(want);
+	}
 	dir_remove(&d);
 }
 
