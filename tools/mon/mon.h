@@ -121,6 +121,9 @@ void mon_destroy(struct mon *m);
 /* Build the VM again from the start; breakpoints stay, their hits reset.
  * (Not on a host: false, with why.) */
 bool mon_restart(struct mon *m, char *err, size_t errlen);
+/* Breakpoints and watchpoints stay, their hits counted again from 0 (the
+ * VM started again, or was restored). */
+void mon_forget_hits(struct mon *m);
 /* A monitor of host h's VMs (imgs: their images), the first one started
  * selected. The host stays the caller's. */
 struct host;

@@ -181,11 +181,16 @@ bool mon_restart(struct mon *m, char *err, size_t errlen)
 		return false;
 	}
 	vm_destroy(old);
+	mon_forget_hits(m);
+	return true;
+}
+
+void mon_forget_hits(struct mon *m)
+{
 	for (int i = 0; i < MON_MAX_BREAKS; i++)
 		m->brk[i].hits = 0;
 	for (int i = 0; i < MON_MAX_WATCHES; i++)
 		m->watch[i].hits = 0;
-	return true;
 }
 
 /* ---- breakpoints -------------------------------------------------------- */

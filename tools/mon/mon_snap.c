@@ -63,13 +63,10 @@ bool mon_restore(struct mon *m, const char *path, char *err, size_t errlen)
 	}
 	if (m->hist_bytes && !mon_history(m, m->hist_bytes, err, errlen))
 		return false;
-	for (int i = 0; i < MON_MAX_WATCHES; i++)
-		m->watch[i].hits = 0;
+	mon_forget_hits(m);
 	m->nevents = 0;
 	vm_console(m->vm, &m->console_shown);
 	m->x_next = vm_pc(m->vm);
-	for (int i = 0; i < MON_MAX_BREAKS; i++)
-		m->brk[i].hits = 0;
 	return true;
 }
 
