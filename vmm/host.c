@@ -15,45 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
-#include "vswitch.h"
+#include "host_internal.h"
 
-struct hvm {
-	struct host_vm_options o;
-	struct vm *vm;
-	struct vm_placement place;
-	const struct disk_base *disk;
-	enum host_vm_state state;
-	enum cpu_stop stop;
-	uint64_t start, end, wake, busy, slices;
-	uint32_t size;             /* its region's bytes as asked for */
-	uint32_t pool_pages;
-	uint32_t region_now;       /* its region as last sampled */
-	bool net_wait;             /* blocked until the switch brings its card a frame */
-	uint64_t wait_from;        /* since when (host time) */
-	int asked;                 /* waiting: the VM whose balloon was asked, or -1 */
-};
-
-struct host {
-	struct host_options opt;
-	struct mem mem;
-	uint32_t vmm_area, pools_end;
-	int n;
-	struct hvm v[HOST_MAX_VMS];
-	struct disk_base disks[HOST_MAX_VMS];
-	const char *disk_paths[HOST_MAX_VMS];
-	int ndisks;
-	struct sched s;
-	struct sched_vm sv[HOST_MAX_VMS];
-	uint64_t now, busy, idle, overhead, switches, next_account;
-	int current;
-	struct host_mem_sample samples[HOST_MAX_SAMPLES];
-	int nsamples;
-	bool (*stop_asked)(void); /* looked at between slices: a wall clock */
-	struct vswitch sw;        /* between the VMs' network cards (vswitch.c) */
-};
-
-static uint32_t page_up(uint32_t x)
+uint32_t host_page_up(uint32_t x)
 {
 	return (uint32_t)(((uint64_t)x + PAGE_SIZE - 1) & PAGE_MASK);
 }
@@ -86,7 +50,7 @@ fail(char *err, size_t errlen, const struct host_vm_options *who, const char *fm
 /* The end of what live VM k holds: its region, and above it the pages its
  * balloon gave that the host has promised back (the target dropped below
  * what was given). */
-static uint32_t claim_end(const struct host *h, int k)
+uint32_t host_claim_end(const struct host *h, int k)
 {
 	const struct hvm *v = &h->v[k];
 	struct vm_balloon b;
@@ -99,7 +63,7 @@ static uint32_t claim_end(const struct host *h, int k)
 	return v->place.region_base + full - keep * VM_PAGE;
 }
 
-static bool holds_memory(const struct hvm *v)
+bool host_holds_memory(const struct hvm *v)
 {
 	return v->vm && v->state != HOST_STOPPED;
 }
@@ -112,9 +76,9 @@ static uint32_t free_run(const struct host *h, uint32_t a, int except)
 
 	for (int k = 0; k < h->n; k++) {
 		const struct hvm *v = &h->v[k];
-		if (k == except || !holds_memory(v))
+		if (k == except || !host_holds_memory(v))
 			continue;
-		uint32_t b = v->place.region_base, e = page_up(claim_end(h, k));
+		uint32_t b = v->place.region_base, e = host_page_up(host_claim_end(h, k));
 		if (a >= b && a < e)
 			return 0;
 		if (b >= a && b < end)
@@ -136,20 +100,20 @@ static uint32_t first_fit(const struct host *h, uint32_t size)
 			/* Skip past whatever holds a. */
 			uint32_t next = h->mem.size;
 			for (int k = 0; k < h->n; k++)
-				if (holds_memory(&h->v[k]) && h->v[k].place.region_base <= a) {
-					uint32_t e = page_up(claim_end(h, k));
+				if (host_holds_memory(&h->v[k]) && h->v[k].place.region_base <= a) {
+					uint32_t e = host_page_up(host_claim_end(h, k));
 					if (e > a && e < next)
 						next = e;
 				}
 			a = next;
 		} else {
-			a += page_up(run) > run ? page_up(run) : run;
+			a += host_page_up(run) > run ? host_page_up(run) : run;
 		}
 	}
 	return 0;
 }
 
-static void sample(struct host *h, int k, uint32_t bytes)
+void host_sample(struct host *h, int k, uint32_t bytes)
 {
 	h->v[k].region_now = bytes;
 	if (h->nsamples < HOST_MAX_SAMPLES)
@@ -258,7 +222,7 @@ static bool place_all(struct host *h, const struct host_vm_options *vms, char *e
 	h->pools_end = pool;
 	for (int i = 0; i < h->n; i++) {
 		uint64_t top = vms[i].base ? (uint64_t)vms[i].base + h->v[i].size : 0;
-		want += page_up(h->v[i].size);
+		want += host_page_up(h->v[i].size);
 		if (top > want + h->pools_end)
 			want = top - h->pools_end;
 	}
@@ -285,7 +249,7 @@ static bool place_all(struct host *h, const struct host_vm_options *vms, char *e
 				    "bytes of memory", b, (unsigned long long)b + v->size, h->mem.size);
 		for (int k = 0; k < i; k++) {
 			uint32_t c = vms[k].base;
-			if (c && b < c + page_up(h->v[k].size) && c < b + page_up(v->size))
+			if (c && b < c + host_page_up(h->v[k].size) && c < b + host_page_up(v->size))
 				return fail(err, errlen, &v->o, "region 0x%08x..0x%08x overlaps VM '%s' "
 					    "(0x%08x..0x%08x)", b, b + v->size, h->v[k].o.name, c,
 					    c + h->v[k].size);
@@ -306,6 +270,7 @@ static bool create_vm(struct host *h, int i, char *err, size_t errlen)
 	o.place = &v->place;
 	o.disk_path = NULL;
 	o.disk_base = v->disk;
+	o.disk_name = v->o.vm.disk_path; /* named in its snapshots */
 	o.net.link = NET_LINK_WIRE; /* a card on a host is plugged into its switch */
 	if (!vm_create(&v->vm, &o, why, sizeof why) || !vm_load_image(v->vm, v->o.image, why, sizeof why)) {
 		snprintf(err, errlen, "VM '%s': %s", v->o.name, why);
@@ -319,7 +284,7 @@ static bool create_vm(struct host *h, int i, char *err, size_t errlen)
 	if (o.net.card)
 		vswitch_plug(&h->sw, i, o.net.mac);
 	sched_start(&h->s, i);
-	sample(h, i, v->size);
+	host_sample(h, i, v->size);
 	return true;
 }
 
@@ -400,7 +365,7 @@ bool host_create(struct host **out, const struct host_options *o, const struct h
 			goto fail;
 		}
 		if (!vms[i].base) {
-			uint32_t at = first_fit(h, page_up(v->size));
+			uint32_t at = first_fit(h, host_page_up(v->size));
 			if (!at && !h->opt.overcommit) {
 				fail(err, errlen, &v->o, "its %u bytes do not fit: the host's %u bytes hold the "
 				     "monitor's %u, %u of page-table pools and the VMs before it, and no free "
@@ -410,7 +375,7 @@ bool host_create(struct host **out, const struct host_options *o, const struct h
 				goto fail;
 			}
 			if (!at) {
-				if (page_up(v->size) > h->mem.size - h->pools_end) {
+				if (host_page_up(v->size) > h->mem.size - h->pools_end) {
 					fail(err, errlen, &v->o, "its %u bytes do not fit even alone in the %u "
 					     "bytes the host has for regions", v->size, h->mem.size - h->pools_end);
 					goto fail;
@@ -457,7 +422,7 @@ static void start_waiting(struct host *h)
 {
 	for (int i = 0; i < h->n; i++) {
 		struct hvm *v = &h->v[i];
-		uint32_t need = page_up(v->size), at;
+		uint32_t need = host_page_up(v->size), at;
 		char err[512];
 
 		if (v->state != HOST_WAITING)
@@ -471,17 +436,17 @@ static void start_waiting(struct host *h)
 			}
 			continue;
 		}
-		if (v->asked >= 0 && holds_memory(&h->v[v->asked]))
+		if (v->asked >= 0 && host_holds_memory(&h->v[v->asked]))
 			continue; /* asked already: the guest gives at its clock's next tick */
 		int best = -1;
 		uint64_t best_room = 0;
 		for (int k = 0; k < h->n; k++) {
 			struct vm_balloon b;
-			if (!holds_memory(&h->v[k]) || vm_mode(h->v[k].vm) != MODE_PV)
+			if (!host_holds_memory(&h->v[k]) || vm_mode(h->v[k].vm) != MODE_PV)
 				continue;
 			vm_balloon_info(h->v[k].vm, &b);
 			uint32_t end = h->v[k].place.region_base + b.region_size;
-			uint64_t room = (uint64_t)b.region_size + free_run(h, page_up(end), k);
+			uint64_t room = (uint64_t)b.region_size + free_run(h, host_page_up(end), k);
 			if (room > best_room) {
 				best = k;
 				best_room = room;
@@ -492,7 +457,7 @@ static void start_waiting(struct host *h)
 		struct vm_balloon b;
 		vm_balloon_info(h->v[best].vm, &b);
 		uint32_t end = h->v[best].place.region_base + b.region_size;
-		uint32_t have = free_run(h, page_up(end), best) + (page_up(end) - end);
+		uint32_t have = free_run(h, host_page_up(end), best) + (host_page_up(end) - end);
 		uint32_t pages = need > have ? (need - have + VM_PAGE - 1) / VM_PAGE : 0;
 		vm_balloon_request(h->v[best].vm, b.given + pages);
 		v->asked = best;
@@ -507,7 +472,7 @@ static void return_memory(struct host *h)
 		struct vm_balloon b;
 		bool waiting = false;
 
-		if (!holds_memory(&h->v[k]) || vm_mode(h->v[k].vm) != MODE_PV)
+		if (!host_holds_memory(&h->v[k]) || vm_mode(h->v[k].vm) != MODE_PV)
 			continue;
 		vm_balloon_info(h->v[k].vm, &b);
 		if (!b.target || b.target > b.given)
@@ -527,7 +492,7 @@ static void return_memory(struct host *h)
 
 /* ---- running ------------------------------------------------------------- */
 
-static void stop_vm(struct host *h, int i, enum cpu_stop why)
+void host_stop_vm(struct host *h, int i, enum cpu_stop why)
 {
 	struct hvm *v = &h->v[i];
 
@@ -535,7 +500,7 @@ static void stop_vm(struct host *h, int i, enum cpu_stop why)
 	v->stop = why;
 	v->end = h->now;
 	sched_stop(&h->s, i);
-	sample(h, i, 0);
+	host_sample(h, i, 0);
 	return_memory(h);
 }
 
@@ -584,14 +549,14 @@ static void run_slice(struct host *h, int i, uint64_t budget)
 	sched_charge(&h->s, i, busy);
 	forward(h, i);
 	if (s == STOP_HALT || s == STOP_IDLE || s == STOP_FAULT || (s == STOP_LIMIT && vm_at_step_limit(v->vm))) {
-		stop_vm(h, i, s);
+		host_stop_vm(h, i, s);
 		return;
 	}
 	if (vm_mode(v->vm) == MODE_PV) {
 		struct vm_balloon b;
 		vm_balloon_info(v->vm, &b);
 		if (b.region_size != v->region_now) {
-			sample(h, i, b.region_size);
+			host_sample(h, i, b.region_size);
 			return_memory(h);
 		}
 	}
@@ -657,7 +622,7 @@ bool host_run(struct host *h, uint64_t cycles)
 			 * (a waiting VM fits alone), but never loop on it. */
 			for (int k = 0; k < h->n; k++)
 				if (h->v[k].state == HOST_WAITING)
-					stop_vm(h, k, STOP_IDLE);
+					host_stop_vm(h, k, STOP_IDLE);
 			return false;
 		}
 		if (h->now >= stop_at || (h->stop_asked && h->stop_asked()))
@@ -676,7 +641,7 @@ bool host_run(struct host *h, uint64_t cycles)
 				 * they idle for ever, as a lone machine would. */
 				for (int k = 0; k < h->n; k++)
 					if (h->v[k].state == HOST_BLOCKED)
-						stop_vm(h, k, STOP_IDLE);
+						host_stop_vm(h, k, STOP_IDLE);
 				continue;
 			}
 			if (next == UINT64_MAX)
@@ -771,6 +736,13 @@ void host_vm_info(const struct host *h, int i, struct host_vm_info *info)
 	info->share = v->vm && lived ? (double)v->busy / (double)lived : 0.0;
 	info->promised = sched_promised(&h->s, i);
 	info->slices = v->slices;
+	info->migrated = v->gone;
+	info->moved_to = v->gone ? v->gone_to : NULL;
+}
+
+const char *host_vm_state_text(const struct host_vm_info *vi)
+{
+	return vi->migrated ? "migrated" : host_vm_state_name(vi->state);
 }
 
 void host_info(const struct host *h, struct host_info *info)
@@ -787,8 +759,8 @@ void host_info(const struct host *h, struct host_info *info)
 	info->vmm_area = h->vmm_area;
 	info->pools_end = h->pools_end;
 	for (int k = 0; k < h->n; k++)
-		if (holds_memory(&h->v[k]))
-			held += page_up(claim_end(h, k) - h->v[k].place.region_base);
+		if (host_holds_memory(&h->v[k]))
+			held += host_page_up(host_claim_end(h, k) - h->v[k].place.region_base);
 	info->free_bytes = h->mem.size - h->pools_end - held;
 	info->vmm_intact = true;
 	for (int k = 0; k < h->n; k++)

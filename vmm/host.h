@@ -116,6 +116,9 @@ enum host_vm_state {
 	HOST_STOPPED,   /* halted, idle for ever, triple-faulted or at its step limit */
 };
 const char *host_vm_state_name(enum host_vm_state s);
+struct host_vm_info;
+/* Its state's name, or "migrated" for a VM that left. */
+const char *host_vm_state_text(const struct host_vm_info *vi);
 
 struct host_vm_info {
 	const char *name;
@@ -130,6 +133,8 @@ struct host_vm_info {
 	double share;               /* busy / the host time it was live */
 	double promised;            /* what the scheduler promises its weight and cap now */
 	uint64_t slices;            /* times it was given the processor */
+	bool migrated;              /* stopped because it migrated away (host_move.c) */
+	const char *moved_to;       /* then: where ("127.0.0.1:7000") */
 };
 
 int host_nvms(const struct host *h);
@@ -164,5 +169,42 @@ const struct host_mem_sample *host_mem_samples(const struct host *h, int *n);
 /* The switch's counts for VM i's port (false: its VM has no card). */
 struct vswitch_port_stats;
 bool host_net_port(const struct host *h, int i, struct vswitch_port_stats *st);
+
+/* ---- one VM in and out of the host (host_move.c) ----------------------- */
+
+/* A VM of a host is the same VM as one alone, placed: a snapshot of it
+ * records where its region and pool lie in the host's memory (its pools
+ * and shadows hold those machine addresses). Restored alone (trapeze run
+ * --restore, a trapeze migrate --listen target), it gets a machine of the
+ * host's shape with only itself in it; restored into a host, it goes back
+ * into the same place of a host made from the same config. */
+struct mig_link;
+struct precopy_opts;
+struct precopy_result;
+
+/* Can VM i be saved or migrated now? False with why: not started, gone
+ * already, or a pv VM whose balloon lent pages that another VM now holds
+ * (its snapshot would carry that VM's bytes). */
+bool host_vm_movable(const struct host *h, int i, char *err, size_t errlen);
+
+/* VM i put back exactly as the snapshot data holds it, the other VMs
+ * untouched: the snapshot must be of this place of this host's shape (a
+ * host from the same config; snap_machine_fits). A stopped or migrated VM
+ * comes back to life, if no other VM holds its memory meanwhile. False
+ * with a one-line message: the checks that change nothing come first (the
+ * VM is then as it was); a snapshot that passes them and is still wrong
+ * (hand-made) stops VM i. */
+bool host_vm_restore(struct host *h, int i, const void *data, size_t len, char *err,
+		     size_t errlen);
+
+/* Live-migrate VM i over link (Clark et al.'s pre-copy, vmm/precopy.c)
+ * while the host runs all its VMs by the schedule: each round's time on
+ * the link is host time, of which the VM gets its share. Once the target
+ * commits, VM i is stopped here as migrated to `to' (its memory free for
+ * the others) and true is returned; otherwise it runs on, unharmed. */
+bool host_vm_migrate(struct host *h, int i, const char *to, const struct precopy_opts *o,
+		     struct mig_link *link,
+		     void (*progress)(void *, const struct precopy_result *, bool), void *ctx,
+		     struct precopy_result *res, char *err, size_t errlen);
 
 #endif

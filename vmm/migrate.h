@@ -145,6 +145,11 @@ struct precopy_result {
 	bool committed;              /* the target took it: the source's VM is no longer its own */
 };
 
+/* Time passing while a round is on the link: cycles of the clock that
+ * owns the link (the VM's own when it is alone, its host's when hosted).
+ * How vm ended, as mig_run_for (STOP_LIMIT: it runs on). */
+typedef enum cpu_stop (*mig_run_fn)(void *ctx, struct vm *vm, uint64_t cycles);
+
 struct precopy {
 	struct vm *vm;
 	struct precopy_opts opt;
@@ -156,6 +161,10 @@ struct precopy {
 	/* Told of each round once it is done (may be NULL). */
 	void (*progress)(void *ctx, const struct precopy_result *r, bool stop_copy);
 	void *progress_ctx;
+	/* What runs while a round is on the link (NULL: mig_run_for, the VM
+	 * alone; a host runs all its VMs by the schedule: host_move.c). */
+	mig_run_fn run;
+	void *run_ctx;
 };
 
 const char *precopy_end_name(enum precopy_end e);
@@ -166,6 +175,12 @@ const char *precopy_end_name(enum precopy_end e);
 bool precopy_migrate(struct vm *vm, const struct precopy_opts *o, struct mig_link *link,
 		     void (*progress)(void *, const struct precopy_result *, bool), void *ctx,
 		     struct precopy_result *res);
+/* The same, with run (and run_ctx) passing each round's time: the VM of a
+ * host goes on sharing its processor during the rounds. */
+bool precopy_migrate_on(struct vm *vm, const struct precopy_opts *o, struct mig_link *link,
+			mig_run_fn run, void *run_ctx,
+			void (*progress)(void *, const struct precopy_result *, bool), void *ctx,
+			struct precopy_result *res);
 
 /* ---- failover's checkpoints (checkpoint.c) ------------------------------- */
 

@@ -84,7 +84,7 @@ static bool send_round(struct precopy *m, const uint32_t *pages, uint32_t n)
 	k->pages = n;
 	k->bytes = m->w.bytes - b0;
 	k->cycles = mig_link_cycles(k->bytes, m->opt.bandwidth);
-	s = mig_run_for(m->vm, k->cycles);
+	s = m->run ? m->run(m->run_ctx, m->vm, k->cycles) : mig_run_for(m->vm, k->cycles);
 	k->insns = vm_retired(m->vm) - i0;
 	r->pages += n;
 	r->bytes += k->bytes;
@@ -180,8 +180,16 @@ bool precopy_migrate(struct vm *vm, const struct precopy_opts *o, struct mig_lin
 		     void (*progress)(void *, const struct precopy_result *, bool), void *ctx,
 		     struct precopy_result *res)
 {
+	return precopy_migrate_on(vm, o, link, NULL, NULL, progress, ctx, res);
+}
+
+bool precopy_migrate_on(struct vm *vm, const struct precopy_opts *o, struct mig_link *link,
+			mig_run_fn run, void *run_ctx,
+			void (*progress)(void *, const struct precopy_result *, bool), void *ctx,
+			struct precopy_result *res)
+{
 	struct precopy m = { .vm = vm, .opt = *o, .link = link, .res = res, .progress = progress,
-			     .progress_ctx = ctx };
+			     .progress_ctx = ctx, .run = run, .run_ctx = run_ctx };
 	bool ok;
 
 	memset(res, 0, sizeof *res);

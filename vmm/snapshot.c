@@ -264,8 +264,8 @@ void vm_snapshot_machine(const struct vm *vm, struct snap_machine *m)
 									       : SNAP_DISK_NONE;
 	m->disk_sectors = vm->dev.disk.nsectors;
 	m->disk_crc = m->disk == SNAP_DISK_SHARED ? vm->disk_crc : 0;
-	if (vm->opt.disk_path)
-		snprintf(m->disk_path, sizeof m->disk_path, "%s", vm->opt.disk_path);
+	if (vm->disk_path && m->disk != SNAP_DISK_NONE)
+		snprintf(m->disk_path, sizeof m->disk_path, "%s", vm->disk_path);
 	m->step_limit = vm->opt.step_limit;
 	m->max_output = vm->opt.max_output;
 	m->capture = vm->dev.con.capturing;

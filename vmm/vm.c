@@ -356,7 +356,9 @@ bool vm_create(struct vm **out, const struct vm_options *opt, char *err, size_t 
 	vm->opt.mem_size = (size + 3) & ~3u;
 	vm->opt.input = NULL; /* the bytes are queued below; the pointer is not kept */
 	vm->opt.input_len = 0;
-	if (opt->disk_path && !(vm->opt.disk_path = vm->disk_path = strdup(opt->disk_path))) {
+	if ((opt->disk_path && !(vm->opt.disk_path = vm->disk_path = strdup(opt->disk_path))) ||
+	    (!opt->disk_path && opt->disk_base && opt->disk_name &&
+	     !(vm->disk_path = strdup(opt->disk_name)))) {
 		snprintf(err, errlen, "out of host memory");
 		vm_destroy(vm);
 		return false;

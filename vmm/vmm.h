@@ -72,6 +72,8 @@ struct vm_options {
 	 * a VM that has a machine of its own (everything else, as ever). */
 	const struct vm_placement *place;
 	const struct disk_base *disk_base; /* boot from it, copy-on-write (not with disk_path) */
+	const char *disk_name;  /* with disk_base: the file it was read from, which a
+				 * snapshot names for the side that restores it */
 	/* A network card (cpu/net.h), when card is set: its MAC and its cable
 	 * (loopback for a VM alone; a host's switch gives its VMs a wire). How
 	 * the monitor gives it to the guest follows from the mode: emulated,

@@ -72,7 +72,7 @@ struct vm {
 	 * copy-on-write overlay of it, so that the sectors the guest wrote are
 	 * known (a snapshot sends those, the image is shared storage). */
 	struct disk_base disk_own;
-	char *disk_path;          /* opt.disk_path's copy: the VM's own */
+	char *disk_path;          /* opt.disk_path's copy (or, hosted, opt.disk_name's) */
 	uint32_t disk_crc;        /* CRC-32 of the image the disk reads (its own or a host's) */
 	/* A machine laid out as a host lays a VM out, for one VM alone (a
 	 * host's VM restored or migrated into `trapeze run`): owned here. */
