@@ -47,6 +47,10 @@ static void state_text(const struct host *h, int i, char *buf, size_t len)
 	uint32_t code = 0;
 
 	host_vm_info(h, i, &vi);
+	if (vi.migrated) {
+		snprintf(buf, len, "migrated to %s", vi.moved_to);
+		return;
+	}
 	if (vi.state != HOST_STOPPED || !vm) {
 		snprintf(buf, len, "%s", host_vm_state_name(vi.state));
 		return;

@@ -122,9 +122,10 @@ static int prepare(struct host_session *g, const char *cmd, enum host_consoles h
 			g->o[i].vm.input = g->input[i];
 			g->o[i].vm.input_len = g->input_len[i];
 		}
-		if (how == HOST_CONSOLES_ONLY) {
+		if (how == HOST_CONSOLES_ONLY && !m->console[0]) {
 			g->console[i] = NULL;
 		} else if (m->console[0]) {
+			/* A file the config names is written under a monitor too. */
 			g->console[i] = fopen(m->console, "w");
 			if (!g->console[i]) {
 				snprintf(err, sizeof err, "console '%s': %s", m->console, strerror(errno));

@@ -38,7 +38,8 @@ struct host_session {
 enum host_consoles {
 	HOST_CONSOLES_OUT,      /* its file, or stdout, each line "NAME| ..." */
 	HOST_CONSOLES_CAPTURE,  /* its file, or stdout; and captured (vm_console) */
-	HOST_CONSOLES_ONLY,     /* captured only (a monitor or the TUI shows it) */
+	HOST_CONSOLES_ONLY,     /* captured (a monitor or the TUI shows it), and into its
+				 * file if the config names one (never stdout) */
 };
 
 /* Create s->h from s->cfg (already parsed and checked). 0, or the exit

@@ -47,21 +47,49 @@ static bool link_refused(void *ctx)
 	return true;
 }
 
-bool mig_send_vm(struct vm *vm, const char *peer, const struct precopy_opts *po, int timeout_ms,
-		 mig_round_fn progress, void *ctx, struct precopy_result *res, char *err,
-		 size_t errlen)
+bool mig_send_over(const char *peer, int timeout_ms, mig_go_fn go, void *ctx, char *err,
+		   size_t errlen)
 {
 	struct mig_sock k = { .timeout_ms = timeout_ms };
 	struct mig_link link = { &k, mig_sock_send, link_commit, link_refused };
 	bool ok;
 
+	err[0] = 0;
 	k.fd = tcp_connect(peer, timeout_ms, k.err, sizeof k.err);
-	ok = k.fd >= 0 && precopy_migrate(vm, po, &link, progress, ctx, res);
+	ok = k.fd >= 0 && go(ctx, &link, err, errlen);
 	if (k.fd >= 0)
 		close(k.fd);
-	if (!ok)
-		snprintf(err, errlen, "%s", k.err[0] ? k.err : "the link broke");
+	if (!ok && k.err[0])
+		snprintf(err, errlen, "%s", k.err);
+	else if (!ok && !err[0])
+		snprintf(err, errlen, "the link broke");
 	return ok;
+}
+
+struct send_vm {
+	struct vm *vm;
+	const struct precopy_opts *po;
+	mig_round_fn progress;
+	void *ctx;
+	struct precopy_result *res;
+};
+
+static bool go_vm(void *ctx, struct mig_link *link, char *err, size_t errlen)
+{
+	struct send_vm *s = ctx;
+
+	(void)err;
+	(void)errlen;
+	return precopy_migrate(s->vm, s->po, link, s->progress, s->ctx, s->res);
+}
+
+bool mig_send_vm(struct vm *vm, const char *peer, const struct precopy_opts *po, int timeout_ms,
+		 mig_round_fn progress, void *ctx, struct precopy_result *res, char *err,
+		 size_t errlen)
+{
+	struct send_vm s = { vm, po, progress, ctx, res };
+
+	return mig_send_over(peer, timeout_ms, go_vm, &s, err, errlen);
 }
 
 void mig_round_line(FILE *f, const struct precopy_result *r, bool stop)

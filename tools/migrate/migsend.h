@@ -37,6 +37,13 @@ bool mig_send_vm(struct vm *vm, const char *peer, const struct precopy_opts *po,
 		 mig_round_fn progress, void *ctx, struct precopy_result *res, char *err,
 		 size_t errlen);
 
+/* The same for a VM that something else migrates (a host's, which runs
+ * its other VMs during the rounds): connect to peer, make the link over
+ * the socket, and call go with it; false with go's reason, or the link's. */
+typedef bool (*mig_go_fn)(void *ctx, struct mig_link *link, char *err, size_t errlen);
+bool mig_send_over(const char *peer, int timeout_ms, mig_go_fn go, void *ctx, char *err,
+		   size_t errlen);
+
 /* A round's line, as trapeze migrate prints it after its prefix. */
 void mig_round_line(FILE *f, const struct precopy_result *r, bool stop);
 

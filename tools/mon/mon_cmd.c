@@ -756,8 +756,14 @@ static enum mon_status do_migrate(struct call *c)
 
 	if (!*c->args || strchr(c->args, ' '))
 		return error(c, "%s", "migrate HOST:PORT: where trapeze migrate --listen waits");
-	fprintf(c->out, "migrating to %s at instruction %llu\n", c->args,
-		(unsigned long long)vm_retired(c->m->vm));
+	int was = c->m->cur;
+
+	if (c->m->host)
+		fprintf(c->out, "migrating VM %d to %s at instruction %llu; the host runs on\n",
+			was, c->args, (unsigned long long)vm_retired(c->m->vm));
+	else
+		fprintf(c->out, "migrating to %s at instruction %llu\n", c->args,
+			(unsigned long long)vm_retired(c->m->vm));
 	fflush(c->out);
 	if (!mon_migrate(c->m, c->args, &po, show_round, c->out, &res, err, sizeof err)) {
 		fprintf(c->out, "error: migration to %s failed: %s; the VM is here, unharmed\n", c->args,
@@ -770,6 +776,11 @@ static enum mon_status do_migrate(struct call *c)
 		(unsigned long long)res.pages, (unsigned long long)res.bytes,
 		(double)res.total_cycles / 1e6, (double)res.downtime_cycles / 1e6,
 		(unsigned long long)res.downtime_insns);
+	if (c->m->host && c->m->cur != was) {
+		fprintf(c->out, "VM %d runs at %s now; ", was, c->args);
+		do_vm(&(struct call){ .m = c->m, .args = "", .out = c->out });
+		return MON_OK;
+	}
 	fprintf(c->out, "the VM runs at %s now: nothing is left to run here\n", c->args);
 	return MON_QUIT;
 }
@@ -859,14 +870,19 @@ static const struct command commands[] = {
 	{ "restart", NULL, do_restart, "restart", "Start the guest again from its entry point." },
 	{ "save", NULL, do_save, "save FILE",
 	  "Save the VM where it stands: CPUs, monitor, devices, memory, disk writes\n"
-	  "(a snapshot: trapeze run --restore FILE resumes it, or restore here)." },
+	  "(a snapshot: trapeze run --restore FILE resumes it, or restore here).\n"
+	  "On a host: the selected VM (run --restore resumes it alone)." },
 	{ "restore", NULL, do_restore, "restore FILE",
 	  "Put the VM back exactly as FILE saved it (save, trapeze run --save-at).\n"
-	  "A snapshot of another machine is refused. Breakpoints stay." },
+	  "A snapshot of another machine is refused. Breakpoints stay. On a host:\n"
+	  "the selected VM, from a snapshot of the same VM of a host of the same\n"
+	  "config; the other VMs are untouched." },
 	{ "migrate", NULL, do_migrate, "migrate HOST:PORT",
 	  "Live-migrate the VM (pre-copy, Clark et al.) to a trapeze migrate --listen\n"
 	  "target, each round printed as it ends; then the target runs it and the\n"
-	  "monitor ends. If the link fails the VM stays here, unharmed." },
+	  "monitor ends. If the link fails the VM stays here, unharmed. On a host:\n"
+	  "the selected VM, while every VM runs by the schedule during the rounds;\n"
+	  "then it leaves the host, which runs on with the next VM selected." },
 	{ "vm", NULL, do_vm, "vm [N|NAME]",
 	  "On a host (trapeze mon --host CONFIG): the VM the other commands act on;\n"
 	  "step, continue and the rest run it alone, the others standing still." },

@@ -132,6 +132,15 @@ bool mon_select_vm(struct mon *m, int i, char *err, size_t errlen)
 		snprintf(err, errlen, "VM %d has not started: it waits for memory", i);
 		return false;
 	}
+	{
+		struct host_vm_info vi;
+		host_vm_info(m->host, i, &vi);
+		if (vi.migrated) {
+			snprintf(err, errlen, "VM %d ('%s') migrated to %s: it runs there now", i,
+				 vi.name, vi.moved_to);
+			return false;
+		}
+	}
 	if (m->vm) {
 		vm_set_event_hook(m->vm, NULL, NULL);
 		vm_set_access_hook(m->vm, NULL, NULL);

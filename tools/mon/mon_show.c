@@ -480,7 +480,7 @@ void mon_show_vms(const struct mon *m, FILE *out)
 		snprintf(cap, sizeof cap, vi.cap ? "%u%%" : "-", vi.cap);
 		fprintf(out, "%c %-3d %-10s %-7s %-9s %6.1f%% %6u %4s %14llu %10llu\n",
 			i == m->cur ? '*' : ' ', i, vi.name, vm ? vmm_mode_name(vm_mode(vm)) : "-",
-			host_vm_state_name(vi.state), 100.0 * vi.share, vi.weight, cap,
+			host_vm_state_text(&vi), 100.0 * vi.share, vi.weight, cap,
 			(unsigned long long)s.retired, (unsigned long long)s.exits);
 	}
 	fprintf(out, "  host time %llu cycles, utilisation %.1f%%\n", (unsigned long long)hi.now,

@@ -5,21 +5,54 @@
  *       and console view start again there, breakpoints stay), migrate
  *       HOST:PORT (Clark et al.'s pre-copy to a trapeze migrate --listen
  *       target, each round told as it ends; once the target commits, the
- *       VM is the target's and this monitor has nothing left to run).
- * Not:  the format (vmm/snapshot.c); the rounds (vmm/precopy.c); the
- *       socket's side (tools/migrate/migsend.c).
+ *       VM is the target's and this monitor has nothing left to run). On
+ *       a host (mon --host), all three act on the selected VM while the
+ *       others stay as they are (a migration's rounds run them all by the
+ *       schedule); a migrated VM leaves the host, which runs on.
+ * Not:  the format (vmm/snapshot.c); the rounds (vmm/precopy.c); a hosted
+ *       VM's moves (vmm/host_move.c); the socket's side
+ *       (tools/migrate/migsend.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "history.h"
+#include "host.h"
 #include "mon.h"
 #include "tcp.h"
 #include "snapshot.h"
 
 bool mon_save(struct mon *m, const char *path, char *err, size_t errlen)
 {
+	if (m->host && !host_vm_movable(m->host, m->cur, err, errlen))
+		return false;
 	return vm_snapshot_save_file(m->vm, path, SNAP_HISTORY, err, errlen);
+}
+
+/* After a restore: the event log, the console view and the hits start
+ * again where the VM now stands. */
+static void restored(struct mon *m)
+{
+	mon_forget_hits(m);
+	m->nevents = 0;
+	vm_console(m->vm, &m->console_shown);
+	m->x_next = vm_pc(m->vm);
+}
+
+/* On a host: the selected VM, the others as they are. */
+static bool restore_hosted(struct mon *m, const char *path, char *err, size_t errlen)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	bool ok;
+
+	if (!snap_read_file(path, &data, &len, err, errlen))
+		return false;
+	ok = host_vm_restore(m->host, m->cur, data, len, err, errlen);
+	free(data);
+	if (ok)
+		restored(m);
+	return ok;
 }
 
 bool mon_restore(struct mon *m, const char *path, char *err, size_t errlen)
@@ -28,11 +61,8 @@ bool mon_restore(struct mon *m, const char *path, char *err, size_t errlen)
 	size_t len = 0;
 	bool ok;
 
-	if (m->host) {
-		snprintf(err, errlen, "not on a host: its VMs share its memory and schedule (restore "
-			 "with trapeze run --restore)");
-		return false;
-	}
+	if (m->host)
+		return restore_hosted(m, path, err, errlen);
 	if (!snap_read_file(path, &data, &len, err, errlen))
 		return false;
 	{
@@ -63,10 +93,48 @@ bool mon_restore(struct mon *m, const char *path, char *err, size_t errlen)
 	}
 	if (m->hist_bytes && !mon_history(m, m->hist_bytes, err, errlen))
 		return false;
-	mon_forget_hits(m);
-	m->nevents = 0;
-	vm_console(m->vm, &m->console_shown);
-	m->x_next = vm_pc(m->vm);
+	restored(m);
+	return true;
+}
+
+struct hosted_move {
+	struct mon *m;
+	const char *peer;
+	const struct precopy_opts *po;
+	mig_round_fn progress;
+	void *ctx;
+	struct precopy_result *res;
+};
+
+static bool go_hosted(void *ctx, struct mig_link *link, char *err, size_t errlen)
+{
+	struct hosted_move *x = ctx;
+
+	return host_vm_migrate(x->m->host, x->m->cur, x->peer, x->po, link, x->progress, x->ctx,
+			       x->res, err, errlen);
+}
+
+/* On a host: the selected VM leaves; the monitor selects the next VM that
+ * is still here. */
+static bool migrate_hosted(struct mon *m, const char *peer, const struct precopy_opts *po,
+			   mig_round_fn progress, void *ctx, struct precopy_result *res, char *err,
+			   size_t errlen)
+{
+	struct hosted_move x = { m, peer, po, progress, ctx, res };
+	char why[200];
+	int n = host_nvms(m->host);
+
+	if (!host_vm_movable(m->host, m->cur, err, errlen))
+		return false;
+	if (!mig_send_over(peer, TCP_DEFAULT_TIMEOUT_MS, go_hosted, &x, err, errlen))
+		return false;
+	for (int k = 1; k < n; k++) {
+		int i = (m->cur + k) % n;
+		struct host_vm_info vi;
+		host_vm_info(m->host, i, &vi);
+		if (!vi.migrated && mon_select_vm(m, i, why, sizeof why))
+			break;
+	}
 	return true;
 }
 
@@ -76,10 +144,8 @@ bool mon_migrate(struct mon *m, const char *peer, const struct precopy_opts *po,
 {
 	enum mon_why why;
 
-	if (m->host) {
-		snprintf(err, errlen, "not on a host: migrate one VM with trapeze migrate");
-		return false;
-	}
+	if (m->host)
+		return migrate_hosted(m, peer, po, progress, ctx, res, err, errlen);
 	if (mon_stopped(m, &why) && why != MON_IDLE) {
 		snprintf(err, errlen, "the guest has stopped: nothing runs to migrate");
 		return false;

@@ -481,10 +481,23 @@ static void migrate_vm(struct tui *t)
 	t->migrating = peer;
 	tui_say(t, TUI_PLAIN, "migrating to %s: connecting", peer);
 	tui_draw(t);
+	int was = t->m->cur;
+
 	ok = mon_migrate(t->m, peer, &po, show_round, t, &res, err, sizeof err);
 	t->migrating = NULL;
 	if (!ok) {
 		tui_say(t, TUI_BAD, "migration to %s failed: %s; the VM is here, unharmed", peer, err);
+		return;
+	}
+	if (t->m->host && t->m->cur != was) {
+		/* It left the host; the next VM here is shown. */
+		t->cursor_on_pc = true;
+		t->prev_valid = false;
+		t->console_scroll = t->event_scroll = t->mem_scroll = 0;
+		tui_say(t, TUI_GOOD, "VM %d migrated to %s: %u rounds (%s), %llu KiB; downtime %.3f ms; "
+			"VM %d shown", was, peer, res.rounds, precopy_end_name(res.end),
+			(unsigned long long)(res.bytes >> 10), (double)res.downtime_cycles / 1e6,
+			t->m->cur);
 		return;
 	}
 	t->migrated = true;
@@ -590,12 +603,7 @@ static bool key(struct tui *t, int ch)
 	case 'q': case 'Q': return false;
 	case 'W': save_vm(t); break; /* W: write a snapshot (S goes back a step) */
 	case 'L': restore_vm(t); break;
-	case 'M':
-		if (t->m->host)
-			tui_say(t, TUI_BAD, "on a host: migrate one VM with trapeze migrate");
-		else
-			migrate_vm(t);
-		break;
+	case 'M': migrate_vm(t); break;
 	case 's': run(t, MON_STEP); break;
 	case 'n': run(t, MON_NEXT); break;
 	case 'c': run(t, MON_CONTINUE); break;

@@ -369,7 +369,7 @@ void tui_draw_host(struct tui *t)
 			vm_get_stats(vm, &s);
 		tui_putf(r, row, 0, i == t->m->cur ? A_REVERSE : A_NORMAL, "%c %-8.8s %-5s %-8s %5.1f%% %8llu",
 			 i == t->m->cur ? '*' : ' ', vi.name, vm ? vmm_mode_name(vm_mode(vm)) : "-",
-			 host_vm_state_name(vi.state), 100.0 * vi.share, (unsigned long long)s.exits);
+			 host_vm_state_text(&vi), 100.0 * vi.share, (unsigned long long)s.exits);
 	}
 	tui_putf(r, row, 0, A_NORMAL, "host %llu cycles, utilisation %.1f%%", (unsigned long long)hi.now,
 		 hi.now ? 100.0 * (double)(hi.busy + hi.overhead) / (double)hi.now : 0.0);
