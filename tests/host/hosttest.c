@@ -20,6 +20,12 @@ const char *ht_build(void)
 bool ht_make(struct ht *t, const struct ht_vm *vms, int n, const struct host_options *ho, char *err,
 	     size_t errlen)
 {
+	return ht_make_tweaked(t, vms, n, ho, NULL, NULL, err, errlen);
+}
+
+bool ht_make_tweaked(struct ht *t, const struct ht_vm *vms, int n, const struct host_options *ho,
+		     ht_tweak_fn tweak, void *ctx, char *err, size_t errlen)
+{
 	struct host_options def = { 0 };
 	char path[512], why[512];
 	int culprit;
@@ -56,6 +62,8 @@ bool ht_make(struct ht *t, const struct ht_vm *vms, int n, const struct host_opt
 		o->weight = v->weight ? v->weight : SCHED_DEFAULT_WEIGHT;
 		o->cap = v->cap;
 		o->base = v->base;
+		if (tweak)
+			tweak(o, i, ctx);
 	}
 	return host_create(&t->h, ho ? ho : &def, t->o, n, err, errlen, &culprit);
 }

@@ -43,6 +43,11 @@ const char *ht_build(void);
 /* Fill t with n VMs; false with err when host_create refuses (t->h NULL). */
 bool ht_make(struct ht *t, const struct ht_vm *vms, int n, const struct host_options *ho, char *err,
 	     size_t errlen);
+/* The same, tweak (when not NULL) changing each VM's options (i, its
+ * number) before the host is made: a processor, a nonvirt set. */
+typedef void (*ht_tweak_fn)(struct host_vm_options *o, int i, void *ctx);
+bool ht_make_tweaked(struct ht *t, const struct ht_vm *vms, int n, const struct host_options *ho,
+		     ht_tweak_fn tweak, void *ctx, char *err, size_t errlen);
 /* The same, asserting that it worked. */
 void ht_host(struct ht *t, const struct ht_vm *vms, int n, const struct host_options *ho);
 void ht_free(struct ht *t);

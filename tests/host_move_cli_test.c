@@ -1,0 +1,255 @@
+/*
+ * tests/host_move_cli_test.c: one VM of a trapeze host saved, restored and
+ *       migrated from the monitor (trapeze mon --host), as a user does it:
+ *       commands on standard input, a trapeze migrate --listen target over
+ *       TCP on 127.0.0.1, trapeze run --restore.
+ * Owns: a hosted guest OS saved from the monitor and resumed by run
+ *       --restore prints, across the two, what the host printed for it;
+ *       migrated out of a running host into a target in every mode a host
+ *       runs, its output joined across the two processes is the output of
+ *       the run that never moved, and its neighbour's is untouched; the
+ *       monitor's one-line refusals (a snapshot of another place, a VM
+ *       that left, nothing listening).
+ * Not:  the machinery (host_move_test.c).
+ */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "snap/snaptest.h"
+#include "vmm/vmtest.h"
+
+struct hdir {
+	char path[64];
+	char cfg[128], script[128], mon[128], aout[128], bout[128], snap[128], tout[128], terr[128],
+		ref_a[128], ref_b[128];
+};
+
+/* A folder with a host config of VM a (mode, kernel, disk, nonvirt) and
+ * VM b (the guest OS under trap), each console into a file of its own. */
+static void hdir_make(struct hdir *d, const char *mode, const char *kernel, const char *nonvirt)
+{
+	char base[sizeof d->path] = "/tmp/trapeze-hostmove-XXXXXX";
+	const char *disk = strstr(kernel, "paged") ? "paged.img" : "disk.img";
+	FILE *f;
+
+	cr_assert(mkdtemp(base));
+	strcpy(d->path, base);
+#define F(x, n) snprintf(d->x, sizeof d->x, "%s/" n, base)
+	F(cfg, "host.ini");
+	F(script, "script");
+	F(mon, "mon.out");
+	F(aout, "a.out");
+	F(bout, "b.out");
+	F(snap, "a.snap");
+	F(tout, "target.out");
+	F(terr, "target.err");
+	F(ref_a, "ref-a.out");
+	F(ref_b, "ref-b.out");
+#undef F
+	f = fopen(d->cfg, "w");
+	cr_assert(f);
+	fprintf(f, "[vm a]\nkernel = %s\ndisk = %s\nmode = %s\nconsole = a.out\n%s%s%s", st_path(kernel),
+		st_path(disk), mode, nonvirt ? "nonvirt = " : "", nonvirt ? nonvirt : "",
+		nonvirt ? "\n" : "");
+	fprintf(f, "[vm b]\nkernel = %s\ndisk = %s\nmode = trap\nconsole = b.out\n",
+		st_path("kernel.elf"), st_path("disk.img"));
+	fclose(f);
+}
+
+static void hdir_remove(struct hdir *d)
+{
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->path);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* `sh -c CMD` from d's folder, at most seconds: its exit status (-1 when
+ * it had to be killed). */
+static int sh(const struct hdir *d, const char *cmd, int seconds)
+{
+	char full[4096];
+	const char *bin = getenv("TRAPEZE");
+	pid_t pid;
+	int status = 0;
+
+	snprintf(full, sizeof full, "exec < /dev/null; cd '%s' && T='%s' && %s", d->path,
+		 bin && *bin ? bin : "build/trapeze",
+		 cmd);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", full, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < seconds * 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/* The monitor on d's host, with these commands. */
+static int mon_host(const struct hdir *d, const char *commands)
+{
+	FILE *f = fopen(d->script, "w");
+	cr_assert(f);
+	fputs(commands, f);
+	fclose(f);
+	return sh(d, "\"$T\" mon --host host.ini < script > mon.out 2>&1", 120);
+}
+
+/* The host run through once, nothing moved: each VM's console kept as
+ * ref-a.out and ref-b.out. */
+static void unmoved(const struct hdir *d)
+{
+	cr_assert_eq(sh(d, "\"$T\" host host.ini > /dev/null 2>&1 && mv a.out ref-a.out && "
+		     "mv b.out ref-b.out", 120), 0, "the host's run");
+}
+
+static void expect_joined(const char *whole_file, const char *a_file, const char *b_file,
+			  const char *ctx)
+{
+	char *whole = vt_slurp(whole_file), *a = vt_slurp(a_file), *b = vt_slurp(b_file);
+	size_t la = strlen(a);
+
+	cr_expect(strstr(whole, "halting"), "%s: the run that never moved halts", ctx);
+	cr_expect(la > 0 && strlen(b) > 0, "%s: both sides printed (%zu, %zu bytes)", ctx, la,
+		  strlen(b));
+	cr_expect(la + strlen(b) == strlen(whole) && !strncmp(whole, a, la) && !strcmp(whole + la, b),
+		  "%s: the two sides' output joined (%zu + %zu bytes) is not the unmoved run's (%zu)",
+		  ctx, la, strlen(b), strlen(whole));
+	free(whole);
+	free(a);
+	free(b);
+}
+
+static void expect_same_file(const char *x, const char *y, const char *ctx)
+{
+	char *a = vt_slurp(x), *b = vt_slurp(y);
+	cr_expect(strlen(a) > 100 && !strcmp(a, b), "%s: %s and %s differ", ctx, x, y);
+	free(a);
+	free(b);
+}
+
+/* Saved from the monitor, resumed by trapeze run --restore. */
+static void save_and_resume(const char *mode, const char *kernel, const char *nonvirt)
+{
+	struct hdir d;
+	char ctx[160];
+	int st;
+
+	snprintf(ctx, sizeof ctx, "%s %s saved from mon --host", mode, kernel);
+	hdir_make(&d, mode, kernel, nonvirt);
+	unmoved(&d);
+	cr_assert_eq(mon_host(&d, "host 2000000\nvm a\nsave a.snap\nquit\n"), 0, "%s: %s", ctx,
+		     vt_slurp(d.mon));
+	cr_expect(strstr(vt_slurp(d.mon), "saved at instruction"), "%s: %s", ctx, vt_slurp(d.mon));
+	st = sh(&d, "\"$T\" run --restore a.snap > target.out 2> target.err", 120);
+	cr_expect_eq(st, 0, "%s: run --restore exits %d: %s", ctx, st, vt_slurp(d.terr));
+	expect_joined(d.ref_a, d.aout, d.tout, ctx);
+	hdir_remove(&d);
+}
+
+Test(host_move_cli, a_vm_saved_from_mon_host_resumes_with_run_restore)
+{
+	alarm(300); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	save_and_resume("trap", "kernel.elf", NULL);
+	save_and_resume("bt", "kernel.elf", "x86");
+	save_and_resume("pv", "kernel-pv.elf", NULL);
+	save_and_resume("hw", "kernel-paged.elf", NULL);
+}
+
+/* Migrated from the monitor at host time `at`, the host running on. */
+static void migrate_out(const char *mode, const char *kernel, const char *nonvirt, uint64_t at)
+{
+	struct hdir d;
+	char ctx[160], cmds[400], args[300];
+	uint16_t port = vt_loopback_port(NULL);
+	char *mon;
+	int st;
+	pid_t t;
+
+	snprintf(ctx, sizeof ctx, "%s %s migrated out of its host at %llu", mode, kernel,
+		 (unsigned long long)at);
+	hdir_make(&d, mode, kernel, nonvirt);
+	unmoved(&d);
+	snprintf(args, sizeof args, "migrate --listen 127.0.0.1:%u", port);
+	t = vt_spawn(args, d.tout, d.terr);
+	for (int i = 0; i < 3000 && !strstr(vt_slurp(d.terr), "listening"); i++)
+		usleep(10000);
+	snprintf(cmds, sizeof cmds, "host %llu\nvm a\nmigrate 127.0.0.1:%u\ninfo vms\nhost 1000000000\n"
+		 "info vms\nquit\n", (unsigned long long)at, port);
+	st = mon_host(&d, cmds);
+	mon = vt_slurp(d.mon);
+	cr_expect_eq(st, 0, "%s: mon exits %d: %s", ctx, st, mon);
+	cr_expect(strstr(mon, "round 1:") && strstr(mon, "stop-and-copy:"), "%s: the rounds printed: %s",
+		  ctx, mon);
+	cr_expect(strstr(mon, "VM 0 runs at 127.0.0.1:"), "%s: %s", ctx, mon);
+	cr_expect(strstr(mon, "migrated"), "%s: info vms says so: %s", ctx, mon);
+	cr_expect(strstr(mon, "every VM has stopped"), "%s: the host ran its neighbour out: %s", ctx,
+		  mon);
+	free(mon);
+	{
+		int status = 0;
+		for (int i = 0; i < 6000 && waitpid(t, &status, WNOHANG) != t; i++)
+			usleep(10000);
+		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: the target: %s", ctx,
+			  vt_slurp(d.terr));
+	}
+	expect_joined(d.ref_a, d.aout, d.tout, ctx);
+	expect_same_file(d.ref_b, d.bout, ctx);
+	hdir_remove(&d);
+}
+
+Test(host_move_cli, a_vm_migrated_out_of_a_running_host_prints_its_unmoved_output_in_every_mode)
+{
+	alarm(600); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	migrate_out("emulate", "kernel.elf", NULL, 1500000);
+	migrate_out("trap", "kernel.elf", NULL, 2000000);
+	migrate_out("hybrid", "kernel.elf", "pdp10", 2500000);
+	migrate_out("patch", "kernel.elf", "x86", 1000000);
+	migrate_out("bt", "kernel.elf", "x86", 3000000);
+	migrate_out("hw", "kernel.elf", "x86", 2000000);
+	migrate_out("pv", "kernel-pv.elf", NULL, 2000000);
+	migrate_out("trap", "kernel-paged.elf", NULL, 2500000);
+	migrate_out("pv", "kernel-pv-paged.elf", NULL, 200000);
+}
+
+Test(host_move_cli, the_monitor_refuses_what_cannot_be_moved_in_one_line)
+{
+	alarm(120); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	struct hdir d;
+	char cmds[600];
+	uint16_t port = vt_loopback_port(NULL);
+	char *mon;
+
+	hdir_make(&d, "trap", "kernel.elf", NULL);
+	/* A snapshot of a VM alone. */
+	{
+		char cmd[1500];
+		snprintf(cmd, sizeof cmd, "\"$T\" run --save-at 300000 solo.snap --mode trap --disk '%s' '%s' "
+			 "> /dev/null 2>&1", st_path("disk.img"), st_path("kernel.elf"));
+		cr_assert_eq(sh(&d, cmd, 60), 0, "run --save-at");
+	}
+	snprintf(cmds, sizeof cmds,
+		 "host 1000000\nvm a\nrestore solo.snap\nvm b\nsave b.snap\nvm a\nrestore b.snap\n"
+		 "migrate 127.0.0.1:%u\nsave a.snap\nhost 3000000\nrestore a.snap\ninfo vms\nquit\n", port);
+	cr_expect_eq(mon_host(&d, cmds), 1, "a script with failed commands exits 1");
+	mon = vt_slurp(d.mon);
+	cr_expect(strstr(mon, "error: snapshot of another machine (trap mode, 1048576 bytes of memory"),
+		  "a VM alone's snapshot: %s", mon);
+	cr_expect(strstr(mon, "lies elsewhere in its machine's memory"), "%s", mon);
+	cr_expect(strstr(mon, "error: migration to 127.0.0.1:"), "nothing listening: %s", mon);
+	cr_expect(strstr(mon, "the VM is here, unharmed"), "%s", mon);
+	cr_expect(strstr(mon, "restored a.snap"), "its own snapshot goes back: %s", mon);
+	free(mon);
+	hdir_remove(&d);
+}
