@@ -34,6 +34,10 @@ int fuzz_host(const uint8_t *data, size_t size);
 int fuzz_snapshot(const uint8_t *data, size_t size);
 int fuzz_dap(const uint8_t *data, size_t size);
 int fuzz_migrate(const uint8_t *data, size_t size);
+/* fuzz_snapshot's restore into VM 0 of a host made for machine m (the
+ * snapshot's): true when the snapshot was accepted there. */
+struct snap_machine;
+bool fuzz_snapshot_into_host(const uint8_t *p, size_t n, const struct snap_machine *m);
 
 /* The fuzzer's bytes, read front to back; past the end every read is 0. */
 struct fuzz_in {

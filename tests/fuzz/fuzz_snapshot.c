@@ -13,16 +13,22 @@
  * stream's CRC-32 first (so that the fuzzer's changes reach past the
  * checksum into every section); bit 1: load it into a VM already made for
  * the machine it names (as a debugger going back does) instead of a VM
- * made for it. The seed corpus (tests/fuzz/corpus/fuzz_snapshot) holds
- * snapshots of tests/vmm/everything.s, paging.s, pvpaging.s and smc.s in
- * every mode, 64 KiB guests:
+ * made for it; bit 2: restore it into VM 0 of a host made for it (VM 0 the
+ * machine it names, VM 1 a neighbour of 8 KiB under trap; vmm/host_move.c),
+ * fuzz_snapshot_into_host: where, accepted or not, it must leave the neighbour exactly as it was,
+ * and the host's monitor area too, before and after the host runs. The
+ * seed corpus (tests/fuzz/corpus/fuzz_snapshot) holds snapshots of
+ * tests/vmm/everything.s, paging.s, pvpaging.s and smc.s in every mode,
+ * 64 KiB guests:
  *   trapeze run --mode M --mem 64K --max-steps N --save-at K FILE IMAGE
- * with how in front, made by tests/fuzz/seeds.sh.
+ * and of everything.s as VM 0 of such a host (mon --host's save), with how
+ * in front, made by tests/fuzz/seeds.sh.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "host.h"
 #include "snapshot.h"
 #include "vmm.h"
 
@@ -83,6 +89,74 @@ static void check_accepted(struct vm *vm)
 	snap_buf_free(&b);
 }
 
+/* ---- into a host ----------------------------------------------------------- */
+
+enum { NEIGHBOUR_MEM = 8192 };
+
+/* VM 1's whole state, to compare. */
+static bool neighbour_state(struct host *h, struct snap_buf *b)
+{
+	b->len = 0;
+	return vm_snapshot_save(host_vm(h, 1), b, SNAP_HISTORY);
+}
+
+bool fuzz_snapshot_into_host(const uint8_t *p, size_t n, const struct snap_machine *m)
+{
+	static const uint8_t zeros[NEIGHBOUR_MEM];
+	struct vm_segment seg0 = { 0, 64, zeros }, seg1 = { 0, NEIGHBOUR_MEM, zeros };
+	struct vm_image img0 = { .entry = 0, .segs = &seg0, .nsegs = 1, .name = "a" };
+	struct vm_image img1 = { .entry = 0, .segs = &seg1, .nsegs = 1, .name = "b" };
+	struct host_vm_options o[2];
+	struct host_options ho = { 0 };
+	struct host *h = NULL;
+	struct snap_buf before = { 0 }, after = { 0 };
+	struct host_info hi;
+	char err[600] = "";
+	int culprit;
+	bool ok;
+
+	if (!m->hosted || m->disk != SNAP_DISK_NONE || m->net_card || m->passthrough ||
+	    m->mode == MODE_BARE)
+		return false; /* no host of this test's shape makes that machine */
+	memset(o, 0, sizeof o);
+	snprintf(o[0].name, sizeof o[0].name, "a");
+	snprintf(o[1].name, sizeof o[1].name, "b");
+	vm_options_init(&o[0].vm);
+	snap_machine_options(m, &o[0].vm);
+	o[0].vm.disk_path = NULL;
+	o[0].vm.capture = true;
+	o[0].vm.max_output = 4096;
+	o[0].image = &img0;
+	vm_options_init(&o[1].vm);
+	o[1].vm.mode = MODE_TRAP;
+	o[1].vm.mem_size = NEIGHBOUR_MEM;
+	o[1].vm.step_limit = RUN;
+	o[1].vm.capture = true;
+	o[1].image = &img1;
+	o[0].weight = o[1].weight = SCHED_DEFAULT_WEIGHT;
+	if (!host_create(&h, &ho, o, 2, err, sizeof err, &culprit))
+		return false; /* a machine no host makes (its limits, its sizes) */
+	FUZZ_CHECK(H, neighbour_state(h, &before), "out of host memory");
+	ok = host_vm_restore(h, 0, p, n, err, sizeof err);
+	if (!ok)
+		check_refusal(err);
+	FUZZ_CHECK(H, neighbour_state(h, &after), "out of host memory");
+	FUZZ_CHECK(H, before.len == after.len && !memcmp(before.p, after.p, before.len),
+		   "restoring VM 0 (%s) changed its neighbour", ok ? "accepted" : "refused");
+	host_info(h, &hi);
+	FUZZ_CHECK(H, hi.vmm_intact, "restoring VM 0 wrote the host's monitor area");
+	if (ok) {
+		host_run(h, RUN * 4);
+		host_info(h, &hi);
+		FUZZ_CHECK(H, hi.vmm_intact, "the restored VM reached the host's monitor area");
+	}
+	fuzz_tally(H, ok ? RUN : 0);
+	snap_buf_free(&before);
+	snap_buf_free(&after);
+	host_destroy(h);
+	return ok;
+}
+
 int fuzz_snapshot(const uint8_t *data, size_t size)
 {
 	struct snap_env env = { .capture = true, .disk_path = "/nonexistent/fuzz.img",
@@ -109,6 +183,12 @@ int fuzz_snapshot(const uint8_t *data, size_t size)
 	/* Machines larger than a fuzzer should spend its time on are passed by. */
 	if (snap_peek_machine(p, n, &m, err, sizeof err) &&
 	    (m.mem_size > MAX_MEM || m.real_size > MAX_REAL || m.disk_sectors > MAX_SECTORS)) {
+		free(p);
+		return 0;
+	}
+	if (how & 4) {
+		if (snap_peek_machine(p, n, &m, err, sizeof err))
+			fuzz_snapshot_into_host(p, n, &m);
 		free(p);
 		return 0;
 	}

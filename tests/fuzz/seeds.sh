@@ -51,6 +51,31 @@ snapshot_seed paging-hw-10386 01 paging 10386 --mode hw
 snapshot_seed pvpaging-pv-150 01 pvpaging 150 --mode pv
 snapshot_seed smc-bt-20 01 smc 20 --mode bt --nonvirt
 
+# VM 0 of a host (everything.s, 64 KiB) beside an 8 KiB neighbour under
+# trap, saved from the monitor (mon --host): how 05 restores it into VM 0
+# of such a host (fuzz_snapshot_into_host), 01 alone.
+"$T" asm -o "$WORK/spin.elf" tests/vmm/spin.s
+hosted_seed() { # NAME HOW MODE CYCLES [NONVIRT]
+	local name=$1 how=$2 mode=$3 cycles=$4 nv=${5:-}
+	{
+		printf '[vm a]\nkernel = %s\nmode = %s\nmem = 64K\nmax-steps = 40000\n' \
+			"$WORK/everything.elf" "$mode"
+		[ -n "$nv" ] && printf 'nonvirt = %s\n' "$nv"
+		printf '[vm b]\nkernel = %s\nmode = trap\nmem = 8K\nmax-steps = 40000\n' "$WORK/spin.elf"
+	} >"$WORK/host.ini"
+	rm -f "$WORK/s"
+	printf 'host %s\nvm a\nsave %s\nquit\n' "$cycles" "$WORK/s" |
+		"$T" mon --host "$WORK/host.ini" >/dev/null 2>&1 || true
+	[ -s "$WORK/s" ] || { echo "seeds.sh: $name: nothing saved" >&2; exit 1; }
+	{ printf "\\x$how"; cat "$WORK/s"; } >"$SNAP/$name"
+}
+rm -f "$SNAP"/hosted-*
+hosted_seed hosted-trap-into 05 trap 20000
+hosted_seed hosted-bt-into 05 bt 30000 x86
+hosted_seed hosted-hw-into 05 hw 25000
+hosted_seed hosted-pv-into 05 pv 35000
+hosted_seed hosted-patch 01 patch 20000 x86
+
 # A relay: listens on the port it prints, connects to the real peer,
 # passes bytes both ways, and keeps what the sender sent in a file.
 cat >"$WORK/relay.py" <<'EOF'
