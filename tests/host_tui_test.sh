@@ -3,7 +3,10 @@
 #       would: `trapeze tui --host CONFIG` on three guest OSes (trap, pv,
 #       hw); the host pane lists them; H runs every VM by the schedule; v
 #       shows the next VM's virtual CPU beside the real one; s steps the one
-#       shown; q gives the terminal back.
+#       shown; W saves it and L puts it back; M migrates it to a trapeze
+#       migrate --listen target while the host runs on, the host pane then
+#       says it migrated and the next VM is shown; q gives the terminal
+#       back; the target runs the migrated guest to its end.
 # Not:  the one-VM TUI (tests/tui_test.sh); the monitor's info vms and vm N
 #       (tests/host_cli_test.c).
 # Usage: TRAPEZE=/abs/build/trapeze BUILD=/abs/build sh tests/host_tui_test.sh
@@ -20,13 +23,33 @@ SOCK="trapeze-host-test-$$"
 PANE=hosttui
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/trapeze-host-tui.XXXXXX") || exit 1
 . "$(dirname "$0")/tmux_lib.sh"
-trap 'tmux_cleanup; rm -rf "$DIR"' EXIT
-trap 'tmux_cleanup; rm -rf "$DIR"; exit 1' INT TERM HUP
+TARGET=
+cleanup() {
+	tmux_cleanup
+	[ -n "$TARGET" ] && kill "$TARGET" 2>/dev/null
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 1' INT TERM HUP
+
+# A migration target on a free loopback port (tried until one is free).
+for try in 1 2 3 4 5 6 7 8; do
+	PORT=$((20000 + ($$ * 11 + try * 137) % 40000))
+	"$TRAPEZE" migrate --listen "127.0.0.1:$PORT" --wait 60 >"$DIR/target.out" 2>"$DIR/target.err" &
+	TARGET=$!
+	i=0
+	while [ $i -lt 50 ] && ! grep -q -e listening -e error "$DIR/target.err"; do sleep 0.1; i=$((i + 1)); done
+	grep -q listening "$DIR/target.err" && break
+	wait "$TARGET" 2>/dev/null
+	TARGET=
+done
+[ -n "$TARGET" ] || { echo "FAIL no port for the target"; exit 1; }
 
 cat > "$DIR/three.conf" <<CONF
 [vm web]
 kernel = $BUILD/guest/kernel.elf
 disk = $BUILD/guest/bench/light.img
+console = web.out
 [vm db]
 kernel = $BUILD/guest/kernel-pv.elf
 disk = $BUILD/guest/bench/light.img
@@ -69,8 +92,41 @@ check "s steps the VM shown" "instructions"
 tm send-keys -t "$PANE" V
 check "V goes back" "vm 0 web (trap mode)"
 
+tm send-keys -t "$PANE" W
+check "W asks where" "save the VM to (file):"
+tm send-keys -t "$PANE" "$DIR/web.snap" Enter
+check "W saves the VM shown" "saved at instruction"
+tm send-keys -t "$PANE" L "$DIR/web.snap" Enter
+check "L puts it back" "restored $DIR/web.snap: instruction"
+
+tm send-keys -t "$PANE" M "127.0.0.1:$PORT" Enter
+check "M migrates the VM shown, the host runs on" "VM 0 migrated to 127.0.0.1:$PORT"
+check "M: the next VM is shown" "vm 1 db (pv mode)"
+check "M: the host pane says so" "web      trap  migrated"
+tm send-keys -t "$PANE" H
+check "H: the others run on to their ends" "pv    stopped"
+
 tm send-keys -t "$PANE" q
 check "q quits with status 0" "tui exited 0"
+
+i=0
+while [ $i -lt 300 ] && kill -0 "$TARGET" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+if ! kill -0 "$TARGET" 2>/dev/null && wait "$TARGET" && grep -q "resumed at instruction" "$DIR/target.err"; then
+	pass "the target ran the migrated guest to its end"
+else
+	fail "the target: $(cat "$DIR/target.err")"
+fi
+TARGET=
+# web's console (its file, written under the TUI too) and then the target's
+# are what web prints alone.
+"$TRAPEZE" run --mode trap --disk "$BUILD/guest/bench/light.img" "$BUILD/guest/kernel.elf" \
+	>"$DIR/alone.out" 2>/dev/null
+cat "$DIR/web.out" "$DIR/target.out" >"$DIR/joined.out"
+if grep -q halting "$DIR/alone.out" && cmp -s "$DIR/alone.out" "$DIR/joined.out"; then
+	pass "web's output, joined across the host and the target, is its output alone"
+else
+	fail "web's output joined ($(wc -c <"$DIR/joined.out") bytes) is not its output alone ($(wc -c <"$DIR/alone.out"))"
+fi
 
 echo "host_tui_test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

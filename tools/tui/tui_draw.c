@@ -263,6 +263,7 @@ static void draw_help(const struct tui *t)
 		"           the rounds of pre-copy go by in the status line",
 		"  q        quit (Ctrl-C too)      ?  this screen",
 		t->m->host ? "  v / V    host: the next (previous) VM;  H  run every VM by the schedule" : "",
+		t->m->host ? "  W L M    host: the VM shown; M runs every VM during the rounds, then it leaves" : "",
 		"guest: the mode the guest believes it is in (its virtual PSW).",
 		"real:  the mode the real CPU runs it in: under trap-and-emulate always USER,",
 		"       so every privileged instruction traps to the VMM (a VM exit).",
