@@ -5,6 +5,8 @@
  *       VMs placed in it, the disk images they share, the host's clock, the
  *       schedule (vmm/vmsched.h) and what it accounts: each VM's busy time,
  *       exits, memory over time; memory overcommit with pv balloons.
+ *       One VM saved, restored or migrated while the others run
+ *       (host_move.c).
  * Not:  running a VM (vmm.h; vm_run_slice runs each one's slices); the
  *       choice of the next VM (sched.c); files, configs and reports
  *       (tools/host/).
