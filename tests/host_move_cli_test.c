@@ -7,7 +7,10 @@
  *       --restore prints, across the two, what the host printed for it;
  *       migrated out of a running host into a target in every mode a host
  *       runs, its output joined across the two processes is the output of
- *       the run that never moved, and its neighbour's is untouched; the
+ *       the run that never moved, and its neighbour's is untouched; kept on
+ *       a failover backup (host --failover), the host killed (kill -9) at
+ *       moments through its run, the backup prints the VM's unmoved output,
+ *       nothing lost or doubled; the
  *       monitor's one-line refusals (a snapshot of another place, a VM
  *       that left, nothing listening).
  * Not:  the machinery (host_move_test.c).
@@ -251,5 +254,117 @@ Test(host_move_cli, the_monitor_refuses_what_cannot_be_moved_in_one_line)
 	cr_expect(strstr(mon, "the VM is here, unharmed"), "%s", mon);
 	cr_expect(strstr(mon, "restored a.snap"), "its own snapshot goes back: %s", mon);
 	free(mon);
+	hdir_remove(&d);
+}
+
+/* ---- failover of one VM of a host ------------------------------------------ */
+
+/* VM a of the host kept on a trapeze failover --listen backup; the host
+ * killed (kill -9) after ms milliseconds (or run to its end): what the
+ * user sees of VM a, on the backup's standard output, is its unmoved
+ * output, nothing lost, nothing doubled. */
+static int took_over; /* backups that took over from a killed host */
+
+static void host_failover_killed(const char *mode, const char *kernel, const char *nonvirt,
+				 uint64_t epoch, int ms)
+{
+	struct hdir d;
+	char ctx[200], args[300], cmd[600];
+	uint16_t port = vt_loopback_port(NULL);
+	pid_t backup, host;
+	int status = 0, st;
+
+	snprintf(ctx, sizeof ctx, "VM a (%s) of a host, epoch %llu, the host killed after %d ms", mode,
+		 (unsigned long long)epoch, ms);
+	hdir_make(&d, mode, kernel, nonvirt);
+	unmoved(&d);
+	snprintf(args, sizeof args, "failover --listen 127.0.0.1:%u --net-timeout 20", port);
+	backup = vt_spawn(args, d.tout, d.terr);
+	for (int i = 0; i < 3000 && !strstr(vt_slurp(d.terr), "listens"); i++)
+		usleep(10000);
+	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' host --failover a --to 127.0.0.1:%u --epoch %llu "
+		 "host.ini </dev/null >/dev/null 2>host.err", d.path, getenv("TRAPEZE"), port,
+		 (unsigned long long)epoch);
+	host = fork();
+	cr_assert(host >= 0);
+	if (host == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (ms >= 0) {
+		/* From the first checkpoint on: the backup holds the VM. */
+		for (int i = 0; i < 3000 && !strstr(vt_slurp(d.terr), "holding the VM"); i++)
+			usleep(1000);
+		usleep((useconds_t)ms * 1000);
+		kill(host, SIGKILL);
+	}
+	waitpid(host, &status, 0);
+	for (int i = 0; i < 6000 && waitpid(backup, &st, WNOHANG) != backup; i++)
+		usleep(10000);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: the backup: %s", ctx, vt_slurp(d.terr));
+	/* VM a's console on the host stays empty: the backup prints it. */
+	{
+		char *held = vt_slurp(d.aout);
+		cr_expect_str_empty(held, "%s: the host printed VM a's output itself", ctx);
+		free(held);
+	}
+	expect_same_file(d.ref_a, d.tout, ctx);
+	{
+		char *said = vt_slurp(d.terr);
+		took_over += strstr(said, "taking over from checkpoint") != NULL;
+		free(said);
+	}
+	hdir_remove(&d);
+}
+
+Test(host_move_cli, a_vm_of_a_killed_host_runs_on_its_backup_nothing_lost_or_doubled)
+{
+	alarm(600); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	host_failover_killed("trap", "kernel.elf", NULL, 100000, -1); /* the host runs to its end */
+	host_failover_killed("trap", "kernel.elf", NULL, 50000, 10);
+	host_failover_killed("bt", "kernel.elf", "x86", 100000, 30);
+	host_failover_killed("hw", "kernel.elf", "x86", 20000, 5);
+	host_failover_killed("pv", "kernel-pv.elf", NULL, 100000, 20);
+	host_failover_killed("trap", "kernel-paged.elf", NULL, 200000, 40);
+	/* (A fast machine may finish a run before its kill: then the backup
+	 * prints what the host finished with. Most kills land mid-run.) */
+	cr_expect_geq(took_over, 1, "no backup ever took over from a killed host");
+}
+
+Test(host_move_cli, failover_options_are_checked_in_one_line)
+{
+	alarm(60); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
+	struct hdir d;
+	uint16_t port = vt_loopback_port(NULL);
+	char cmd[400], *err;
+
+	hdir_make(&d, "trap", "kernel.elf", NULL);
+	cr_expect_eq(sh(&d, "\"$T\" host --failover a --epoch 100 host.ini 2> e1", 30), 2);
+	{
+		char path[200];
+		snprintf(path, sizeof path, "%s/e1", d.path);
+		err = vt_slurp(path);
+		cr_expect(strstr(err, "go together"), "%s", err);
+		free(err);
+	}
+	cr_expect_eq(sh(&d, "\"$T\" host --failover zz --to 127.0.0.1:1 --epoch 100 host.ini 2> e2", 30), 2);
+	{
+		char path[200];
+		snprintf(path, sizeof path, "%s/e2", d.path);
+		err = vt_slurp(path);
+		cr_expect(strstr(err, "--failover 'zz': no VM of that name"), "%s", err);
+		free(err);
+	}
+	snprintf(cmd, sizeof cmd, "\"$T\" host --failover a --to 127.0.0.1:%u --epoch 100 "
+		 "--net-timeout 2 host.ini 2> e3", port);
+	cr_expect_eq(sh(&d, cmd, 30), 120, "nothing listening: a host failure, 120");
+	{
+		char path[200];
+		snprintf(path, sizeof path, "%s/e3", d.path);
+		err = vt_slurp(path);
+		cr_expect(strstr(err, "--failover: nothing listens on 127.0.0.1:"), "%s", err);
+		cr_expect_eq(strchr(err, '\n'), strrchr(err, '\n'), "one line: %s", err);
+		free(err);
+	}
 	hdir_remove(&d);
 }

@@ -17,14 +17,17 @@
 #include "commands.h"
 #include "exitcode.h"
 #include "host_config.h"
+#include "host_failover.h"
 #include "host_report.h"
 #include "host_session.h"
 #include "runopts.h"
+#include "tcp.h"
 
 static const char usage_line[] =
 	"usage: trapeze host [--vm KEY=VALUE,...]... [--mem BYTES] [--slice CYCLES] [--period N]\n"
 	"                    [--overcommit] [--max-cycles N] [--report] [--consolidation]\n"
-	"                    [--timeout SECONDS] [--csv FILE] [--chart FILE] [CONFIG]\n";
+	"                    [--timeout SECONDS] [--csv FILE] [--chart FILE]\n"
+	"                    [--failover NAME --to HOST:PORT --epoch N [--net-timeout SECONDS]] [CONFIG]\n";
 
 static void help(void)
 {
@@ -56,6 +59,12 @@ static void help(void)
 	      "  --csv FILE          the report (and the consolidation) as CSV\n"
 	      "  --chart FILE        the racks figure as SVG (needs gnuplot; implies\n"
 	      "                      --consolidation)\n"
+	      "  --failover NAME     keep VM NAME on a backup (Remus): a trapeze failover\n"
+	      "                      --listen at --to HOST:PORT gets a checkpoint of it every\n"
+	      "                      --epoch N of its instructions and prints its console\n"
+	      "                      once it holds the checkpoint after it; kill the host and\n"
+	      "                      the backup runs the VM on (--net-timeout SECONDS bounds\n"
+	      "                      every network wait, default 10)\n"
 	      "  --help              show this help\n\n"
 	      "CONFIG (INI; # or ; start comments; relative paths from its folder):\n"
 	      "  [host]              memory, slice, period, overcommit (yes/no), max-cycles\n"
@@ -86,6 +95,7 @@ struct host_args {
 	const char *csv, *chart;
 	int nvm_opts;
 	struct runopts ro;        /* --timeout, and the command's name */
+	struct host_failover_opts fo; /* --failover (fo.name NULL: none) */
 };
 
 static int usage_error(const char *fmt, const char *a)
@@ -162,6 +172,30 @@ static int parse(int argc, char **argv, struct host_args *a)
 			}
 			continue;
 		}
+		if (!missing && (v = value("--failover", argc, argv, &i, &missing))) {
+			a->fo.name = v;
+			continue;
+		}
+		if (!missing && (v = value("--to", argc, argv, &i, &missing))) {
+			a->fo.peer = v;
+			continue;
+		}
+		if (!missing && (v = value("--epoch", argc, argv, &i, &missing))) {
+			char *end;
+			unsigned long long n = strtoull(v, &end, 0);
+			if (*end || !n || v[0] == '-')
+				return usage_error("--epoch '%s': a number of instructions, at least 1", v);
+			a->fo.epoch = n;
+			continue;
+		}
+		if (!missing && (v = value("--net-timeout", argc, argv, &i, &missing))) {
+			char *end;
+			double sec = strtod(v, &end);
+			if (*end || !(sec > 0) || sec > 3600)
+				return usage_error("--net-timeout '%s': seconds, more than 0, at most 3600", v);
+			a->fo.timeout_ms = (int)(sec * 1000);
+			continue;
+		}
 		if (!missing && (v = value("--csv", argc, argv, &i, &missing))) {
 			a->csv = v;
 			continue;
@@ -197,10 +231,24 @@ static int parse(int argc, char **argv, struct host_args *a)
 		}
 	if (overcommit)
 		a->s->cfg.host.overcommit = true;
+	if ((a->fo.name || a->fo.peer || a->fo.epoch) && !(a->fo.name && a->fo.peer && a->fo.epoch))
+		return usage_error("%s", "--failover NAME, --to HOST:PORT and --epoch N go together");
+	if (a->fo.name && a->consolidation)
+		return usage_error("%s", "--failover and --consolidation go apart (the racks figure "
+				   "runs every guest alone)");
+	if (!a->fo.timeout_ms)
+		a->fo.timeout_ms = TCP_DEFAULT_TIMEOUT_MS;
 	if (!hostcfg_check(&a->s->cfg, err, sizeof err)) {
 		fprintf(stderr, "trapeze: host: %s\n", err);
 		fputs(usage_line, stderr);
 		return EXIT_USAGE;
+	}
+	if (a->fo.name) {
+		for (int i = 0; i < a->s->cfg.nvms; i++)
+			if (!strcmp(a->s->cfg.vm[i].o.name, a->fo.name))
+				a->s->held = i + 1;
+		if (!a->s->held)
+			return usage_error("--failover '%s': no VM of that name", a->fo.name);
 	}
 	return 0;
 }
@@ -279,8 +327,12 @@ int cmd_host(int argc, char **argv)
 	if (!status) {
 		host_set_stop(s.h, runopt_timed_out);
 		runopt_start_timeout(&a.ro);
-		more = host_run(s.h, s.cfg.max_cycles ? s.cfg.max_cycles : UINT64_MAX);
-		status = finish(&a, s.h, &s, more);
+		if (a.fo.name)
+			more = host_failover(&s, &a.fo, s.cfg.max_cycles, runopt_timed_out, &status);
+		else
+			more = host_run(s.h, s.cfg.max_cycles ? s.cfg.max_cycles : UINT64_MAX);
+		if (!status)
+			status = finish(&a, s.h, &s, more);
 	}
 	host_session_close(&s);
 	runopt_free(&a.ro);

@@ -144,6 +144,10 @@ static int prepare(struct host_session *g, const char *cmd, enum host_consoles h
 			setvbuf(g->console[i], NULL, _IOLBF, 0);
 		}
 		g->o[i].vm.console = g->console[i];
+		if (g->held == i + 1) {
+			g->o[i].vm.console = NULL;
+			g->o[i].vm.capture = true;
+		}
 	}
 	return EXIT_OK;
 }

@@ -32,6 +32,10 @@ struct host_session {
 	FILE *console[HOST_MAX_VMS];
 	struct prefixer prefix[HOST_MAX_VMS];
 	struct host_vm_options o[HOST_MAX_VMS];
+	/* VM held + 1 (0: none) has its console held, captured only, for a
+	 * failover backup to release (host_failover.c); its stream
+	 * console[held - 1] is kept for when the backup is gone. */
+	int held;
 };
 
 /* How each VM's console is kept. */

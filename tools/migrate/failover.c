@@ -75,7 +75,7 @@ static void help(const struct runopts *o)
 
 /* ---- the primary ----------------------------------------------------------- */
 
-static bool link_commit(void *ctx)
+bool mig_failover_commit(void *ctx)
 {
 	struct mig_sock *k = ctx;
 	char line[64], want[64];
@@ -141,7 +141,7 @@ static enum cpu_stop run_epoch(const struct mig_args *a, struct vm *vm, uint64_t
 static int primary(struct mig_args *a, struct vm *vm)
 {
 	struct mig_sock k = { .timeout_ms = a->net_timeout_ms };
-	struct mig_link link = { &k, mig_sock_send, link_commit, NULL };
+	struct mig_link link = { &k, mig_sock_send, mig_failover_commit, NULL };
 	struct checkpointer c;
 	enum cpu_stop s = STOP_LIMIT;
 	size_t released = 0, len;

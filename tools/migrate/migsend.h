@@ -26,6 +26,11 @@ struct mig_sock {
 };
 bool mig_sock_send(void *ctx, const uint8_t *p, size_t n);
 
+/* A failover primary's commit (a struct mig_link's, ctx a mig_sock): the
+ * backup's "ack N" for checkpoint N (failover.c; trapeze host's
+ * --failover too). */
+bool mig_failover_commit(void *ctx);
+
 /* Told of each round as it ends (stop: the stop-and-copy). */
 typedef void (*mig_round_fn)(void *ctx, const struct precopy_result *r, bool stop);
 
