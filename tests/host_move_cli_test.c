@@ -78,7 +78,6 @@ static int sh(const struct hdir *d, const char *cmd, int seconds)
 	char full[4096];
 	const char *bin = getenv("TRAPEZE");
 	pid_t pid;
-	int status = 0;
 
 	snprintf(full, sizeof full, "exec < /dev/null; cd '%s' && T='%s' && %s", d->path,
 		 bin && *bin ? bin : "build/trapeze",
@@ -89,14 +88,7 @@ static int sh(const struct hdir *d, const char *cmd, int seconds)
 		execl("/bin/sh", "sh", "-c", full, (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < seconds * 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
+	return vt_reap(pid, seconds);
 }
 
 /* The monitor on d's host, with these commands. */
@@ -152,11 +144,11 @@ static void save_and_resume(const char *mode, const char *kernel, const char *no
 	snprintf(ctx, sizeof ctx, "%s %s saved from mon --host", mode, kernel);
 	hdir_make(&d, mode, kernel, nonvirt);
 	unmoved(&d);
-	cr_assert_eq(mon_host(&d, "host 2000000\nvm a\nsave a.snap\nquit\n"), 0, "%s: %s", ctx,
-		     vt_slurp(d.mon));
-	cr_expect(strstr(vt_slurp(d.mon), "saved at instruction"), "%s: %s", ctx, vt_slurp(d.mon));
+	cr_assert_eq(mon_host(&d, "host 2000000\nvm a\nsave a.snap\nquit\n"), 0, "%s: mon failed",
+		     ctx);
+	cr_expect(vt_file_has(d.mon, "saved at instruction"), "%s: not saved", ctx);
 	st = sh(&d, "\"$T\" run --restore a.snap > target.out 2> target.err", 120);
-	cr_expect_eq(st, 0, "%s: run --restore exits %d: %s", ctx, st, vt_slurp(d.terr));
+	cr_expect_eq(st, 0, "%s: run --restore exits %d", ctx, st);
 	expect_joined(d.ref_a, d.aout, d.tout, ctx);
 	hdir_remove(&d);
 }
@@ -186,8 +178,7 @@ static void migrate_out(const char *mode, const char *kernel, const char *nonvir
 	unmoved(&d);
 	snprintf(args, sizeof args, "migrate --listen 127.0.0.1:%u", port);
 	t = vt_spawn(args, d.tout, d.terr);
-	for (int i = 0; i < 3000 && !strstr(vt_slurp(d.terr), "listening"); i++)
-		usleep(10000);
+	cr_assert(vt_wait_for_text(d.terr, "listening", 30), "%s: the target never listened", ctx);
 	snprintf(cmds, sizeof cmds, "host %llu\nvm a\nmigrate 127.0.0.1:%u\ninfo vms\nhost 1000000000\n"
 		 "info vms\nquit\n", (unsigned long long)at, port);
 	st = mon_host(&d, cmds);
@@ -200,13 +191,7 @@ static void migrate_out(const char *mode, const char *kernel, const char *nonvir
 	cr_expect(strstr(mon, "every VM has stopped"), "%s: the host ran its neighbour out: %s", ctx,
 		  mon);
 	free(mon);
-	{
-		int status = 0;
-		for (int i = 0; i < 6000 && waitpid(t, &status, WNOHANG) != t; i++)
-			usleep(10000);
-		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: the target: %s", ctx,
-			  vt_slurp(d.terr));
-	}
+	cr_expect_eq(vt_reap(t, 60), 0, "%s: the target failed", ctx);
 	expect_joined(d.ref_a, d.aout, d.tout, ctx);
 	expect_same_file(d.ref_b, d.bout, ctx);
 	hdir_remove(&d);
@@ -280,8 +265,7 @@ static void host_failover_killed(const char *mode, const char *kernel, const cha
 	unmoved(&d);
 	snprintf(args, sizeof args, "failover --listen 127.0.0.1:%u --net-timeout 20", port);
 	backup = vt_spawn(args, d.tout, d.terr);
-	for (int i = 0; i < 3000 && !strstr(vt_slurp(d.terr), "listens"); i++)
-		usleep(10000);
+	cr_assert(vt_wait_for_text(d.terr, "listens", 30), "%s: the backup never listened", ctx);
 	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' host --failover a --to 127.0.0.1:%u --epoch %llu "
 		 "host.ini </dev/null >/dev/null 2>host.err", d.path, getenv("TRAPEZE"), port,
 		 (unsigned long long)epoch);
@@ -293,15 +277,13 @@ static void host_failover_killed(const char *mode, const char *kernel, const cha
 	}
 	if (ms >= 0) {
 		/* From the first checkpoint on: the backup holds the VM. */
-		for (int i = 0; i < 3000 && !strstr(vt_slurp(d.terr), "holding the VM"); i++)
-			usleep(1000);
+		cr_expect(vt_wait_for_text(d.terr, "holding the VM", 30), "%s: no first checkpoint", ctx);
 		usleep((useconds_t)ms * 1000);
 		kill(host, SIGKILL);
 	}
 	waitpid(host, &status, 0);
-	for (int i = 0; i < 6000 && waitpid(backup, &st, WNOHANG) != backup; i++)
-		usleep(10000);
-	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: the backup: %s", ctx, vt_slurp(d.terr));
+	st = vt_reap(backup, 60);
+	cr_expect_eq(st, 0, "%s: the backup exits %d", ctx, st);
 	/* VM a's console on the host stays empty: the backup prints it. */
 	{
 		char *held = vt_slurp(d.aout);
@@ -309,11 +291,7 @@ static void host_failover_killed(const char *mode, const char *kernel, const cha
 		free(held);
 	}
 	expect_same_file(d.ref_a, d.tout, ctx);
-	{
-		char *said = vt_slurp(d.terr);
-		took_over += strstr(said, "taking over from checkpoint") != NULL;
-		free(said);
-	}
+	took_over += vt_file_has(d.terr, "taking over from checkpoint");
 	hdir_remove(&d);
 }
 
@@ -331,40 +309,35 @@ Test(host_move_cli, a_vm_of_a_killed_host_runs_on_its_backup_nothing_lost_or_dou
 	cr_expect_geq(took_over, 1, "no backup ever took over from a killed host");
 }
 
+/* `trapeze host ARGS host.ini` in d refused with status, its standard
+ * error one line (the usage line after it aside) holding want. */
+static void refused(const struct hdir *d, const char *args, int status, const char *want)
+{
+	char cmd[600], path[200], *err;
+
+	snprintf(cmd, sizeof cmd, "\"$T\" host %s host.ini 2> err.txt", args);
+	cr_expect_eq(sh(d, cmd, 30), status, "%s: exit status", args);
+	snprintf(path, sizeof path, "%s/err.txt", d->path);
+	err = vt_slurp(path);
+	cr_expect(strstr(err, want), "%s: wanted \"%s\" in: %s", args, want, err);
+	cr_expect(strncmp(err, "trapeze: host:", 14) == 0, "%s: %s", args, err);
+	cr_expect(!strstr(strchr(err, '\n') ? strchr(err, '\n') + 1 : "", "error"),
+		  "%s: more than one line of error: %s", args, err);
+	free(err);
+}
+
 Test(host_move_cli, failover_options_are_checked_in_one_line)
 {
 	alarm(60); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
 	struct hdir d;
-	uint16_t port = vt_loopback_port(NULL);
-	char cmd[400], *err;
+	char args[200];
 
 	hdir_make(&d, "trap", "kernel.elf", NULL);
-	cr_expect_eq(sh(&d, "\"$T\" host --failover a --epoch 100 host.ini 2> e1", 30), 2);
-	{
-		char path[200];
-		snprintf(path, sizeof path, "%s/e1", d.path);
-		err = vt_slurp(path);
-		cr_expect(strstr(err, "go together"), "%s", err);
-		free(err);
-	}
-	cr_expect_eq(sh(&d, "\"$T\" host --failover zz --to 127.0.0.1:1 --epoch 100 host.ini 2> e2", 30), 2);
-	{
-		char path[200];
-		snprintf(path, sizeof path, "%s/e2", d.path);
-		err = vt_slurp(path);
-		cr_expect(strstr(err, "--failover 'zz': no VM of that name"), "%s", err);
-		free(err);
-	}
-	snprintf(cmd, sizeof cmd, "\"$T\" host --failover a --to 127.0.0.1:%u --epoch 100 "
-		 "--net-timeout 2 host.ini 2> e3", port);
-	cr_expect_eq(sh(&d, cmd, 30), 120, "nothing listening: a host failure, 120");
-	{
-		char path[200];
-		snprintf(path, sizeof path, "%s/e3", d.path);
-		err = vt_slurp(path);
-		cr_expect(strstr(err, "--failover: nothing listens on 127.0.0.1:"), "%s", err);
-		cr_expect_eq(strchr(err, '\n'), strrchr(err, '\n'), "one line: %s", err);
-		free(err);
-	}
+	refused(&d, "--failover a --epoch 100", 2, "go together");
+	refused(&d, "--failover zz --to 127.0.0.1:1 --epoch 100", 2, "--failover 'zz': no VM of that name");
+	refused(&d, "--failover a --to 127.0.0.1:1 --epoch 0", 2, "--epoch '0'");
+	snprintf(args, sizeof args, "--failover a --to 127.0.0.1:%u --epoch 100 --net-timeout 2",
+		 vt_loopback_port(NULL));
+	refused(&d, args, 120, "--failover: nothing listens on 127.0.0.1:");
 	hdir_remove(&d);
 }

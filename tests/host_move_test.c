@@ -481,22 +481,6 @@ Test(host_move, hostile_guests_migrate_out_of_a_host_in_every_mode)
 
 /* ---- refused ------------------------------------------------------------- */
 
-/* The payload of the first section tagged tag in b, or -1. */
-static long section_at(const struct snap_buf *b, uint32_t tag)
-{
-	size_t at = SNAP_HEADER_BYTES;
-
-	while (at + SNAP_SECTION_HEAD <= b->len) {
-		uint32_t tg, n;
-		memcpy(&tg, b->p + at, 4);
-		memcpy(&n, b->p + at + 4, 4);
-		if (tg == tag)
-			return (long)(at + SNAP_SECTION_HEAD);
-		at += SNAP_SECTION_HEAD + n;
-	}
-	return -1;
-}
-
 static void one_line(const char *err, const char *want, const char *ctx)
 {
 	cr_expect(strstr(err, want), "%s: wanted \"%s\" in: %s", ctx, want, err);
@@ -535,16 +519,15 @@ Test(host_move, snapshots_of_another_place_or_aimed_at_a_neighbour_are_refused)
 	st_save(v1, &before1);
 	/* Hand-made, its checksum right: a page of the neighbour's region in
 	 * place of one of its own. Refused; the neighbour's memory as it was. */
-	at = section_at(&b0, SNAP_TAG('M', 'E', 'M', 'P'));
+	at = st_section_at(&b0, SNAP_TAG('M', 'E', 'M', 'P'));
 	cr_assert_geq(at, 0);
 	{
 		struct host_vm_info vi;
-		uint32_t page, crc;
+		uint32_t page;
 		host_vm_info(t.h, 1, &vi);
 		page = vi.region_base / SNAP_PAGE;
 		memcpy(b0.p + at + 4, &page, 4);
-		crc = snap_crc32(b0.p, b0.len - 4);
-		memcpy(b0.p + b0.len - 4, &crc, 4);
+		st_fix_crc(&b0);
 	}
 	cr_expect(!host_vm_restore(t.h, 0, b0.p, b0.len, err, sizeof err));
 	one_line(err, "is not one of this VM's", "a page of the neighbour's");
@@ -619,27 +602,6 @@ Test(host_move, moves_a_vm_cannot_make_are_refused_in_one_line)
 	ht_free(&t);
 }
 
-/* A link that breaks after n bytes. */
-struct breaking {
-	size_t left;
-};
-
-static bool breaking_send(void *ctx, const uint8_t *p, size_t n)
-{
-	struct breaking *k = ctx;
-	(void)p;
-	if (n > k->left)
-		return false;
-	k->left -= n;
-	return true;
-}
-
-static bool never_commits(void *ctx)
-{
-	(void)ctx;
-	return false;
-}
-
 /* A link lost mid-migration, or a target that never commits: the VM runs
  * on in its host, unharmed, and prints what it prints alone. */
 Test(host_move, a_broken_link_leaves_the_vm_running_on_its_host_unharmed)
@@ -651,8 +613,8 @@ Test(host_move, a_broken_link_leaves_the_vm_running_on_its_host_unharmed)
 
 	for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
 		struct ht t;
-		struct breaking k = { cuts[c] };
-		struct mig_link link = { &k, breaking_send, never_commits, NULL };
+		struct st_bad_link k = { cuts[c], true };
+		struct mig_link link = { &k, st_bad_send, st_bad_commit, NULL };
 		struct host_vm_info vi;
 		char err[600] = "", *solo;
 

@@ -32,17 +32,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 1' INT TERM HUP
 
-# A migration target on a free loopback port (tried until one is free).
-for try in 1 2 3 4 5 6 7 8; do
-	PORT=$((20000 + ($$ * 11 + try * 137) % 40000))
-	"$TRAPEZE" migrate --listen "127.0.0.1:$PORT" --wait 60 >"$DIR/target.out" 2>"$DIR/target.err" &
-	TARGET=$!
-	i=0
-	while [ $i -lt 50 ] && ! grep -q -e listening -e error "$DIR/target.err"; do sleep 0.1; i=$((i + 1)); done
-	grep -q listening "$DIR/target.err" && break
-	wait "$TARGET" 2>/dev/null
-	TARGET=
-done
+# A migration target on a free loopback port.
+listen_target "$DIR/target"
 [ -n "$TARGET" ] || { echo "FAIL no port for the target"; exit 1; }
 
 cat > "$DIR/three.conf" <<CONF

@@ -26,35 +26,6 @@
 #include "snap/snaptest.h"
 #include "vmm/vmtest.h"
 
-/* Wait (at most seconds) until file holds what. */
-static bool wait_for_text(const char *file, const char *what, int seconds)
-{
-	for (int i = 0; i < seconds * 100; i++) {
-		char *t = vt_slurp(file);
-		bool found = strstr(t, what) != NULL;
-		free(t);
-		if (found)
-			return true;
-		usleep(10000);
-	}
-	return false;
-}
-
-/* The exit status of pid (killed after seconds if it has not ended: -1). */
-static int reap(pid_t pid, int seconds)
-{
-	int status = 0;
-
-	for (int i = 0; i < seconds * 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
 struct dir {
 	char path[64];
 	char f[8][96];
@@ -120,17 +91,17 @@ static void migrate_guest(const char *mode, const char *options, const char *ker
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "migrate --listen 127.0.0.1:%u", port);
 	t = vt_spawn(args, d.f[B], d.f[BERR]);
-	cr_assert(wait_for_text(d.f[BERR], "listening", 30), "the target never listened");
+	cr_assert(vt_wait_for_text(d.f[BERR], "listening", 30), "the target never listened");
 	snprintf(args, sizeof args, "migrate --to 127.0.0.1:%u --at %llu %s %s", port,
 		 (unsigned long long)at, link, guest);
-	src = reap(vt_spawn(args, d.f[A], d.f[AERR]), 60);
-	dst = reap(t, 60);
+	src = vt_reap(vt_spawn(args, d.f[A], d.f[AERR]), 60);
+	dst = vt_reap(t, 60);
 	snprintf(ctx, sizeof ctx, "%s %s migrated at %llu", mode, options, (unsigned long long)at);
 	cr_expect_eq(src, 0, "%s: the source exits %d:\n%s", ctx, src, vt_slurp(d.f[AERR]));
 	cr_expect_eq(dst, full, "%s: the target exits %d, the whole run %d:\n%s", ctx, dst, full,
 		     vt_slurp(d.f[BERR]));
-	cr_expect(wait_for_text(d.f[AERR], "downtime", 1), "%s: no report", ctx);
-	cr_expect(wait_for_text(d.f[BERR], "resumed at instruction", 1), "%s", ctx);
+	cr_expect(vt_wait_for_text(d.f[AERR], "downtime", 1), "%s: no report", ctx);
+	cr_expect(vt_wait_for_text(d.f[BERR], "resumed at instruction", 1), "%s", ctx);
 	expect_joined(&d, ctx);
 	dir_remove(&d);
 }
@@ -191,9 +162,9 @@ Test(migrate_cli, a_port_in_use_or_nothing_listening_is_one_line)
 		 st_path("kernel.elf"));
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "migrate --to 127.0.0.1:%u --at 100000 %s", port, guest);
-	status = reap(vt_spawn(args, d.f[A], d.f[AERR]), 60);
+	status = vt_reap(vt_spawn(args, d.f[A], d.f[AERR]), 60);
 	cr_expect_eq(status, full);
-	cr_expect(wait_for_text(d.f[AERR], "nothing listens", 1), "%s", vt_slurp(d.f[AERR]));
+	cr_expect(vt_wait_for_text(d.f[AERR], "nothing listens", 1), "%s", vt_slurp(d.f[AERR]));
 	{
 		char *got = vt_slurp(d.f[A]), *want = vt_slurp(d.f[FULL]);
 		cr_expect_str_eq(got, want, "the source did not run on unharmed");
@@ -243,10 +214,10 @@ Test(migrate_cli, a_connection_lost_mid_stream_leaves_the_source_running_unharme
 	snprintf(args, sizeof args, "migrate --to 127.0.0.1:%u --at 700000 %s", port, guest);
 	src = vt_spawn(args, d.f[A], d.f[AERR]);
 	fake_target(lfd, 30000);
-	status = reap(src, 60);
+	status = vt_reap(src, 60);
 	close(lfd);
 	cr_expect_eq(status, full, "%s", vt_slurp(d.f[AERR]));
-	cr_expect(wait_for_text(d.f[AERR], "the VM runs on here", 1), "%s", vt_slurp(d.f[AERR]));
+	cr_expect(vt_wait_for_text(d.f[AERR], "the VM runs on here", 1), "%s", vt_slurp(d.f[AERR]));
 	{
 		char *got = vt_slurp(d.f[A]), *want = vt_slurp(d.f[FULL]);
 		cr_expect_str_eq(got, want, "the source did not run on unharmed");
@@ -269,7 +240,7 @@ static void feed_target(const char *bytes_file, const char *what)
 	dir_make(&d);
 	snprintf(args, sizeof args, "migrate --listen 127.0.0.1:%u --net-timeout 2", port);
 	t = vt_spawn(args, d.f[B], d.f[BERR]);
-	cr_assert(wait_for_text(d.f[BERR], "listening", 30));
+	cr_assert(vt_wait_for_text(d.f[BERR], "listening", 30));
 	snprintf(args, sizeof args, "exec 3<>/dev/tcp/127.0.0.1/%u; cat '%s' >&3; sleep 0.3", port,
 		 bytes_file);
 	{
@@ -277,7 +248,7 @@ static void feed_target(const char *bytes_file, const char *what)
 		snprintf(cmd, sizeof cmd, "bash -c \"%s\" 2>/dev/null", args);
 		cr_expect_eq(system(cmd), 0);
 	}
-	status = reap(t, 30);
+	status = vt_reap(t, 30);
 	err = vt_slurp(d.f[BERR]);
 	out = vt_slurp(d.f[B]);
 	cr_expect_eq(status, 1, "%s", err);
@@ -324,11 +295,11 @@ static void stall_listener(const char *cmd, const char *file, size_t n, const ch
 	dir_make(&d);
 	snprintf(args, sizeof args, "%s --listen 127.0.0.1:%u --net-timeout 1", cmd, port);
 	t = vt_spawn(args, d.f[B], d.f[BERR]);
-	cr_assert(wait_for_text(d.f[BERR], "listen", 30));
+	cr_assert(vt_wait_for_text(d.f[BERR], "listen", 30));
 	snprintf(args, sizeof args, "bash -c \"exec 3<>/dev/tcp/127.0.0.1/%u; head -c %zu '%s' >&3; "
 		 "sleep 4\" 2>/dev/null", port, n, file);
 	cr_expect_eq(system(args), 0);
-	status = reap(t, 30);
+	status = vt_reap(t, 30);
 	err = vt_slurp(d.f[BERR]);
 	out = vt_slurp(d.f[B]);
 	cr_expect(status == 1 || status == 120, "%s: exits %d:\n%s", cmd, status, err);
@@ -357,10 +328,10 @@ static void stall_receiver(const char *cmd, const char *guest, const char *what)
 		 strcmp(cmd, "failover") ? "--at 300000" : "--epoch 100000", guest);
 	src = vt_spawn(args, d.f[A], d.f[AERR]);
 	fake_target(lfd, (size_t)-1); /* until the sender hangs up */
-	status = reap(src, 60);
+	status = vt_reap(src, 60);
 	close(lfd);
 	cr_expect_eq(status, full, "%s: %s", cmd, vt_slurp(d.f[AERR]));
-	cr_expect(wait_for_text(d.f[AERR], what, 1) && wait_for_text(d.f[AERR], "said nothing for 1 s", 1),
+	cr_expect(vt_wait_for_text(d.f[AERR], what, 1) && vt_wait_for_text(d.f[AERR], "said nothing for 1 s", 1),
 		  "%s: wanted '%s' in:\n%s", cmd, what, vt_slurp(d.f[AERR]));
 	{
 		char *got = vt_slurp(d.f[A]), *want = vt_slurp(d.f[FULL]);
@@ -415,20 +386,20 @@ static bool kill_primary(const char *guest, uint64_t epoch, int ms)
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "failover --listen 127.0.0.1:%u", port);
 	b = vt_spawn(args, d.f[B], d.f[BERR]);
-	cr_assert(wait_for_text(d.f[BERR], "listens", 30), "the backup never listened");
+	cr_assert(vt_wait_for_text(d.f[BERR], "listens", 30), "the backup never listened");
 	snprintf(args, sizeof args, "failover --to 127.0.0.1:%u --epoch %llu %s", port,
 		 (unsigned long long)epoch, guest);
 	p = vt_spawn(args, d.f[A], d.f[AERR]);
 	/* From the first checkpoint on the VM is protected: a moment after it. */
-	cr_expect(wait_for_text(d.f[BERR], "holding the VM", 60), "no checkpoint came");
+	cr_expect(vt_wait_for_text(d.f[BERR], "holding the VM", 60), "no checkpoint came");
 	usleep((useconds_t)ms * 1000);
 	kill(p, SIGKILL);
-	reap(p, 30);
-	status = reap(b, 120);
+	vt_reap(p, 30);
+	status = vt_reap(b, 120);
 	snprintf(ctx, sizeof ctx, "primary killed after %d ms", ms);
 	cr_expect_eq(status, full, "%s: the backup exits %d:\n%s", ctx, status, vt_slurp(d.f[BERR]));
 	expect_joined(&d, ctx);
-	took_over = wait_for_text(d.f[BERR], "taking over", 1);
+	took_over = vt_wait_for_text(d.f[BERR], "taking over", 1);
 	dir_remove(&d);
 	return took_over;
 }
@@ -502,16 +473,16 @@ Test(migrate_cli, an_epoch_longer_than_the_net_timeout_keeps_the_backup_waiting)
 	full = whole_run(&d, guest);
 	snprintf(args, sizeof args, "failover --listen 127.0.0.1:%u --net-timeout 1", port);
 	b = vt_spawn(args, d.f[B], d.f[BERR]);
-	cr_assert(wait_for_text(d.f[BERR], "listens", 30), "the backup never listened");
+	cr_assert(vt_wait_for_text(d.f[BERR], "listens", 30), "the backup never listened");
 	snprintf(args, sizeof args, "failover --to 127.0.0.1:%u --net-timeout 1 --epoch 1000000000 %s",
 		 port, guest);
-	primary_status = reap(vt_spawn(args, d.f[A], d.f[AERR]), 120);
-	backup_status = reap(b, 60);
+	primary_status = vt_reap(vt_spawn(args, d.f[A], d.f[AERR]), 120);
+	backup_status = vt_reap(b, 60);
 	cr_expect_eq(primary_status, full, "the primary: %s", vt_slurp(d.f[AERR]));
 	cr_expect_eq(backup_status, full, "the backup: %s", vt_slurp(d.f[BERR]));
-	cr_expect(wait_for_text(d.f[AERR], "went before their epoch's end", 1), "%s", vt_slurp(d.f[AERR]));
-	cr_expect(wait_for_text(d.f[BERR], "the primary finished", 1) &&
-		  !wait_for_text(d.f[BERR], "taking over", 1), "the backup took over a live primary:\n%s",
+	cr_expect(vt_wait_for_text(d.f[AERR], "went before their epoch's end", 1), "%s", vt_slurp(d.f[AERR]));
+	cr_expect(vt_wait_for_text(d.f[BERR], "the primary finished", 1) &&
+		  !vt_wait_for_text(d.f[BERR], "taking over", 1), "the backup took over a live primary:\n%s",
 		  vt_slurp(d.f[BERR]));
 	dir_remove(&d);
 }

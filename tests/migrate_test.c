@@ -179,27 +179,6 @@ Test(migrate, pre_copy_makes_the_downtime_a_fraction_of_stop_and_copy)
 
 /* ---- faults ------------------------------------------------------------------ */
 
-/* A link that breaks after a number of bytes, or a target that refuses. */
-struct bad_link {
-	uint64_t left;
-	bool refuse;
-};
-
-static bool bad_send(void *ctx, const uint8_t *p, size_t n)
-{
-	struct bad_link *b = ctx;
-	(void)p;
-	if (n > b->left)
-		return false;
-	b->left -= n;
-	return true;
-}
-
-static bool bad_commit(void *ctx)
-{
-	return !((struct bad_link *)ctx)->refuse;
-}
-
 Test(migrate, a_broken_link_or_a_refusing_target_leaves_the_source_running_unharmed)
 {
 	alarm(120); /* a hang fails the test (alarm, not .timeout: see tests/limits_test.c) */
@@ -208,8 +187,8 @@ Test(migrate, a_broken_link_or_a_refusing_target_leaves_the_source_running_unhar
 	uint64_t cuts[] = { 0, 100, 20000, 60000, 1ull << 40 };
 
 	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
-		struct bad_link b = { cuts[i], i == 4 };
-		struct mig_link link = { &b, bad_send, bad_commit, NULL };
+		struct st_bad_link b = { cuts[i], i == 4 };
+		struct mig_link link = { &b, st_bad_send, st_bad_commit, NULL };
 		struct vm *vm = st_vm(c), *ref = st_vm(c);
 		char ctx[64];
 

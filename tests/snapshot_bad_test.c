@@ -23,29 +23,6 @@ static void small(const char *name, struct snap_buf *b)
 	vm_destroy(vm);
 }
 
-/* The payload of the first section tagged tag in b, or -1. */
-static long section_at(const struct snap_buf *b, uint32_t tag)
-{
-	size_t at = SNAP_HEADER_BYTES;
-
-	while (at + SNAP_SECTION_HEAD <= b->len) {
-		uint32_t t, n;
-		memcpy(&t, b->p + at, 4);
-		memcpy(&n, b->p + at + 4, 4);
-		if (t == tag)
-			return (long)(at + SNAP_SECTION_HEAD);
-		at += SNAP_SECTION_HEAD + n;
-	}
-	return -1;
-}
-
-/* Make the checksum right again after an edit: a hand-made snapshot. */
-static void fix_crc(struct snap_buf *b)
-{
-	uint32_t crc = snap_crc32(b->p, b->len - 4);
-	memcpy(b->p + b->len - 4, &crc, 4);
-}
-
 /* Restoring p fails with one line containing what; nothing is made. */
 static void refused(const uint8_t *p, size_t n, const char *what)
 {
@@ -164,10 +141,10 @@ static void poke(const char *mode, uint32_t tag, long off, const void *bytes, si
 	long at;
 
 	small(mode, &b);
-	at = section_at(&b, tag);
+	at = st_section_at(&b, tag);
 	cr_assert_geq(at, 0, "no such section");
 	memcpy(b.p + at + off, bytes, n);
-	fix_crc(&b);
+	st_fix_crc(&b);
 	refused(b.p, b.len, what);
 	snap_buf_free(&b);
 }
@@ -182,14 +159,14 @@ Test(snapshot_bad, hand_made_snapshots_that_no_vm_could_have_are_refused)
 	uint32_t tlb = 4 * 19 + 4 + 4 + 4 * SR_COUNT + 4 + 20 + 16 + 4 + 8 * CAUSE_COUNT + 8 + 4 + 8 + 2 + 4;
 	struct snap_buf b = { 0 };
 	small("paged-bare", &b);
-	long at = section_at(&b, SNAP_TAG('C', 'P', 'U', 'R'));
+	long at = st_section_at(&b, SNAP_TAG('C', 'P', 'U', 'R'));
 	uint32_t n, k;
 	memcpy(&n, b.p + at + tlb, 4);
 	memcpy(&k, b.p + at + tlb + 4, 4);
 	cr_assert_eq(n, TLB_SIZE, "the TLB is not where this test expects it");
 	cr_assert_gt(k, 0, "no TLB entry to spoil");
 	memcpy(b.p + at + tlb + 8 + 12, &big, 4); /* the first entry's frame */
-	fix_crc(&b);
+	st_fix_crc(&b);
 	refused(b.p, b.len, "TLB entry");
 	snap_buf_free(&b);
 	/* A disk status no disk has; a stop no VM stops for. */

@@ -54,3 +54,22 @@ check_line() {
 check() {
 	if wait_for "$2"; then pass "$1"; else fail "$1: '$2' never appeared"; fi
 }
+
+# listen_target FILE-PREFIX: a trapeze migrate --listen target on a free
+# loopback port (tried until one is free), its stdout and stderr in
+# PREFIX.out and PREFIX.err; sets PORT and TARGET (its pid; empty when no
+# port could be had).
+listen_target() {
+	TARGET=
+	for try in 1 2 3 4 5 6 7 8; do
+		PORT=$((20000 + ($$ * 7 + try * 131) % 40000))
+		"$TRAPEZE" migrate --listen "127.0.0.1:$PORT" --wait 60 >"$1.out" 2>"$1.err" &
+		TARGET=$!
+		i=0
+		while [ $i -lt 50 ] && ! grep -q -e listening -e error "$1.err"; do sleep 0.1; i=$((i + 1)); done
+		grep -q listening "$1.err" && return 0
+		wait "$TARGET" 2>/dev/null
+		TARGET=
+	done
+	return 1
+}

@@ -34,17 +34,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 1' INT TERM HUP
 
-# A target listening on a free loopback port (tried until one is free).
-for try in 1 2 3 4 5 6 7 8; do
-	PORT=$((20000 + ($$ * 7 + try * 131) % 40000))
-	"$TRAPEZE" migrate --listen "127.0.0.1:$PORT" --wait 60 >"$WORK/out" 2>"$WORK/err" &
-	TARGET=$!
-	i=0
-	while [ $i -lt 50 ] && ! grep -q -e listening -e error "$WORK/err"; do sleep 0.1; i=$((i + 1)); done
-	grep -q listening "$WORK/err" && break
-	wait "$TARGET" 2>/dev/null
-	TARGET=
-done
+# A migration target on a free loopback port.
+listen_target "$WORK/target"
 [ -n "$TARGET" ] || { echo "FAIL no port for the target"; exit 1; }
 NOBODY=$((PORT + 1))
 
@@ -93,11 +84,11 @@ check "q quits" "tui exited 0"
 # ---- the target ran the guest on -------------------------------------------------
 i=0
 while [ $i -lt 300 ] && kill -0 "$TARGET" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-if ! kill -0 "$TARGET" 2>/dev/null && wait "$TARGET" && grep -q "resumed at instruction" "$WORK/err" &&
-	[ -s "$WORK/out" ]; then
+if ! kill -0 "$TARGET" 2>/dev/null && wait "$TARGET" && grep -q "resumed at instruction" "$WORK/target.err" &&
+	[ -s "$WORK/target.out" ]; then
 	pass "the target ran the guest on to its end"
 else
-	fail "the target: $(cat "$WORK/err")"
+	fail "the target: $(cat "$WORK/target.err")"
 fi
 TARGET=
 

@@ -136,3 +136,39 @@ enum cpu_stop st_finish(struct vm *vm)
 	while (s == STOP_LIMIT && !vm_at_step_limit(vm));
 	return s;
 }
+
+long st_section_at(const struct snap_buf *b, uint32_t tag)
+{
+	size_t at = SNAP_HEADER_BYTES;
+
+	while (at + SNAP_SECTION_HEAD <= b->len) {
+		uint32_t t, n;
+		memcpy(&t, b->p + at, 4);
+		memcpy(&n, b->p + at + 4, 4);
+		if (t == tag)
+			return (long)(at + SNAP_SECTION_HEAD);
+		at += SNAP_SECTION_HEAD + n;
+	}
+	return -1;
+}
+
+void st_fix_crc(struct snap_buf *b)
+{
+	uint32_t crc = snap_crc32(b->p, b->len - 4);
+	memcpy(b->p + b->len - 4, &crc, 4);
+}
+
+bool st_bad_send(void *ctx, const uint8_t *p, size_t n)
+{
+	struct st_bad_link *b = ctx;
+	(void)p;
+	if (n > b->left)
+		return false;
+	b->left -= n;
+	return true;
+}
+
+bool st_bad_commit(void *ctx)
+{
+	return !((struct st_bad_link *)ctx)->refuse;
+}

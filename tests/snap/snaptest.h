@@ -49,4 +49,18 @@ void st_expect_same(const struct vm *a, const struct vm *b, const char *ctx);
 /* Run vm to its end (halt, idle, fault or limit). */
 enum cpu_stop st_finish(struct vm *vm);
 
+/* Where the payload of the first section tagged tag starts in b, or -1. */
+long st_section_at(const struct snap_buf *b, uint32_t tag);
+/* Make b's checksum right again after an edit: a hand-made snapshot. */
+void st_fix_crc(struct snap_buf *b);
+
+/* A migration link (struct mig_link's ctx) that breaks after left bytes,
+ * or whose target refuses to commit. */
+struct st_bad_link {
+	uint64_t left;
+	bool refuse;
+};
+bool st_bad_send(void *ctx, const uint8_t *p, size_t n);
+bool st_bad_commit(void *ctx);
+
 #endif

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,4 +275,37 @@ uint16_t vt_loopback_port(int *keep)
 		close(fd);
 	}
 	return ntohs(a.sin_port);
+}
+
+bool vt_file_has(const char *file, const char *what)
+{
+	char *t = vt_slurp(file);
+	bool found = strstr(t, what) != NULL;
+
+	free(t);
+	return found;
+}
+
+bool vt_wait_for_text(const char *file, const char *what, int seconds)
+{
+	for (int i = 0; i < seconds * 100; i++) {
+		if (vt_file_has(file, what))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+int vt_reap(pid_t pid, int seconds)
+{
+	int status = 0;
+
+	for (int i = 0; i < seconds * 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
 }

@@ -75,6 +75,13 @@ uint16_t vt_loopback_port(int *keep);
 /* A file's bytes (at most 1 MiB) as a malloc'd string ("" when it cannot
  * be read: not yet written). */
 char *vt_slurp(const char *path);
+/* Does file hold what (now)? */
+bool vt_file_has(const char *file, const char *what);
+/* Wait (at most seconds, polling) until file holds what. */
+bool vt_wait_for_text(const char *file, const char *what, int seconds);
+/* The exit status of pid once it ends (-1: killed by a signal, or by this
+ * after seconds had passed and it had not ended). */
+int vt_reap(pid_t pid, int seconds);
 /* `trapeze OPTIONS --disk BUILD/guest/disk.img BUILD/guest/kernel.elf`,
  * stdout and stderr together (BUILD from the environment). */
 char *vt_guest_os(const char *options, int *status);
