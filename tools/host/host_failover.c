@@ -32,7 +32,7 @@
 /* The host's clock advances in windows of this many cycles between two
  * looks at the replicated VM: an epoch ends at the first window end after
  * its last instruction. */
-enum { WINDOW = 100000 };
+enum { WINDOW = 10000 };
 
 static uint64_t now_ms(void)
 {
