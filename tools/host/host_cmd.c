@@ -108,25 +108,6 @@ static int usage_error(const char *fmt, const char *a)
 	return EXIT_USAGE;
 }
 
-/* The value of --name VALUE or --name=VALUE at argv[*i], or NULL. */
-static const char *value(const char *name, int argc, char **argv, int *i, bool *missing)
-{
-	size_t n = strlen(name);
-
-	*missing = false;
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* -1: --help; 0: ok; otherwise the exit status (a message was printed). */
 static int parse(int argc, char **argv, struct host_args *a)
 {
@@ -157,7 +138,7 @@ static int parse(int argc, char **argv, struct host_args *a)
 			overcommit = true;
 			continue;
 		}
-		if ((v = value("--vm", argc, argv, &i, &missing))) {
+		if ((v = runopt_value("--vm", argc, argv, &i, &missing))) {
 			a->nvm_opts++;
 			if (!hostcfg_add_vm(&a->s->cfg, v, a->nvm_opts, err, sizeof err)) {
 				fprintf(stderr, "trapeze: host: %s\n", err);
@@ -166,48 +147,45 @@ static int parse(int argc, char **argv, struct host_args *a)
 			}
 			continue;
 		}
-		if ((v = value("--timeout", argc, argv, &i, &missing))) {
+		if ((v = runopt_value("--timeout", argc, argv, &i, &missing))) {
 			if (runopt_timeout_value(&a->ro, v) != 1) {
 				fputs(usage_line, stderr);
 				return EXIT_USAGE;
 			}
 			continue;
 		}
-		if (!missing && (v = value("--failover", argc, argv, &i, &missing))) {
+		if (!missing && (v = runopt_value("--failover", argc, argv, &i, &missing))) {
 			a->fo.name = v;
 			continue;
 		}
-		if (!missing && (v = value("--to", argc, argv, &i, &missing))) {
+		if (!missing && (v = runopt_value("--to", argc, argv, &i, &missing))) {
 			a->fo.peer = v;
 			continue;
 		}
-		if (!missing && (v = value("--epoch", argc, argv, &i, &missing))) {
-			char *end;
-			unsigned long long n = strtoull(v, &end, 0);
-			if (*end || !n || v[0] == '-')
-				return usage_error("--epoch '%s': a number of instructions, at least 1", v);
-			a->fo.epoch = n;
+		/* --epoch and --net-timeout take what trapeze failover takes. */
+		if (!missing && (v = runopt_value("--epoch", argc, argv, &i, &missing))) {
+			if (runopt_count(v, UINT64_MAX >> 1, &a->fo.epoch) != NUM_OK || !a->fo.epoch)
+				return usage_error("--epoch '%s': a count of instructions, at least 1", v);
 			continue;
 		}
-		if (!missing && (v = value("--net-timeout", argc, argv, &i, &missing))) {
-			char *end;
-			double sec = strtod(v, &end);
-			if (*end || !(sec > 0) || sec > 3600)
-				return usage_error("--net-timeout '%s': seconds, more than 0, at most 3600", v);
-			a->fo.timeout_ms = (int)(sec * 1000);
+		if (!missing && (v = runopt_value("--net-timeout", argc, argv, &i, &missing))) {
+			uint64_t sec;
+			if (runopt_count(v, 86400, &sec) != NUM_OK || !sec)
+				return usage_error("--net-timeout '%s': 1 to 86400 seconds", v);
+			a->fo.timeout_ms = (int)sec * 1000;
 			continue;
 		}
-		if (!missing && (v = value("--csv", argc, argv, &i, &missing))) {
+		if (!missing && (v = runopt_value("--csv", argc, argv, &i, &missing))) {
 			a->csv = v;
 			continue;
 		}
-		if (!missing && (v = value("--chart", argc, argv, &i, &missing))) {
+		if (!missing && (v = runopt_value("--chart", argc, argv, &i, &missing))) {
 			a->chart = v;
 			a->consolidation = true;
 			continue;
 		}
 		for (int k = 0; k < 4 && !missing && !taken; k++)
-			if ((v = value(host_opts[k][0], argc, argv, &i, &missing))) {
+			if ((v = runopt_value(host_opts[k][0], argc, argv, &i, &missing))) {
 				later[k] = v;
 				taken = true;
 			}
