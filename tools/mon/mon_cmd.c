@@ -4,7 +4,8 @@
  *       exact name, alias or unambiguous prefix, each command's arguments,
  *       and the report after a run (console output, why it stopped, where).
  * Not:  terminals (mon.c reads lines, with readline or without); run control
- *       (mon_core.c); displays (mon_show.c). Never reads stdin: a fuzzer or
+ *       (mon_core.c); displays (mon_show.c); the commands on the VM as a
+ *       whole and on a host's VMs (mon_cmd_vm.c). Never reads stdin: a fuzzer or
  *       a test calls mon_execute with any line it likes.
  * Implements: gdb's vocabulary where it fits a machine with no source
  *       lines: step, next, continue, break, x/FMT, info registers.
@@ -13,19 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
-#include "mon.h"
+#include "mon_cmd.h"
 #include "runopts.h"
-
-/* One command being executed. */
-struct call {
-	struct mon *m;
-	const char *args;   /* after the command word, spaces skipped */
-	const char *suffix; /* after a '/' glued to the word (x/4xw), or "" */
-	FILE *out;
-	mon_poll_fn poll;
-	void *ctx;
-};
 
 typedef enum mon_status (*handler_fn)(struct call *c);
 
@@ -34,14 +24,6 @@ struct command {
 	handler_fn run;
 	const char *usage, *help;
 };
-
-static enum mon_status error(struct call *c, const char *fmt, const char *what)
-{
-	fputs("error: ", c->out);
-	fprintf(c->out, fmt, what);
-	fputc('\n', c->out);
-	return MON_ERROR;
-}
 
 /* An optional count argument: absent means 1. Too large a number is
  * refused as such, never wrapped (18014398509481985K is not 1024). */
@@ -579,65 +561,6 @@ static enum mon_status do_info(struct call *c)
 	return MON_OK;
 }
 
-/* vm [N|NAME]: the VM the other commands act on. */
-static enum mon_status do_vm(struct call *c)
-{
-	struct mon *m = c->m;
-	char word[64] = "", err[200];
-	int i = -1;
-
-	if (!m->host)
-		return error(c, "%s", "no host: one VM only (trapeze mon --host CONFIG runs several)");
-	if (sscanf(c->args, "%63s", word) != 1) {
-		struct host_vm_info vi;
-		host_vm_info(m->host, m->cur, &vi);
-		fprintf(c->out, "vm %d (%s, %s)\n", m->cur, vi.name, vmm_mode_name(vm_mode(m->vm)));
-		return MON_OK;
-	}
-	for (int k = 0; k < host_nvms(m->host); k++) {
-		struct host_vm_info vi;
-		host_vm_info(m->host, k, &vi);
-		if (!strcmp(vi.name, word))
-			i = k;
-	}
-	if (i < 0) {
-		char *end;
-		long v = strtol(word, &end, 10);
-		if (*end || end == word)
-			return error(c, "no VM '%s' (info vms lists them)", word);
-		i = (int)v;
-	}
-	if (!mon_select_vm(m, i, err, sizeof err))
-		return error(c, "%s", err);
-	do_vm(&(struct call){ .m = m, .args = "", .out = c->out });
-	mon_show_location(m, c->out);
-	return MON_OK;
-}
-
-/* host [CYCLES]: every VM by the schedule, for CYCLES of the host's clock
- * (default: an accounting period's worth, three million). */
-static enum mon_status do_host(struct call *c)
-{
-	struct mon *m = c->m;
-	unsigned long long cycles = 3000000;
-	struct host_info a, b;
-	bool more;
-
-	if (!m->host)
-		return error(c, "%s", "no host: one VM only (trapeze mon --host CONFIG runs several)");
-	if (*c->args && sscanf(c->args, "%llu", &cycles) != 1)
-		return error(c, "host CYCLES: '%s' is not a number", c->args);
-	host_info(m->host, &a);
-	more = host_run(m->host, cycles);
-	host_info(m->host, &b);
-	fprintf(c->out, "host: %llu cycles run (busy %llu, idle %llu), host time %llu%s\n",
-		(unsigned long long)(b.now - a.now), (unsigned long long)(b.busy - a.busy),
-		(unsigned long long)(b.idle - a.idle), (unsigned long long)b.now,
-		more ? "" : "; every VM has stopped");
-	mon_show_vms(m, c->out);
-	return MON_OK;
-}
-
 /* x/NFMT: N units; FMT letters from x d u c s i (format) and b h w (size). */
 static enum mon_status do_examine(struct call *c)
 {
@@ -699,90 +622,6 @@ static enum mon_status do_stats(struct call *c)
 {
 	mon_show_stats(c->m, c->out);
 	return MON_OK;
-}
-
-static enum mon_status do_restart(struct call *c)
-{
-	char err[512];
-
-	if (!mon_restart(c->m, err, sizeof err))
-		return error(c, "%s", err);
-	fprintf(c->out, "restarted (%s mode); breakpoints kept\n", vmm_mode_name(vm_mode(c->m->vm)));
-	mon_show_location(c->m, c->out);
-	return MON_OK;
-}
-
-static enum mon_status do_save(struct call *c)
-{
-	char err[600];
-
-	if (!*c->args)
-		return error(c, "%s", "save FILE: where to save the VM");
-	if (!mon_save(c->m, c->args, err, sizeof err))
-		return error(c, "%s", err);
-	fprintf(c->out, "saved at instruction %llu to %s\n", (unsigned long long)vm_retired(c->m->vm),
-		c->args);
-	return MON_OK;
-}
-
-static enum mon_status do_restore(struct call *c)
-{
-	char err[700];
-
-	if (!*c->args)
-		return error(c, "%s", "restore FILE: a snapshot (save, or trapeze run --save-at)");
-	if (!mon_restore(c->m, c->args, err, sizeof err))
-		return error(c, "%s", err);
-	fprintf(c->out, "restored %s: instruction %llu (%s mode); breakpoints kept\n", c->args,
-		(unsigned long long)vm_retired(c->m->vm), vmm_mode_name(vm_mode(c->m->vm)));
-	mon_show_location(c->m, c->out);
-	return MON_OK;
-}
-
-static void show_round(void *ctx, const struct precopy_result *r, bool stop)
-{
-	FILE *out = ctx;
-
-	fputs("  ", out);
-	mig_round_line(out, r, stop);
-	fflush(out);
-}
-
-static enum mon_status do_migrate(struct call *c)
-{
-	static struct precopy_result res; /* large: off the stack */
-	struct precopy_opts po = { .bandwidth = MIG_DEFAULT_BANDWIDTH };
-	char err[700];
-
-	if (!*c->args || strchr(c->args, ' '))
-		return error(c, "%s", "migrate HOST:PORT: where trapeze migrate --listen waits");
-	int was = c->m->cur;
-
-	if (c->m->host)
-		fprintf(c->out, "migrating VM %d to %s at instruction %llu; the host runs on\n",
-			was, c->args, (unsigned long long)vm_retired(c->m->vm));
-	else
-		fprintf(c->out, "migrating to %s at instruction %llu\n", c->args,
-			(unsigned long long)vm_retired(c->m->vm));
-	fflush(c->out);
-	if (!mon_migrate(c->m, c->args, &po, show_round, c->out, &res, err, sizeof err)) {
-		fprintf(c->out, "error: migration to %s failed: %s; the VM is here, unharmed\n", c->args,
-			err);
-		return MON_ERROR;
-	}
-	fprintf(c->out, "migrated at instruction %llu: %u rounds (%s), %llu pages, %llu bytes; total "
-		"%.3f ms, downtime %.3f ms (%llu guest instructions)\n",
-		(unsigned long long)res.retired_stop, res.rounds, precopy_end_name(res.end),
-		(unsigned long long)res.pages, (unsigned long long)res.bytes,
-		(double)res.total_cycles / 1e6, (double)res.downtime_cycles / 1e6,
-		(unsigned long long)res.downtime_insns);
-	if (c->m->host && c->m->cur != was) {
-		fprintf(c->out, "VM %d runs at %s now; ", was, c->args);
-		do_vm(&(struct call){ .m = c->m, .args = "", .out = c->out });
-		return MON_OK;
-	}
-	fprintf(c->out, "the VM runs at %s now: nothing is left to run here\n", c->args);
-	return MON_QUIT;
 }
 
 static enum mon_status do_help(struct call *c);
@@ -867,26 +706,26 @@ static const struct command commands[] = {
 	  "set *ADDR = VALUE writes the word at ADDR (guest-virtual, current mode)." },
 	{ "stats", NULL, do_stats, "stats",
 	  "Instructions retired, native and emulated, VM exits by reason, cycles." },
-	{ "restart", NULL, do_restart, "restart", "Start the guest again from its entry point." },
-	{ "save", NULL, do_save, "save FILE",
+	{ "restart", NULL, mon_cmd_restart, "restart", "Start the guest again from its entry point." },
+	{ "save", NULL, mon_cmd_save, "save FILE",
 	  "Save the VM where it stands: CPUs, monitor, devices, memory, disk writes\n"
 	  "(a snapshot: trapeze run --restore FILE resumes it, or restore here).\n"
 	  "On a host: the selected VM (run --restore resumes it alone)." },
-	{ "restore", NULL, do_restore, "restore FILE",
+	{ "restore", NULL, mon_cmd_restore, "restore FILE",
 	  "Put the VM back exactly as FILE saved it (save, trapeze run --save-at).\n"
 	  "A snapshot of another machine is refused. Breakpoints stay. On a host:\n"
 	  "the selected VM, from a snapshot of the same VM of a host of the same\n"
 	  "config; the other VMs are untouched." },
-	{ "migrate", NULL, do_migrate, "migrate HOST:PORT",
+	{ "migrate", NULL, mon_cmd_migrate, "migrate HOST:PORT",
 	  "Live-migrate the VM (pre-copy, Clark et al.) to a trapeze migrate --listen\n"
 	  "target, each round printed as it ends; then the target runs it and the\n"
 	  "monitor ends. If the link fails the VM stays here, unharmed. On a host:\n"
 	  "the selected VM, while every VM runs by the schedule during the rounds;\n"
 	  "then it leaves the host, which runs on with the next VM selected." },
-	{ "vm", NULL, do_vm, "vm [N|NAME]",
+	{ "vm", NULL, mon_cmd_vm, "vm [N|NAME]",
 	  "On a host (trapeze mon --host CONFIG): the VM the other commands act on;\n"
 	  "step, continue and the rest run it alone, the others standing still." },
-	{ "host", NULL, do_host, "host [CYCLES]",
+	{ "host", NULL, mon_cmd_host, "host [CYCLES]",
 	  "On a host: run every VM by the schedule for CYCLES of the host's clock\n"
 	  "(default 3000000), then show them (info vms)." },
 	{ "help", "h", do_help, "help [COMMAND]", "List the commands, or describe one." },
