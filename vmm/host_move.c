@@ -43,27 +43,28 @@ static int held_by_other(const struct host *h, int i, uint32_t base, uint32_t si
 	return -1;
 }
 
-/* VM i, started (it has a VM to save or load into), or NULL with why. */
-static const struct hvm *started(const struct host *h, int i, char *err, size_t errlen)
+/* Is there a VM i, started (a VM to save or load into)? False with why. */
+static bool started(const struct host *h, int i, char *err, size_t errlen)
 {
 	if (i < 0 || i >= h->n) {
 		snprintf(err, errlen, "no VM %d: the host has %d", i, h->n);
-		return NULL;
+		return false;
 	}
 	if (!h->v[i].vm) {
 		snprintf(err, errlen, "VM '%s' has not started: it waits for memory", h->v[i].o.name);
-		return NULL;
+		return false;
 	}
-	return &h->v[i];
+	return true;
 }
 
 bool host_vm_movable(const struct host *h, int i, char *err, size_t errlen)
 {
-	const struct hvm *v = started(h, i, err, errlen);
+	const struct hvm *v;
 	int k;
 
-	if (!v)
+	if (!started(h, i, err, errlen))
 		return false;
+	v = &h->v[i];
 	if (v->gone) {
 		snprintf(err, errlen, "VM '%s' migrated to %s: it runs there now", v->o.name, v->gone_to);
 		return false;
@@ -110,12 +111,13 @@ bool host_vm_restore(struct host *h, int i, const void *data, size_t len, char *
 		     size_t errlen)
 {
 	struct snap_machine m;
-	struct hvm *v = (struct hvm *)started(h, i, err, errlen);
+	struct hvm *v;
 	char why[600];
 	int k;
 
-	if (!v)
+	if (!started(h, i, err, errlen))
 		return false;
+	v = &h->v[i];
 	k = held_by_other(h, i, v->place.region_base, host_page_up(v->size));
 	if (k >= 0) {
 		snprintf(err, errlen, "VM '%s''s memory is VM '%s''s now: nothing to restore into",

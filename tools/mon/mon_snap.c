@@ -124,6 +124,8 @@ static bool migrate_hosted(struct mon *m, const char *peer, const struct precopy
 	char why[200];
 	int n = host_nvms(m->host);
 
+	/* Asked again by host_vm_migrate; asked here first so that a VM that
+	 * cannot leave never opens a stream the target would find cut short. */
 	if (!host_vm_movable(m->host, m->cur, err, errlen))
 		return false;
 	if (!mig_send_over(peer, TCP_DEFAULT_TIMEOUT_MS, go_hosted, &x, err, errlen))

@@ -397,6 +397,15 @@ static void toggle_break(struct tui *t)
 		tui_say(t, TUI_PLAIN, "breakpoint at %08x deleted", a);
 }
 
+/* Another VM, or the VM from another point (restarted, another VM of the
+ * host): the code view follows its pc, every pane scrolls back to the top. */
+static void view_afresh(struct tui *t)
+{
+	t->cursor_on_pc = true;
+	t->prev_valid = false;
+	t->console_scroll = t->event_scroll = t->mem_scroll = 0;
+}
+
 static void restart(struct tui *t)
 {
 	char err[512];
@@ -405,9 +414,7 @@ static void restart(struct tui *t)
 		tui_say(t, TUI_BAD, "%s", err);
 		return;
 	}
-	t->cursor_on_pc = true;
-	t->prev_valid = false;
-	t->console_scroll = t->event_scroll = t->mem_scroll = 0;
+	view_afresh(t);
 	t->last_why = MON_DONE;
 	tui_say(t, TUI_GOOD, "restarted from the entry point; breakpoints kept");
 }
@@ -491,9 +498,7 @@ static void migrate_vm(struct tui *t)
 	}
 	if (t->m->host && t->m->cur != was) {
 		/* It left the host; the next VM here is shown. */
-		t->cursor_on_pc = true;
-		t->prev_valid = false;
-		t->console_scroll = t->event_scroll = t->mem_scroll = 0;
+		view_afresh(t);
 		tui_say(t, TUI_GOOD, "VM %d migrated to %s: %u rounds (%s), %llu KiB; downtime %.3f ms; "
 			"VM %d shown", was, peer, res.rounds, precopy_end_name(res.end),
 			(unsigned long long)(res.bytes >> 10), (double)res.downtime_cycles / 1e6,
@@ -517,9 +522,7 @@ static void next_vm(struct tui *t, int by)
 		if (host_vm(t->m->host, i) && mon_select_vm(t->m, i, err, sizeof err)) {
 			struct host_vm_info vi;
 			host_vm_info(t->m->host, i, &vi);
-			t->cursor_on_pc = true;
-			t->prev_valid = false;
-			t->console_scroll = t->event_scroll = t->mem_scroll = 0;
+			view_afresh(t);
 			tui_say(t, TUI_GOOD, "vm %d: %s, %s: %s", i, vi.name, vmm_mode_name(vm_mode(t->m->vm)),
 				vmm_mode_summary(vm_mode(t->m->vm)));
 			return;
