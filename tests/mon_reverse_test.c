@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "history.h"
-#include "mon.h"
+#include "mon/montest.h"
 #include "snap/snaptest.h"
 
 struct session {
@@ -60,15 +60,9 @@ static void stop(struct session *s)
 static const char *cmd(struct session *s, const char *line)
 {
 	static char *text;
-	size_t len;
-	FILE *out;
 
 	free(text);
-	text = NULL;
-	out = open_memstream(&text, &len);
-	cr_assert(out);
-	mon_execute(s->m, line, out, NULL, NULL);
-	fclose(out);
+	text = mt_exec(s->m, line, NULL);
 	return text;
 }
 

@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mon.h"
+#include "mon/montest.h"
 #include "runopts.h"
 #include "snap/snaptest.h"
 #include "snapshot.h"
@@ -57,22 +57,10 @@ static void close_os(struct session *s)
 	image_free(&s->img);
 }
 
-static char *say(struct mon *m, const char *line, enum mon_status *st)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	cr_assert(out);
-	*st = mon_execute(m, line, out, NULL, NULL);
-	fclose(out);
-	return text;
-}
-
 static void expect(struct mon *m, const char *line, enum mon_status want, const char *text)
 {
 	enum mon_status st;
-	char *got = say(m, line, &st);
+	char *got = mt_exec(m, line, &st);
 
 	cr_expect_eq(st, want, "'%s': status %d; said:\n%s", line, st, got);
 	cr_expect(strstr(got, text), "'%s' should say \"%s\"; it said:\n%s", line, text, got);
@@ -142,14 +130,14 @@ Test(mon_snap, a_restore_keeps_the_reverse_history_from_the_restored_point)
 	snprintf(line, sizeof line, "save %s", path);
 	expect(s.m, line, MON_OK, "saved at instruction 5000");
 	expect(s.m, "step 2", MON_OK, "");
-	before = say(s.m, "info registers pc r1 r2 r3 r4", &st);
+	before = mt_exec(s.m, "info registers pc r1 r2 r3 r4", &st);
 	expect(s.m, "step 3000", MON_OK, "");
 	snprintf(line, sizeof line, "restore %s", path);
 	expect(s.m, line, MON_OK, "restored");
 	expect(s.m, "reverse-step", MON_OK, "at the start of the recorded history (position 5000)");
 	expect(s.m, "step 4", MON_OK, "");
 	expect(s.m, "reverse-step 2", MON_OK, "");
-	after = say(s.m, "info registers pc r1 r2 r3 r4", &st);
+	after = mt_exec(s.m, "info registers pc r1 r2 r3 r4", &st);
 	cr_expect_str_eq(after, before, "two steps past the restored point, then four and two back");
 	free(before);
 	free(after);
@@ -217,7 +205,7 @@ Test(mon_snap, migrate_prints_its_rounds_and_the_target_runs_the_guest_on)
 			break;
 		usleep(10000);
 	}
-	got = say(s.m, line, &st);
+	got = mt_exec(s.m, line, &st);
 	cr_expect_eq(st, MON_QUIT, "%s", got);
 	cr_expect(strstr(got, "round 1: ") && strstr(got, "stop-and-copy: ") &&
 		  strstr(got, "downtime") && strstr(got, "the VM runs at"), "%s", got);

@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mon.h"
+#include "mon/montest.h"
 #include "runopts.h"
 
 /* TRAPEZE or BUILD; when unset (the suite run by hand from the top of the
@@ -258,24 +258,12 @@ Test(mon, end_of_input_quits_quietly)
 
 /* ---- the library, line by line ----------------------------------------- */
 
-/* One command's output, as a malloc'd string, and its status. */
-static char *run1(struct mon *m, const char *line, enum mon_status *st)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	cr_assert(out);
-	*st = mon_execute(m, line, out, NULL, NULL);
-	fclose(out);
-	return text;
-}
 
 static void expect_output(struct mon *m, const char *line, enum mon_status want_status,
 			  const char *want)
 {
 	enum mon_status st;
-	char *got = run1(m, line, &st);
+	char *got = mt_exec(m, line, &st);
 
 	cr_expect_eq(st, want_status, "'%s': status %d, not %d; said:\n%s", line, st, want_status,
 		     got);
@@ -321,7 +309,7 @@ Test(mon, disassemble_shows_a_run_of_zero_words_as_one_line)
 	snprintf(cmd, sizeof cmd, "'%s' asm -o %s %s", env("TRAPEZE"), elf, path);
 	cr_assert_eq(system(cmd), 0);
 	m = start(&img, elf, MODE_BARE, NULL);
-	got = run1(m, "disassemble 0 300", &st);
+	got = mt_exec(m, "disassemble 0 300", &st);
 	cr_expect_eq(st, MON_OK);
 	for (const char *p = got; *p; p++)
 		lines += *p == '\n';
